@@ -1,0 +1,57 @@
+/* cuda_hooks.c — an exported wrapper and a forwarder for every routed CUDA driver variant. */
+#include "reef_shim.h"
+
+#define CUDA_ROUTED(name, kind, streamArg, perThread, types) REEF_DEFINE_ROUTED(CUresult, name, types)
+REEF_CUDA_CALLS(CUDA_ROUTED)
+#undef CUDA_ROUTED
+
+/* The one routed call with no arguments. */
+typedef CUresult (*ctx_sync_fn)(void);
+REEF_EXPORT CUresult cuCtxSynchronize(void) {
+    if (!reef_should_route()) {
+        ctx_sync_fn real = (ctx_sync_fn)reef_real_fn(REEF_API_cuCtxSynchronize);
+        return real ? real() : reef_missing(REEF_API_cuCtxSynchronize);
+    }
+    ReefCall c;
+    c.api = REEF_API_cuCtxSynchronize;
+    c.nargs = 0;
+    return reef_route_call(&c);
+}
+int32_t reef_fwd_cuCtxSynchronize(const ReefCall *c) {
+    (void)c;
+    ctx_sync_fn real = (ctx_sync_fn)reef_real_fn(REEF_API_cuCtxSynchronize);
+    return real ? real() : reef_missing(REEF_API_cuCtxSynchronize);
+}
+
+/* Driver queries the core uses for argument capture and naming; absent on old drivers. */
+typedef CUresult (*param_info_fn)(void *, size_t, size_t *, size_t *);
+typedef CUresult (*get_name_fn)(const char **, void *);
+
+static void *driver_fn(const char *name) {
+    void *h = reef_runtime_handle(REEF_RUNTIME_CUDA);
+    return h ? reef_real_dlsym(h, name) : NULL;
+}
+
+CUresult reef_cu_func_get_param_info(CUfunction f, size_t index, size_t *offset, size_t *size) {
+    static param_info_fn fn;
+    if (!fn) fn = (param_info_fn)driver_fn("cuFuncGetParamInfo");
+    return fn ? fn(f, index, offset, size) : CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult reef_cu_kernel_get_param_info(CUkernel k, size_t index, size_t *offset, size_t *size) {
+    static param_info_fn fn;
+    if (!fn) fn = (param_info_fn)driver_fn("cuKernelGetParamInfo");
+    return fn ? fn(k, index, offset, size) : CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult reef_cu_func_get_name(CUfunction f, const char **name) {
+    static get_name_fn fn;
+    if (!fn) fn = (get_name_fn)driver_fn("cuFuncGetName");
+    return fn ? fn(name, f) : CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult reef_cu_kernel_get_name(CUkernel k, const char **name) {
+    static get_name_fn fn;
+    if (!fn) fn = (get_name_fn)driver_fn("cuKernelGetName");
+    return fn ? fn(name, k) : CUDA_ERROR_NOT_FOUND;
+}

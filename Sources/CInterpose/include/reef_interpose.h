@@ -1,0 +1,102 @@
+/*
+ * reef_interpose.h — the contract between the C layer (CInterpose) and the Swift core (Interposer).
+ *
+ * The C layer exports the runtime's symbols, resolves the real functions and packs every routed
+ * call into a ReefCall. It hands the call to the Swift core (reef_core_route), which decides what
+ * to do and forwards through reef_forward, which unpacks and calls the real function. The C layer
+ * decides nothing.
+ */
+#ifndef REEF_INTERPOSE_H
+#define REEF_INTERPOSE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "reef_cuda_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { REEF_RUNTIME_CUDA = 1, REEF_RUNTIME_HIP = 2 };
+
+/* What the core needs to know about an api id without knowing the api. */
+typedef struct ReefApiInfo {
+    const char *name;    /* exact exported name */
+    uint8_t kind;        /* REEF_K_* */
+    int8_t streamArg;    /* index of the stream argument, -1 if none */
+    uint8_t perThread;   /* _ptsz/_ptds/_spt form */
+    uint8_t runtime;     /* REEF_RUNTIME_* */
+    uint8_t function;    /* REEF_FN_*: what the launch's function argument is */
+} ReefApiInfo;
+
+/* Launch function handles. */
+enum { REEF_FN_NONE = 0, REEF_FN_CUDA = 1, REEF_FN_HIP_STUB = 2, REEF_FN_HIP_MODULE = 3 };
+
+/* Number of api ids (ids are 1 ..< count) and what each is. */
+uint32_t reef_api_count(void);
+const ReefApiInfo *reef_api_info(uint32_t api);
+
+#define REEF_CALL_MAX_ARGS 16
+
+/* A routed call, packed. Each argument widened losslessly to 64 bits. Every kernel launch is
+ * packed in the cuLaunchKernel layout: [0] function, [1..3] grid, [4..6] block, [7] shared
+ * memory, [8] stream, [9] kernel parameters, [10] extra, then api-specific arguments (HIP launches
+ * that take dim3 by value are unpacked into this layout). cuLaunchKernelEx keeps its own:
+ * [0] config, [1] function, [2] kernel parameters, [3] extra. */
+typedef struct ReefCall {
+    uint32_t api;
+    uint32_t nargs;
+    uint64_t args[REEF_CALL_MAX_ARGS];
+} ReefCall;
+
+/* ---- implemented in C ---- */
+
+/* Call the real function with the packed arguments; returns its CUresult / hipError_t. */
+int32_t reef_forward(const ReefCall *call);
+/* True when the real function of `api` could be resolved. */
+int reef_real_available(uint32_t api);
+
+/* Real driver entry points the core itself needs (argument capture, naming). Each returns the
+ * runtime's error code, or CUDA_ERROR_NOT_FOUND when the driver lacks the function. */
+CUresult reef_cu_func_get_param_info(CUfunction f, size_t index, size_t *offset, size_t *size);
+CUresult reef_cu_kernel_get_param_info(CUkernel k, size_t index, size_t *offset, size_t *size);
+CUresult reef_cu_func_get_name(CUfunction f, const char **name);
+CUresult reef_cu_kernel_get_name(CUkernel k, const char **name);
+
+/* libelf, loaded on first use (HIP code-object metadata). Returns 0 when unavailable. */
+typedef struct ReefElfNote {
+    uint32_t type;
+    const char *name;   /* note owner, e.g. "AMDGPU" */
+    const uint8_t *desc;
+    size_t descSize;
+} ReefElfNote;
+/* Calls `visit` for each note in the ELF image; returns 1 if the image was read, 0 otherwise. */
+int reef_elf_for_each_note(const void *image, size_t size,
+                           void (*visit)(const ReefElfNote *note, void *context), void *context);
+
+/* Write all of `size` bytes to fd (stderr logging, stats). */
+void reef_write_all(int fd, const void *bytes, size_t size);
+
+/* The Swift core's state, set once by reef_core_init (a plain global: no lazy initialisation on
+ * the launch path). */
+extern void *reef_core_instance;
+static inline void *reef_core_get(void) { return reef_core_instance; }
+static inline void reef_core_set(void *core) { reef_core_instance = core; }
+
+/* ---- implemented in Swift (Interposer), called by the C layer ---- */
+
+/* Called once from the library constructor; returns 1 when the core is ready, 0 to fail open. */
+int32_t reef_core_init(void);
+/* Routes one call; returns what the application sees. */
+int32_t reef_core_route(ReefCall *call);
+/* Registration notifications (HIP): the real call already succeeded. */
+void reef_core_hip_fatbin_registered(const void *wrapper, void *handle);
+void reef_core_hip_function_registered(void *handle, const void *hostFunction, const char *deviceName);
+/* Process lifecycle. */
+void reef_core_exit(void);
+void reef_core_after_fork_child(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* REEF_INTERPOSE_H */

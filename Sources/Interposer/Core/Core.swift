@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+
+/// Reef's state in one process, created once by the library constructor. Today every call is
+/// forwarded in order (launches from their captured records); scheduling plugs in at `route`.
+final class Core: @unchecked Sendable {
+    let log: Log
+    let apis: ApiTable
+    let calls: CounterArray
+    let streams: StreamStats
+    let kernels: KernelCatalog
+    let hip: HIPKernelRegistry
+    let launches: LaunchPath
+    let statsPath: String?
+    private(set) var pid: Int32
+
+    init(log: Log, statsPath: String?) {
+        self.log = log
+        self.statsPath = statsPath
+        apis = ApiTable()
+        calls = CounterArray(count: apis.count)
+        streams = StreamStats(capacity: 4096, log: log)
+        kernels = KernelCatalog(capacity: 1 << 16, log: log)
+        hip = HIPKernelRegistry(catalog: kernels, log: log)
+        launches = LaunchPath(apis: apis, streams: streams, kernels: kernels, log: log)
+        pid = getpid()
+    }
+
+    /// The instance the C layer holds. Set before any call is routed, never cleared.
+    @inline(__always) static var shared: Core {
+        Unmanaged<Core>.fromOpaque(reef_core_get()!).takeUnretainedValue()
+    }
+
+    @inline(__always) func route(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
+        let api = Int(call.pointee.api)
+        guard api > 0, api < apis.count else { return reef_forward(call) }
+        calls.add(api)
+        let kind = apis.kinds[api]
+        if ApiTable.isLaunch(kind) { return launches.launch(call, api: api, kind: kind) }
+        if kind == UInt8(REEF_K_REGISTER) { return registerHIPModule(call, api: api) }
+        let streamArg = Int(apis.streamArgs[api])
+        if streamArg >= 0 {
+            let stream = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.perThread[api], runtime: apis.runtimes[api])
+            streams.noteCommand(stream)
+        }
+        return reef_forward(call)
+    }
+
+    /// hipModuleLoad*/hipModuleGetFunction: forward, then learn the kernels' argument layouts.
+    private func registerHIPModule(_ call: UnsafeMutablePointer<ReefCall>, api: Int) -> Int32 {
+        let result = reef_forward(call)
+        guard result == 0 else { return result }
+        let args = ReefCall.args(call)
+        guard let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) else { return result }
+        switch apis.names[api] {
+        case "hipModuleLoad":
+            hip.moduleLoaded(module: out.pointee, path: UnsafePointer<CChar>(bitPattern: UInt(args[1])))
+        case "hipModuleLoadData", "hipModuleLoadDataEx":
+            hip.moduleLoaded(module: out.pointee, image: UnsafeRawPointer(bitPattern: UInt(args[1])), size: nil)
+        case "hipModuleGetFunction":
+            if let name = UnsafePointer<CChar>(bitPattern: UInt(args[2])) {
+                hip.moduleFunction(function: out.pointee, module: args[1], name: String(cString: name))
+            }
+        default:
+            break
+        }
+        return result
+    }
+
+    /// A fork child is a new process: its counters start at zero, its locks are free.
+    func afterForkChild() {
+        pid = getpid()
+        calls.reset()
+        streams.reset()
+        kernels.resetCounters()
+        launches.resetCounters()
+        hip.reinitialiseAfterFork()
+    }
+}

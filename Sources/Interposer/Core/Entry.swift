@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+
+// The functions the C layer calls. Each is a thin hop into the Core instance.
+
+@_cdecl("reef_core_init")
+func reef_core_init() -> Int32 {
+    let levelName = Environment.string("REEF_LOG") ?? "warn"
+    let level = LogLevel(name: levelName) ?? .warn
+    let log = Log(level: level)
+    if LogLevel(name: levelName) == nil {
+        log.write(.warn, "REEF_LOG=\(levelName) is not one of error, warn, info, debug; using warn")
+    }
+    let stats = Environment.string("REEF_STATS").flatMap { $0.isEmpty ? nil : $0 }
+    let core = Core(log: log, statsPath: stats)
+    reef_core_set(Unmanaged.passRetained(core).toOpaque())
+    log.write(.debug, "core ready: \(core.apis.count - 1) routed entry points")
+    return 1
+}
+
+@_cdecl("reef_core_route")
+func reef_core_route(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
+    Core.shared.route(call)
+}
+
+@_cdecl("reef_core_hip_fatbin_registered")
+func reef_core_hip_fatbin_registered(_ wrapper: UnsafeRawPointer?, _ handle: UnsafeMutableRawPointer?) {
+    Core.shared.hip.fatBinaryRegistered(wrapper: wrapper, handle: UInt64(UInt(bitPattern: handle)))
+}
+
+@_cdecl("reef_core_hip_function_registered")
+func reef_core_hip_function_registered(_ handle: UnsafeMutableRawPointer?, _ hostFunction: UnsafeRawPointer?, _ deviceName: UnsafePointer<CChar>?) {
+    guard let deviceName else { return }
+    Core.shared.hip.functionRegistered(handle: UInt64(UInt(bitPattern: handle)),
+                                       function: UInt64(UInt(bitPattern: hostFunction)),
+                                       name: String(cString: deviceName))
+}
+
+@_cdecl("reef_core_exit")
+func reef_core_exit() {
+    let core = Core.shared
+    if let path = core.statsPath {
+        StatsReport.write(core: core, path: Environment.expandPath(path, pid: getpid()))
+    }
+}
+
+@_cdecl("reef_core_after_fork_child")
+func reef_core_after_fork_child() {
+    Core.shared.afterForkChild()
+}

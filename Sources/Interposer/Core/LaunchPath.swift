@@ -1,0 +1,70 @@
+import CInterpose
+
+/// Every kernel launch: count it, capture it into a LaunchRecord and issue the record. Capturing
+/// on pass-through proves the record is complete (what a held launch will need) and costs a
+/// copy of the argument bytes on the stack.
+final class LaunchPath: @unchecked Sendable {
+    private let apis: ApiTable
+    private let streams: StreamStats
+    private let kernels: KernelCatalog
+    private let log: Log
+    /// Launches forwarded as they came because their arguments could not be captured.
+    let uncaptured = CounterArray(count: 1)
+
+    init(apis: ApiTable, streams: StreamStats, kernels: KernelCatalog, log: Log) {
+        self.apis = apis
+        self.streams = streams
+        self.kernels = kernels
+        self.log = log
+    }
+
+    @inline(__always) func launch(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8) -> Int32 {
+        let args = ReefCall.args(call)
+        let form: LaunchForm = kind == UInt8(REEF_K_LAUNCH_EX) ? .config : kind == UInt8(REEF_K_LAUNCH_COOP) ? .cooperative : .classic
+        let runtime = apis.runtimes[api]
+        let function: UInt64
+        let rawStream: UInt64
+        if form == .config {
+            function = args[1]
+            guard let config = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(args[0])) else { return reef_forward(call) }
+            rawStream = UInt64(UInt(bitPattern: config.pointee.hStream))
+        } else {
+            function = args[0]
+            rawStream = args[8]
+        }
+        streams.noteLaunch(StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime))
+
+        let found = kernels.lookup(function) ?? learn(function, api: api)
+        let layout: KernelLayout
+        if let found {
+            kernels.launches.add(found.slot)
+            layout = found.entry.pointee.layout
+        } else {
+            layout = .unknown
+        }
+        let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
+        guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
+            uncaptured.add(0)
+            return reef_forward(call)
+        }
+        return withUnsafeTemporaryAllocation(byteCount: plan.storageSize, alignment: 16) { storage in
+            var record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
+            return reef_forward(&record.call)
+        }
+    }
+
+    /// First launch of a function not registered before: ask the driver (CUDA) for its layout.
+    private func learn(_ function: UInt64, api: Int) -> (slot: Int, entry: UnsafeMutablePointer<KernelEntry>)? {
+        let entry: KernelEntry
+        switch apis.functions[api] {
+        case UInt8(REEF_FN_CUDA):
+            entry = CUDAKernelQuery.entry(for: function, log: log)
+        default:
+            log.once(.unknownHipFunction, .warn, "HIP kernel \(hex(function)) was launched without being registered (no code-object metadata); its launches are forwarded without capture")
+            entry = KernelEntry(layout: .unknown, name: "hip:" + hex(function))
+        }
+        return kernels.publish(function, entry)
+    }
+
+    func resetCounters() { uncaptured.reset() }
+}

@@ -1,0 +1,12 @@
+import CInterpose
+
+extension ReefCall {
+    /// The packed arguments as a C array (ReefCall.args is imported as a tuple).
+    @inline(__always) static func args(_ call: UnsafePointer<ReefCall>) -> UnsafePointer<UInt64> {
+        (UnsafeRawPointer(call) + MemoryLayout<ReefCall>.offset(of: \ReefCall.args)!).assumingMemoryBound(to: UInt64.self)
+    }
+
+    @inline(__always) static func mutableArgs(_ call: UnsafeMutablePointer<ReefCall>) -> UnsafeMutablePointer<UInt64> {
+        (UnsafeMutableRawPointer(call) + MemoryLayout<ReefCall>.offset(of: \ReefCall.args)!).assumingMemoryBound(to: UInt64.self)
+    }
+}

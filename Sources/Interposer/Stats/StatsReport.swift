@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+
+/// The REEF_STATS JSON written at process exit:
+/// {"pid", "runtime", "launches", "graph_launches", "uncaptured_launches", "calls": {name: n},
+///  "streams": [{"id", "launches", "commands"}], "kernels": [{"name", "launches"}]}
+enum StatsReport {
+    static func json(core: Core) -> String? {
+        var cuda: UInt64 = 0, hip: UInt64 = 0, launches: UInt64 = 0, graphs: UInt64 = 0
+        var calls: [(String, UInt64)] = []
+        for id in 1..<core.apis.count {
+            let n = core.calls.load(id)
+            guard n > 0 else { continue }
+            calls.append((core.apis.names[id], n))
+            if core.apis.runtimes[id] == UInt8(REEF_RUNTIME_CUDA) { cuda += n } else { hip += n }
+            let kind = core.apis.kinds[id]
+            if ApiTable.isLaunch(kind) { launches += n }
+            if kind == UInt8(REEF_K_GRAPH) { graphs += n }
+        }
+        guard cuda + hip > 0 else { return nil } // this process never used a GPU runtime
+        var out = "{\"pid\":\(core.pid),\"runtime\":\"\(cuda >= hip ? "cuda" : "hip")\""
+        out += ",\"launches\":\(launches),\"graph_launches\":\(graphs)"
+        out += ",\"uncaptured_launches\":\(core.launches.uncaptured.load(0))"
+        out += ",\"calls\":{" + calls.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        out += ",\"streams\":[" + core.streams.rows().map {
+            "{\"id\":\"\(hex($0.stream))\",\"launches\":\($0.launches),\"commands\":\($0.commands)}"
+        }.joined(separator: ",") + "]"
+        out += ",\"kernels\":[" + core.kernels.rows().prefix(4096).map {
+            "{\"name\":\(quote($0.name)),\"launches\":\($0.launches)}"
+        }.joined(separator: ",") + "]}\n"
+        return out
+    }
+
+    /// Writes the report to `path` (through a temporary file, so readers never see half of it).
+    static func write(core: Core, path: String) {
+        guard let text = json(core: core) else { return }
+        let temporary = path + ".tmp\(core.pid)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            core.log.once(.statsWriteFailed, .error, "REEF_STATS: cannot write \(path): \(String(cString: strerror(errno))); check the directory exists and is writable")
+            return
+        }
+        var bytes = text
+        bytes.withUTF8 { reef_write_all(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        if rename(temporary, path) != 0 {
+            core.log.once(.statsWriteFailed, .error, "REEF_STATS: cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads Reef's settings from the environment once, at library load.
+struct Environment {
+    static func string(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// `%p` in a path becomes the process id, so that forked or parallel processes sharing one
+    /// environment write separate files.
+    static func expandPath(_ path: String, pid: Int32) -> String {
+        var out = ""
+        var chars = path.makeIterator()
+        while let c = chars.next() {
+            if c == "%" {
+                switch chars.next() {
+                case "p": out += String(pid)
+                case "%": out += "%"
+                case let other?: out += "%" + String(other)
+                case nil: out += "%"
+                }
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import CInterpose
+
+/// A fixed-capacity, lock-free map from runtime handles (streams, functions) to slot numbers.
+/// Readers never lock or allocate; an insert claims an empty slot with one compare-and-swap.
+/// Entries are never removed (handles are few and reused), so a slot number stays valid forever.
+final class HandleTable: @unchecked Sendable {
+    let capacity: Int
+    private let keys: UnsafeMutablePointer<UInt64>   // handle + 1; 0 marks an empty slot
+    private let mask: Int
+
+    /// `capacity` is rounded up to a power of two.
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity { size <<= 1 }
+        self.capacity = size
+        mask = size - 1
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+    }
+
+    @inline(__always) private func start(_ key: UInt64) -> Int {
+        // Fibonacci hashing spreads pointer-aligned handles over the table.
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    /// The slot of `handle`, if present.
+    @inline(__always) func find(_ handle: UInt64) -> Int? {
+        let key = handle &+ 1
+        var i = start(key)
+        for _ in 0..<capacity {
+            let k = reef_atomic_load(keys + i)
+            if k == key { return i }
+            if k == 0 { return nil }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    /// The slot of `handle`, inserting it if absent; nil when the table is full.
+    /// `inserted` tells the caller it owns initialising the slot's values.
+    func findOrInsert(_ handle: UInt64, inserted: inout Bool) -> Int? {
+        let key = handle &+ 1
+        var i = start(key)
+        inserted = false
+        for _ in 0..<capacity {
+            var k = reef_atomic_load(keys + i)
+            if k == 0 {
+                var expected: UInt64 = 0
+                if reef_atomic_cas(keys + i, &expected, key) != 0 {
+                    inserted = true
+                    return i
+                }
+                k = expected
+            }
+            if k == key { return i }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    /// The handle stored in a slot, or nil for an empty one.
+    func handle(at slot: Int) -> UInt64? {
+        let k = reef_atomic_load(keys + slot)
+        return k == 0 ? nil : k &- 1
+    }
+
+    /// Forget everything (used only in a fork child, which owns a private copy).
+    func reset() { keys.update(repeating: 0, count: capacity) }
+}
+
+/// A row of relaxed atomic counters.
+struct CounterArray: @unchecked Sendable {
+    let count: Int
+    let base: UnsafeMutablePointer<UInt64>
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    @inline(__always) func add(_ index: Int, _ value: UInt64 = 1) { _ = reef_atomic_add(base + index, value) }
+    @inline(__always) func load(_ index: Int) -> UInt64 { reef_atomic_load(base + index) }
+    func reset() { base.update(repeating: 0, count: count) }
+}

@@ -49,15 +49,16 @@ def save(results, path):
     """Write atomically so a run killed mid-write leaves the previous file intact."""
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(clean(results), f, indent=1, sort_keys=True, allow_nan=False)
+        json.dump(clean(results), f, sort_keys=True, allow_nan=False, separators=(",", ":"))
         f.write("\n")
     os.replace(tmp, path)
 
 
 def clean(obj):
-    """JSON-safe copy: NaN/inf become null, tuples and sets lists, keys strings."""
+    """JSON-safe copy: NaN/inf become null, tuples and sets lists, keys strings, floats rounded."""
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        # 6 significant digits: ns resolution on ms values, a third of the file size.
+        return float("%.6g" % obj) if math.isfinite(obj) else None
     if isinstance(obj, dict):
         return {str(k): clean(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set)):

@@ -23,16 +23,16 @@ import CInterpose
         let plan = LaunchRecord.plan(&call, form: .classic, layout: layout, keys: .cuda)!
         let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
         defer { storage.deallocate() }
-        var record = LaunchRecord(capturing: &call, plan: plan, layout: layout, keys: .cuda, storage: storage)
+        let record = LaunchRecord(capturing: &call, plan: plan, layout: layout, keys: .cuda, storage: storage)
 
         // The caller overwrites everything it passed.
         c = 0; big = 0; ptr = 0; blob = (9, 9, 9)
         pointers[0] = nil
 
         #expect(record.function == 0xf00)
-        #expect(arg(&record.call, 8) == 0x5000)            // stream kept
-        #expect(arg(&record.call, 4) == 128)               // block kept
-        let replayed = UnsafePointer<UnsafeRawPointer>(bitPattern: UInt(arg(&record.call, 9)))!
+        #expect(arg(record.call, 8) == 0x5000)            // stream kept
+        #expect(arg(record.call, 4) == 128)               // block kept
+        let replayed = UnsafePointer<UnsafeRawPointer>(bitPattern: UInt(arg(record.call, 9)))!
         #expect(replayed[0].load(as: UInt8.self) == 0x7a)
         #expect(replayed[1].load(as: Int64.self) == -1234567890123)
         #expect(replayed[2].load(as: UInt64.self) == 0xdead_beef_0000)
@@ -40,7 +40,7 @@ import CInterpose
         #expect(replayed[3].load(fromByteOffset: 16, as: UInt64.self) == 3)
         // Parameters sit at their driver offsets inside the record's buffer.
         #expect(UnsafeRawPointer(replayed[1]) - UnsafeRawPointer(replayed[0]) == 8)
-        #expect(arg(&record.call, 10) == 0)
+        #expect(arg(record.call, 10) == 0)
     }
 
     @Test func extraBufferIsCopiedWithTheRuntimesEndMarker() {
@@ -56,10 +56,10 @@ import CInterpose
             let plan = LaunchRecord.plan(&call, form: .classic, layout: .unknown, keys: keys)!
             let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
             defer { storage.deallocate() }
-            var record = LaunchRecord(capturing: &call, plan: plan, layout: .unknown, keys: keys, storage: storage)
+            let record = LaunchRecord(capturing: &call, plan: plan, layout: .unknown, keys: keys, storage: storage)
             buffer = Array(repeating: 0xff, count: 40)
             extra = []
-            let copied = UnsafePointer<UInt>(bitPattern: UInt(arg(&record.call, 10)))!
+            let copied = UnsafePointer<UInt>(bitPattern: UInt(arg(record.call, 10)))!
             #expect(copied[0] == ExtraKeys.bufferPointer)
             #expect(copied[2] == ExtraKeys.bufferSize)
             #expect(copied[4] == keys.end)
@@ -101,11 +101,11 @@ import CInterpose
         let plan = LaunchRecord.plan(&call, form: .config, layout: one, keys: .cuda)!
         let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
         defer { storage.deallocate() }
-        var record = LaunchRecord(capturing: &call, plan: plan, layout: one, keys: .cuda, storage: storage)
+        let record = LaunchRecord(capturing: &call, plan: plan, layout: one, keys: .cuda, storage: storage)
         config.gridDimX = 0
         attrs[0].value.priority = 5
         value = 0
-        let copied = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(arg(&record.call, 0)))!
+        let copied = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(arg(record.call, 0)))!
         #expect(copied.pointee.gridDimX == 7)
         #expect(copied.pointee.sharedMemBytes == 1024)
         #expect(copied.pointee.numAttrs == 2)
@@ -113,7 +113,7 @@ import CInterpose
         #expect(copied.pointee.attrs![0].value.priority == -1)
         #expect(copied.pointee.attrs![1].value.cooperative == 1)
         #expect(record.function == 0xf00)
-        let p = UnsafePointer<UnsafeRawPointer>(bitPattern: UInt(arg(&record.call, 2)))!
+        let p = UnsafePointer<UnsafeRawPointer>(bitPattern: UInt(arg(record.call, 2)))!
         #expect(p[0].load(as: Int32.self) == 42)
     }
 }

@@ -37,3 +37,5 @@ func arg(_ call: inout ReefCall, _ i: Int) -> UInt64 {
 }
 
 func bits(_ p: UnsafeRawPointer?) -> UInt64 { UInt64(UInt(bitPattern: p)) }
+
+func arg(_ call: UnsafeMutablePointer<ReefCall>, _ i: Int) -> UInt64 { ReefCall.mutableArgs(call)[i] }

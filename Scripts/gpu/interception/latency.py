@@ -90,6 +90,7 @@ def main(argv=None):
                          "design": DESIGN, "lib": args.lib},
               "workers": {}, "rounds": [], "errors": [], "complete": False}
     argv_w = [sys.executable, args.worker, "--warmup", str(args.warmup)]
+    failed = False
     workers = {"reef": Worker("reef", argv_w, common.reef_env(args.lib)),
                "plain": Worker("plain", argv_w, common.plain_env())}
     try:
@@ -113,9 +114,10 @@ def main(argv=None):
         result["complete"] = len(result["rounds"]) == 2 * args.rounds
     except Exception as exc:  # keep the rounds measured so far
         result["errors"].append("%s: %s" % (type(exc).__name__, exc))
+        failed = True
     finally:
-        for name, w in workers.items():
-            result["workers"].setdefault(name, {})["rc"] = w.close()
+        for name, w in workers.items():  # a worker that broke the protocol gets little grace
+            result["workers"].setdefault(name, {})["rc"] = w.close(timeout=2 if failed else 20)
         common.write_json(args.out, result)
     print("latency: %d rounds recorded, errors=%s" % (len(result["rounds"]) // 2, result["errors"]))
     return 0 if result["complete"] else 1

@@ -115,16 +115,26 @@ def match_triton(names):
     return [n for n in names if TRITON_RE.search(n)]
 
 
+_SKIP_RE = re.compile(r"L[a-z]+n?\d+E|[ST][0-9A-Z]*_")  # literals (Li4E), substitutions (S0_, T1_)
+
+
 def mangled_identifiers(name):
-    """Identifiers of an Itanium-mangled name (_ZN2at6native...): the <length><chars> pieces."""
+    """Identifiers of an Itanium-mangled name (_ZN2at6native...): the <length><chars> pieces.
+
+    Scans left to right, consuming each identifier whole by its length, so the digits inside
+    literals and substitutions between identifiers are never taken for lengths.
+    """
     ids, i = [], 2 if name.startswith("_Z") else 0
     while i < len(name):
-        m = re.match(r"\d+", name[i:])
+        skip = _SKIP_RE.match(name, i)
+        if skip:
+            i = skip.end()
+            continue
+        m = re.compile(r"\d+").match(name, i)
         if not m:
             i += 1
             continue
-        n = int(m.group(0))
-        start = i + len(m.group(0))
+        n, start = int(m.group(0)), m.end()
         piece = name[start:start + n]
         if n > 0 and len(piece) == n and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", piece):
             ids.append(piece)

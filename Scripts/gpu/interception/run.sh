@@ -109,4 +109,4 @@ log "done in $(($(date +%s) - START))s: $RESULT (assemble rc=$rc), raw files in 
 # Let tee write the last lines before the caller collects $OUT.
 exec >&- 2>&-
 wait "$TEE_PID" 2>/dev/null
-exit 0
+exit "$rc"

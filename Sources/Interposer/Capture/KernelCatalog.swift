@@ -12,14 +12,14 @@ struct KernelEntry {
 final class KernelCatalog: @unchecked Sendable {
     private let table: HandleTable
     private let entries: UnsafeMutablePointer<UInt64>     // UnsafeMutablePointer<KernelEntry> bits
-    let launches: CounterArray
+    /// One byte per slot: set when the kernel first launches (a plain store, no locked add).
+    private let seen: UnsafeMutablePointer<UInt8>
     private let log: Log
 
     init(capacity: Int, log: Log) {
         table = HandleTable(capacity: capacity)
-        entries = .allocate(capacity: table.capacity)
-        entries.initialize(repeating: 0, count: table.capacity)
-        launches = CounterArray(count: table.capacity)
+        entries = zeroedMemory(UInt64.self, count: table.capacity)
+        seen = zeroedMemory(UInt8.self, count: table.capacity)
         self.log = log
     }
 
@@ -54,18 +54,18 @@ final class KernelCatalog: @unchecked Sendable {
         return (slot, UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(expected))!)
     }
 
-    struct Row { let name: String; let launches: UInt64 }
-
-    /// Kernels with at least one launch, most launched first.
-    func rows() -> [Row] {
-        var out: [Row] = []
-        for s in 0..<table.capacity {
-            let n = launches.load(s)
-            guard n > 0, let e = UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(reef_atomic_load(entries + s))) else { continue }
-            out.append(Row(name: e.pointee.name, launches: n))
-        }
-        return out.sorted { $0.launches != $1.launches ? $0.launches > $1.launches : $0.name < $1.name }
+    @inline(__always) func markLaunched(_ slot: Int) {
+        if seen[slot] == 0 { seen[slot] = 1 }
     }
 
-    func resetCounters() { launches.reset() }
+    /// Names of the kernels launched at least once, sorted.
+    func launchedNames() -> [String] {
+        var out: [String] = []
+        for s in 0..<table.capacity where seen[s] != 0 {
+            if let e = UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(reef_atomic_load(entries + s))) { out.append(e.pointee.name) }
+        }
+        return out.sorted()
+    }
+
+    func resetLaunched() { seen.update(repeating: 0, count: table.capacity) }
 }

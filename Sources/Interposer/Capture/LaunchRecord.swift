@@ -21,11 +21,12 @@ struct ExtraKeys {
 
 /// A kernel launch that owns a copy of everything needed to issue it again after the caller has
 /// reused its memory: the argument bytes, the kernelParams pointer array or the `extra` buffer,
-/// and the launch configuration with its attributes. `call` is the replayable call; its pointers
-/// point into `storage`, which the record's owner provides (stack for pass-through, a queue slot
-/// when held).
+/// and the launch configuration with its attributes. `call` is the replayable call: the packed
+/// scalars are already the C layer's private copy, and capture points its pointer arguments into
+/// `storage`, which the record's owner provides (the stack for pass-through, a queue slot when
+/// held).
 struct LaunchRecord {
-    var call: ReefCall
+    let call: UnsafeMutablePointer<ReefCall>
     let function: UInt64
 
     /// What a capture needs, computed before storage is found for it.
@@ -103,48 +104,53 @@ struct LaunchRecord {
         return (b, s)
     }
 
-    /// Copies the launch into `storage` (at least plan.storageSize bytes, 16-byte aligned).
-    init(capturing call: UnsafePointer<ReefCall>, plan: Plan, layout: KernelLayout, keys: ExtraKeys,
+    /// Captures the launch packed in `call` into `storage` (at least plan.storageSize bytes,
+    /// 16-byte aligned), rewriting the call's pointer arguments to the copies.
+    init(capturing call: UnsafeMutablePointer<ReefCall>, plan: Plan, layout: KernelLayout, keys: ExtraKeys,
          storage: UnsafeMutableRawPointer) {
-        var copy = call.pointee
-        function = ReefCall.args(call)[plan.form == .config ? 1 : 0]
-        withUnsafeMutablePointer(to: &copy) { copyPointer in
-            do {
-                let args = ReefCall.mutableArgs(copyPointer)
-                let params = args[plan.paramsIndex]
-                if let source = UnsafePointer<UnsafeRawPointer?>(bitPattern: UInt(params)) {
-                    // kernelParams: one pointer per parameter; copy each value to its offset.
-                    let pointers = (storage + plan.pointersOffset).bindMemory(to: UnsafeMutableRawPointer.self, capacity: plan.pointerCount)
-                    for i in 0..<plan.pointerCount {
-                        let slot = layout[i]
-                        let dst = storage + Int(slot.offset)
-                        if let src = source[i] { dst.copyMemory(from: src, byteCount: Int(slot.size)) }
-                        pointers[i] = dst
-                    }
-                    args[plan.paramsIndex] = UInt64(UInt(bitPattern: plan.pointerCount > 0 ? UnsafeMutableRawPointer(pointers) : storage))
-                } else if let buffer = plan.extraBuffer, let extraIndex = plan.extraIndex {
-                    storage.copyMemory(from: buffer, byteCount: plan.paramBytes)
-                    let extra = (storage + plan.extraOffset).bindMemory(to: UInt.self, capacity: 6)
-                    extra[5] = UInt(plan.paramBytes)
-                    extra[0] = ExtraKeys.bufferPointer
-                    extra[1] = UInt(bitPattern: storage)
-                    extra[2] = ExtraKeys.bufferSize
-                    extra[3] = UInt(bitPattern: UnsafeMutableRawPointer(extra + 5))
-                    extra[4] = keys.end
-                    args[extraIndex] = UInt64(UInt(bitPattern: extra))
-                }
-                if plan.form == .config, let config = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(args[0])) {
-                    let mine = (storage + plan.configOffset).bindMemory(to: CUlaunchConfig.self, capacity: 1)
-                    mine.initialize(to: config.pointee)
-                    if plan.attributeCount > 0, let attrs = config.pointee.attrs {
-                        let copied = (storage + plan.attributesOffset).bindMemory(to: CUlaunchAttribute.self, capacity: plan.attributeCount)
-                        copied.initialize(from: attrs, count: plan.attributeCount)
-                        mine.pointee.attrs = copied
-                    }
-                    args[0] = UInt64(UInt(bitPattern: mine))
-                }
+        self.call = call
+        let args = ReefCall.mutableArgs(call)
+        function = args[plan.form == .config ? 1 : 0]
+        let params = args[plan.paramsIndex]
+        if let source = UnsafePointer<UnsafeRawPointer?>(bitPattern: UInt(params)) {
+            // kernelParams: one pointer per parameter; copy each value to its driver offset.
+            let pointers = (storage + plan.pointersOffset).bindMemory(to: UnsafeMutableRawPointer.self, capacity: plan.pointerCount)
+            for i in 0..<plan.pointerCount {
+                let slot = layout[i]
+                let dst = storage + Int(slot.offset)
+                if let src = source[i] { Self.copy(dst, src, Int(slot.size)) }
+                pointers[i] = dst
             }
+            args[plan.paramsIndex] = UInt64(UInt(bitPattern: plan.pointerCount > 0 ? UnsafeMutableRawPointer(pointers) : storage))
+        } else if let buffer = plan.extraBuffer, let extraIndex = plan.extraIndex {
+            storage.copyMemory(from: buffer, byteCount: plan.paramBytes)
+            let extra = (storage + plan.extraOffset).bindMemory(to: UInt.self, capacity: 6)
+            extra[5] = UInt(plan.paramBytes)
+            extra[0] = ExtraKeys.bufferPointer
+            extra[1] = UInt(bitPattern: storage)
+            extra[2] = ExtraKeys.bufferSize
+            extra[3] = UInt(bitPattern: UnsafeMutableRawPointer(extra + 5))
+            extra[4] = keys.end
+            args[extraIndex] = UInt64(UInt(bitPattern: extra))
         }
-        self.call = copy
+        if plan.form == .config, let config = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(args[0])) {
+            let mine = (storage + plan.configOffset).bindMemory(to: CUlaunchConfig.self, capacity: 1)
+            mine.initialize(to: config.pointee)
+            if plan.attributeCount > 0, let attrs = config.pointee.attrs {
+                let copied = (storage + plan.attributesOffset).bindMemory(to: CUlaunchAttribute.self, capacity: plan.attributeCount)
+                copied.initialize(from: attrs, count: plan.attributeCount)
+                mine.pointee.attrs = copied
+            }
+            args[0] = UInt64(UInt(bitPattern: mine))
+        }
+    }
+
+    /// Most parameters are 4 or 8 bytes: copy those without a memcpy call.
+    @inline(__always) private static func copy(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ size: Int) {
+        switch size {
+        case 8: dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        case 4: dst.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
+        default: dst.copyMemory(from: src, byteCount: size)
+        }
     }
 }

@@ -8,8 +8,8 @@ import CInterpose
 final class Core: @unchecked Sendable {
     let log: Log
     let apis: ApiTable
-    let calls: CounterArray
-    let streams: StreamStats
+    let counters: ThreadCounters
+    let streams: StreamTable
     let kernels: KernelCatalog
     let hip: HIPKernelRegistry
     let launches: LaunchPath
@@ -20,11 +20,11 @@ final class Core: @unchecked Sendable {
         self.log = log
         self.statsPath = statsPath
         apis = ApiTable()
-        calls = CounterArray(count: apis.count)
-        streams = StreamStats(capacity: 4096, log: log)
+        streams = StreamTable(capacity: 4096, log: log)
+        counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity)
         kernels = KernelCatalog(capacity: 1 << 16, log: log)
         hip = HIPKernelRegistry(catalog: kernels, log: log)
-        launches = LaunchPath(apis: apis, streams: streams, kernels: kernels, log: log)
+        launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log)
         pid = getpid()
     }
 
@@ -33,17 +33,23 @@ final class Core: @unchecked Sendable {
         Unmanaged<Core>.fromOpaque(reef_core_get()!).takeUnretainedValue()
     }
 
+    /// Runs `body` with the instance, without retaining it (it lives for the whole process).
+    @inline(__always) static func withShared<T>(_ body: (Core) -> T) -> T {
+        Unmanaged<Core>.fromOpaque(reef_core_get()!)._withUnsafeGuaranteedRef(body)
+    }
+
     @inline(__always) func route(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
         let api = Int(call.pointee.api)
         guard api > 0, api < apis.count else { return reef_forward(call) }
-        calls.add(api)
+        let counts = reef_counters()
+        counters.call(api, in: counts)
         let kind = apis.kinds[api]
-        if ApiTable.isLaunch(kind) { return launches.launch(call, api: api, kind: kind) }
+        if ApiTable.isLaunch(kind) { return launches.launch(call, api: api, kind: kind, counts: counts) }
         if kind == UInt8(REEF_K_REGISTER) { return registerHIPModule(call, api: api) }
         let streamArg = Int(apis.streamArgs[api])
         if streamArg >= 0 {
             let stream = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.perThread[api], runtime: apis.runtimes[api])
-            streams.noteCommand(stream)
+            if let slot = streams.slot(stream) { counters.command(streamSlot: slot, in: counts) }
         }
         return reef_forward(call)
     }
@@ -72,9 +78,9 @@ final class Core: @unchecked Sendable {
     /// A fork child is a new process: its counters start at zero, its locks are free.
     func afterForkChild() {
         pid = getpid()
-        calls.reset()
+        counters.resetAll()
         streams.reset()
-        kernels.resetCounters()
+        kernels.resetLaunched()
         launches.resetCounters()
         hip.reinitialiseAfterFork()
     }

@@ -22,7 +22,7 @@ func reef_core_init() -> Int32 {
 
 @_cdecl("reef_core_route")
 func reef_core_route(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
-    Core.shared.route(call)
+    Core.withShared { $0.route(call) }
 }
 
 @_cdecl("reef_core_hip_fatbin_registered")

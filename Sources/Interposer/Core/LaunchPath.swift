@@ -5,20 +5,23 @@ import CInterpose
 /// copy of the argument bytes on the stack.
 final class LaunchPath: @unchecked Sendable {
     private let apis: ApiTable
-    private let streams: StreamStats
+    private let streams: StreamTable
+    private let counters: ThreadCounters
     private let kernels: KernelCatalog
     private let log: Log
-    /// Launches forwarded as they came because their arguments could not be captured.
+    /// Launches forwarded as they came because their arguments could not be captured (rare:
+    /// an atomic add is fine here).
     let uncaptured = CounterArray(count: 1)
 
-    init(apis: ApiTable, streams: StreamStats, kernels: KernelCatalog, log: Log) {
+    init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log) {
         self.apis = apis
         self.streams = streams
+        self.counters = counters
         self.kernels = kernels
         self.log = log
     }
 
-    @inline(__always) func launch(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8) -> Int32 {
+    @inline(__always) func launch(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, counts: UnsafeMutablePointer<UInt64>?) -> Int32 {
         let args = ReefCall.args(call)
         let form: LaunchForm = kind == UInt8(REEF_K_LAUNCH_EX) ? .config : kind == UInt8(REEF_K_LAUNCH_COOP) ? .cooperative : .classic
         let runtime = apis.runtimes[api]
@@ -32,12 +35,14 @@ final class LaunchPath: @unchecked Sendable {
             function = args[0]
             rawStream = args[8]
         }
-        streams.noteLaunch(StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime))
+        if let slot = streams.slot(StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime)) {
+            counters.launch(streamSlot: slot, in: counts)
+        }
 
         let found = kernels.lookup(function) ?? learn(function, api: api)
         let layout: KernelLayout
         if let found {
-            kernels.launches.add(found.slot)
+            kernels.markLaunched(found.slot)
             layout = found.entry.pointee.layout
         } else {
             layout = .unknown
@@ -48,8 +53,8 @@ final class LaunchPath: @unchecked Sendable {
             return reef_forward(call)
         }
         return withUnsafeTemporaryAllocation(byteCount: plan.storageSize, alignment: 16) { storage in
-            var record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
-            return reef_forward(&record.call)
+            let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
+            return reef_forward(record.call)
         }
     }
 

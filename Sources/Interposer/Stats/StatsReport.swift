@@ -5,13 +5,14 @@ import CInterpose
 
 /// The REEF_STATS JSON written at process exit:
 /// {"pid", "runtime", "launches", "graph_launches", "uncaptured_launches", "calls": {name: n},
-///  "streams": [{"id", "launches", "commands"}], "kernels": [{"name", "launches"}]}
+///  "streams": [{"id", "launches", "commands"}], "kernels": [{"name"}] (kernels launched at least once)}
 enum StatsReport {
     static func json(core: Core) -> String? {
         var cuda: UInt64 = 0, hip: UInt64 = 0, launches: UInt64 = 0, graphs: UInt64 = 0
         var calls: [(String, UInt64)] = []
+        let totals = core.counters.totals()
         for id in 1..<core.apis.count {
-            let n = core.calls.load(id)
+            let n = totals.calls(id)
             guard n > 0 else { continue }
             calls.append((core.apis.names[id], n))
             if core.apis.runtimes[id] == UInt8(REEF_RUNTIME_CUDA) { cuda += n } else { hip += n }
@@ -24,11 +25,15 @@ enum StatsReport {
         out += ",\"launches\":\(launches),\"graph_launches\":\(graphs)"
         out += ",\"uncaptured_launches\":\(core.launches.uncaptured.load(0))"
         out += ",\"calls\":{" + calls.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-        out += ",\"streams\":[" + core.streams.rows().map {
-            "{\"id\":\"\(hex($0.stream))\",\"launches\":\($0.launches),\"commands\":\($0.commands)}"
+        var streams: [(UInt64, UInt64, UInt64)] = []
+        for slot in 0..<core.streams.capacity {
+            if let id = core.streams.stream(at: slot) { streams.append((id, totals.launches(streamSlot: slot), totals.commands(streamSlot: slot))) }
+        }
+        out += ",\"streams\":[" + streams.sorted { $0.0 < $1.0 }.map {
+            "{\"id\":\"\(hex($0.0))\",\"launches\":\($0.1),\"commands\":\($0.2)}"
         }.joined(separator: ",") + "]"
-        out += ",\"kernels\":[" + core.kernels.rows().prefix(4096).map {
-            "{\"name\":\(quote($0.name)),\"launches\":\($0.launches)}"
+        out += ",\"kernels\":[" + core.kernels.launchedNames().prefix(4096).map {
+            "{\"name\":\(quote($0))}"
         }.joined(separator: ",") + "]}\n"
         return out
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CInterpose
 
 /// A fixed-capacity, lock-free map from runtime handles (streams, functions) to slot numbers.
@@ -14,8 +17,7 @@ final class HandleTable: @unchecked Sendable {
         while size < capacity { size <<= 1 }
         self.capacity = size
         mask = size - 1
-        keys = .allocate(capacity: size)
-        keys.initialize(repeating: 0, count: size)
+        keys = zeroedMemory(UInt64.self, count: size)
     }
 
     @inline(__always) private func start(_ key: UInt64) -> Int {
@@ -68,6 +70,13 @@ final class HandleTable: @unchecked Sendable {
     func reset() { keys.update(repeating: 0, count: capacity) }
 }
 
+/// Zero-filled memory from calloc: large tables cost nothing until touched, which keeps Reef
+/// cheap in the many preloaded processes that never use a GPU.
+func zeroedMemory<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+    guard let raw = calloc(count, MemoryLayout<T>.stride) else { fatalError("reef: out of memory allocating \(count) table entries") }
+    return raw.bindMemory(to: T.self, capacity: count)
+}
+
 /// A row of relaxed atomic counters.
 struct CounterArray: @unchecked Sendable {
     let count: Int
@@ -75,8 +84,7 @@ struct CounterArray: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
-        base = .allocate(capacity: count)
-        base.initialize(repeating: 0, count: count)
+        base = zeroedMemory(UInt64.self, count: count)
     }
 
     @inline(__always) func add(_ index: Int, _ value: UInt64 = 1) { _ = reef_atomic_add(base + index, value) }

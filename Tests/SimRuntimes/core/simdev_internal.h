@@ -214,8 +214,9 @@ simdev_status wait_deps_locked(dep *deps, unsigned n); /* blocks on done_cv */
 
 /* graphs (simdev_graph.c) */
 void graph_append(simdev_graph *g, op *o);
-/* Replace the OP_GRAPH op at the head of its stream by clones of its nodes. */
-void graph_expand_head(op *graph_op);
+/* Replace the OP_GRAPH op at the head of its stream by clones of its nodes (the last one carries
+ * the graph op's seq) and free it; false, touching nothing, when the graph has no nodes. */
+bool graph_expand_head(op *graph_op);
 
 /* trace / stats (simdev_trace.c) */
 void trace_init(void);

@@ -98,11 +98,20 @@ hipError_t hipsim_launch_by_stub(const hipsim_call *call, const void *host_funct
                                  hipEvent_t start, hipEvent_t stop);
 
 /* ---- shared operations between plain and _spt entry points ------------------------------- */
-hipError_t hipsim_memcpy_async(const hipsim_call *call, void *dst, const void *src, size_t bytes,
-                               hipMemcpyKind kind, hipStream_t stream, int per_thread_default);
-hipError_t hipsim_memset_async(const hipsim_call *call, void *dst, uint32_t value,
-                               unsigned elem_size, size_t count, hipStream_t stream,
-                               int per_thread_default);
+/* A copy on a stream; with `synchronous` the call also waits for that stream. */
+hipError_t hipsim_copy(const hipsim_call *call, void *dst, const void *src, size_t bytes,
+                       hipMemcpyKind kind, hipStream_t stream, int per_thread_default,
+                       int synchronous);
+/* The trace line of a copy. data= shows the bytes moved when the host can see them: a host
+ * source at call time, or the host destination of a finished synchronous copy. */
+void hipsim_trace_copy(const hipsim_call *call, const void *dst, const void *src, size_t bytes,
+                       hipMemcpyKind kind, const simdev_stream *s, int synchronous,
+                       hipError_t err);
+/* Fill count elements of elem_size bytes; with `synchronous` also wait for the stream. */
+hipError_t hipsim_fill(const hipsim_call *call, void *dst, uint32_t value, unsigned elem_size,
+                       size_t count, hipStream_t stream, int per_thread_default, int synchronous);
+void hipsim_trace_fill(const hipsim_call *call, const void *dst, uint32_t value,
+                       unsigned elem_size, size_t count, const simdev_stream *s, hipError_t err);
 hipError_t hipsim_stream_synchronize(const hipsim_call *call, hipStream_t stream,
                                      int per_thread_default);
 hipError_t hipsim_stream_query(const hipsim_call *call, hipStream_t stream,
@@ -111,6 +120,14 @@ hipError_t hipsim_stream_wait_event(const hipsim_call *call, hipStream_t stream,
                                     unsigned flags, int per_thread_default);
 hipError_t hipsim_stream_get_flags(hipStream_t stream, unsigned *flags, int per_thread_default);
 hipError_t hipsim_stream_get_priority(hipStream_t stream, int *priority, int per_thread_default);
+
+/* ---- modules ------------------------------------------------------------------------------ */
+/* The kernel behind a hipModuleGetFunction handle, or NULL when the handle is not live. */
+const hipsim_kernel *hipsim_function_kernel(hipFunction_t f);
+/* Launch a module function with kernelParams (void**) or a packed `extra` buffer. */
+hipError_t hipsim_module_launch(const hipsim_call *call, hipFunction_t f, dim3 grid, dim3 block,
+                                size_t shared_bytes, hipStream_t stream, void **kernel_params,
+                                void **extra, hipEvent_t start, hipEvent_t stop);
 
 /* ---- code objects ------------------------------------------------------------------------ */
 /* Size in bytes of an in-memory code object (clang offload bundle or bare ELF), 0 when the

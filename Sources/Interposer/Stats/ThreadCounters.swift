@@ -1,0 +1,38 @@
+import CInterpose
+
+/// Reef's counters, laid out in each thread's counter block (reef_thread_counters.h):
+/// [calls per api id][kernel launches per stream slot][other commands per stream slot].
+/// Counting is a thread-local load and store: no locked instruction on the launch path.
+struct ThreadCounters: @unchecked Sendable {
+    let apiCount: Int
+    let streamSlots: Int
+    var words: Int { apiCount + 2 * streamSlots }
+
+    init(apiCount: Int, streamSlots: Int) {
+        self.apiCount = apiCount
+        self.streamSlots = streamSlots
+        reef_counters_configure(apiCount + 2 * streamSlots)
+    }
+
+    @inline(__always) func call(_ api: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, api) }
+    @inline(__always) func launch(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlot) }
+    @inline(__always) func command(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlots + streamSlot) }
+
+    /// Totals over all threads, living or exited.
+    struct Totals {
+        let words: [UInt64]
+        let apiCount: Int
+        let streamSlots: Int
+        func calls(_ api: Int) -> UInt64 { words[api] }
+        func launches(streamSlot s: Int) -> UInt64 { words[apiCount + s] }
+        func commands(streamSlot s: Int) -> UInt64 { words[apiCount + streamSlots + s] }
+    }
+
+    func totals() -> Totals {
+        var out = [UInt64](repeating: 0, count: words)
+        out.withUnsafeMutableBufferPointer { reef_counters_sum($0.baseAddress, $0.count) }
+        return Totals(words: out, apiCount: apiCount, streamSlots: streamSlots)
+    }
+
+    func resetAll() { reef_counters_reset_all() }
+}

@@ -51,6 +51,7 @@ unit-test: deps
 	$(SWIFT) test
 
 e2e-test: deps lib sim-cuda sim-hip
+	REEF_LIB=$(REEF_LIB) python3 Tests/e2e/process_e2e.py
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 
 script-test:

@@ -39,7 +39,7 @@ class WorkerProcess:
             if cell is None or msg.get("cell") in (cell, None):
                 return msg
 
-    def close(self, timeout=30.0):
+    def close(self, timeout=10.0):
         """Ask politely (so exit handlers such as Reef's stats run), then terminate, then kill."""
         if self.alive():
             try:

@@ -26,6 +26,7 @@ CHECK_STEPS = {
     "f": ("build_cuda", "cross_runtime"),
     "g": ("processes",),
 }
+CHECK_STATS = {"a": ("reef_1", "reef_11"), "b": ("reef_extras",)}
 WORKLOADS = {"plain": "wl-plain.json", "reef_1": "wl-reef-1.json", "reef_11": "wl-reef-11.json",
              "reef_extras": "wl-reef-extras.json"}
 
@@ -102,8 +103,8 @@ def build(work, command, started=None):
             note = step_note(steps, CHECK_STEPS[check["id"]])
             if note:
                 check["reason"] += " [steps: %s]" % note
-        if check["status"] == verdicts.ERROR and check["id"] in "abc":
-            why = "; ".join("%s: %s" % (k, v) for k, v in stats_notes.items() if v)
+        if check["status"] == verdicts.ERROR and check["id"] in CHECK_STATS:
+            why = "; ".join("%s: %s" % (k, stats_notes[k]) for k in CHECK_STATS[check["id"]] if stats_notes[k])
             if why:
                 check["reason"] += " [stats: %s]" % why
 

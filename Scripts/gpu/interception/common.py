@@ -16,6 +16,7 @@ def write_json(path, obj):
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(obj, fh, indent=1, sort_keys=True)
         fh.write("\n")
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the results are meant to be read by others
     os.replace(tmp, path)
 
 

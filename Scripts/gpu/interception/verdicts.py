@@ -49,6 +49,15 @@ def finish(cid, title, criteria, metrics, error=None):
             "reason": reason, "criteria": criteria, "metrics": metrics}
 
 
+def _short(text, limit=300):
+    text = str(text).strip()
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+def _errors(doc):
+    return "; ".join(_short(e) for e in (doc or {}).get("errors", []))
+
+
 def _missing(named):
     """Reason naming the inputs that are None, or None if all are present."""
     absent = [name for name, value in named if value is None]
@@ -125,7 +134,7 @@ def check_kernels_seen(extras_run, stats_extras, plain):
         seen = [p for p in profiler_names if any(reef_stats.names_match(r, p) for r in names)]
         by_profiler = bool(profiler_names) and len(seen) == len(profiler_names)
         if not ran:
-            value = "op failed: " + str(get(extras_run, "errors", op, default="no output"))[-300:]
+            value = "op failed: " + _short(get(extras_run, "errors", op, default="no output"))
         elif hits:
             value = hits[0]
         elif by_profiler:
@@ -159,6 +168,8 @@ def check_bit_identical(plain, reef_runs):
     pairs = [("resnet50", get(plain, "resnet", "sha256"), [get(r, "resnet", "sha256") for r in reef_runs.get("resnet", [])])]
     for op in EXTRA_OPS:
         pairs.append((op, get(plain, "extras", op, "sha256"), [get(reef_runs.get("extras"), "extras", op, "sha256")]))
+    if not any(want is not None and any(g is not None for g in gots) for _, want, gots in pairs):
+        return finish("c", title, [], {}, "no output was produced both with and without Reef")
     criteria, metrics = [], {}
     for name, want, gots in pairs:
         gots = [g for g in gots if g is not None]
@@ -189,7 +200,7 @@ def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS)
     if not times["reef"] or not times["plain"]:
         return finish("d", title, [], {"errors": lat.get("errors", [])},
                       "no timed inferences for %s" % " and ".join(k for k, v in times.items() if not v)
-                      + ("; " + "; ".join(lat.get("errors", [])) if lat.get("errors") else ""))
+                      + ("; " + _errors(lat) if lat.get("errors") else ""))
     s_reef, s_plain = timing.summarize(times["reef"]), timing.summarize(times["plain"])
     r_median = timing.ratio(s_reef["median"], s_plain["median"])
     loaded = get(lat, "workers", "reef", "reef_loaded")
@@ -233,7 +244,7 @@ def check_launch_rate(micro, min_ratio=RATE_MIN_RATIO, min_launches=RATE_MIN_LAU
     if not rates["reef"] or not rates["plain"]:
         return finish("e", title, [], {"errors": micro.get("errors", [])},
                       "no successful runs for %s" % " and ".join(k for k, v in rates.items() if not v)
-                      + ("; " + "; ".join(micro.get("errors", [])) if micro.get("errors") else ""))
+                      + ("; " + _errors(micro) if micro.get("errors") else ""))
     m_reef, m_plain = timing.median(rates["reef"]), timing.median(rates["plain"])
     r = timing.ratio(m_reef, m_plain)
     criteria = [

@@ -117,8 +117,14 @@ def main(argv=None):
     result = {"pid": os.getpid(), "reef_loaded": common.reef_loaded(), "errors": {},
               "argv": sys.argv[1:] if argv is None else argv}
     common.write_json(args.out, result)
-    import torch
-    import torch_models as tm
+    try:
+        import torch
+        import torch_models as tm
+    except Exception:
+        result["errors"]["import"] = traceback.format_exc(limit=3)[-2000:]
+        common.write_json(args.out, result)
+        print("workload: cannot import torch:\n" + result["errors"]["import"], file=sys.stderr)
+        return 1
     result["torch"] = torch.__version__
     state = {}
     if args.resnet_iters > 0:

@@ -49,6 +49,7 @@ class AssembleTest(unittest.TestCase):
         self.assertIn("latency rc=124 (timed out)", checks["d"]["reason"])
         self.assertEqual(checks["a"]["status"], "error")
         self.assertIn("no stats file for pid 102", checks["a"]["reason"])
+        self.assertNotIn("reef_extras", checks["a"]["reason"])  # only the stats check (a) uses
         self.assertEqual(doc["summary"]["errors"], 2)
         self.assertFalse(doc["summary"]["all_pass"])
         self.assertEqual(doc["steps"][-1]["name"], "unparsable")

@@ -131,6 +131,12 @@ class BitIdenticalTest(unittest.TestCase):
         self.assertIn("no output with Reef", c["reason"])
         self.assertEqual(verdicts.check_bit_identical(None, runs)["status"], "error")
 
+    def test_nothing_comparable_is_an_error(self):
+        plain = fx.workload(3, False)  # ran, but produced no output at all
+        c = verdicts.check_bit_identical(plain, self.runs())
+        self.assertEqual(c["status"], "error")
+        self.assertIn("no output was produced", c["reason"])
+
 
 class LatencyTest(unittest.TestCase):
     def test_pass(self):
@@ -151,10 +157,11 @@ class LatencyTest(unittest.TestCase):
     def test_error_without_rounds(self):
         lat = fx.latency()
         lat["rounds"] = [r for r in lat["rounds"] if r["config"] == "plain"]
-        lat["errors"] = ["EOFError: reef worker exited (rc=-11)"]
+        lat["errors"] = ["Traceback ...\n" + "x" * 5000 + "\nEOFError: reef worker exited (rc=-11)"]
         c = verdicts.check_latency(lat)
         self.assertEqual(c["status"], "error")
         self.assertIn("rc=-11", c["reason"])
+        self.assertLess(len(c["reason"]), 400)  # long tracebacks are cut to their informative end
         self.assertEqual(verdicts.check_latency(None)["status"], "error")
 
     def test_fail_when_preload_not_effective(self):

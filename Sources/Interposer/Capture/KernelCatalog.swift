@@ -12,14 +12,12 @@ struct KernelEntry {
 final class KernelCatalog: @unchecked Sendable {
     private let table: HandleTable
     private let entries: UnsafeMutablePointer<UInt64>     // UnsafeMutablePointer<KernelEntry> bits
-    /// One byte per slot: set when the kernel first launches (a plain store, no locked add).
-    private let seen: UnsafeMutablePointer<UInt8>
+    var capacity: Int { table.capacity }
     private let log: Log
 
     init(capacity: Int, log: Log) {
         table = HandleTable(capacity: capacity)
         entries = zeroedMemory(UInt64.self, count: table.capacity)
-        seen = zeroedMemory(UInt8.self, count: table.capacity)
         self.log = log
     }
 
@@ -54,18 +52,8 @@ final class KernelCatalog: @unchecked Sendable {
         return (slot, UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(expected))!)
     }
 
-    @inline(__always) func markLaunched(_ slot: Int) {
-        if seen[slot] == 0 { seen[slot] = 1 }
+    /// The name published for a slot, if any.
+    func name(at slot: Int) -> String? {
+        UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(reef_atomic_load(entries + slot)))?.pointee.name
     }
-
-    /// Names of the kernels launched at least once, sorted.
-    func launchedNames() -> [String] {
-        var out: [String] = []
-        for s in 0..<table.capacity where seen[s] != 0 {
-            if let e = UnsafeMutablePointer<KernelEntry>(bitPattern: UInt(reef_atomic_load(entries + s))) { out.append(e.pointee.name) }
-        }
-        return out.sorted()
-    }
-
-    func resetLaunched() { seen.update(repeating: 0, count: table.capacity) }
 }

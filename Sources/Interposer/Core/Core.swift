@@ -21,8 +21,8 @@ final class Core: @unchecked Sendable {
         self.statsPath = statsPath
         apis = ApiTable()
         streams = StreamTable(capacity: 4096, log: log)
-        counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity)
-        kernels = KernelCatalog(capacity: 1 << 16, log: log)
+        kernels = KernelCatalog(capacity: 1 << 14, log: log)
+        counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity, kernelSlots: kernels.capacity)
         hip = HIPKernelRegistry(catalog: kernels, log: log)
         launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log)
         pid = getpid()
@@ -80,7 +80,6 @@ final class Core: @unchecked Sendable {
         pid = getpid()
         counters.resetAll()
         streams.reset()
-        kernels.resetLaunched()
         launches.resetCounters()
         hip.reinitialiseAfterFork()
     }

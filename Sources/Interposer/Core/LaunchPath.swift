@@ -42,7 +42,7 @@ final class LaunchPath: @unchecked Sendable {
         let found = kernels.lookup(function) ?? learn(function, api: api)
         let layout: KernelLayout
         if let found {
-            kernels.markLaunched(found.slot)
+            counters.launch(kernelSlot: found.slot, in: counts)
             layout = found.entry.pointee.layout
         } else {
             layout = .unknown

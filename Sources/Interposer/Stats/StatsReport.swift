@@ -5,7 +5,7 @@ import CInterpose
 
 /// The REEF_STATS JSON written at process exit:
 /// {"pid", "runtime", "launches", "graph_launches", "uncaptured_launches", "calls": {name: n},
-///  "streams": [{"id", "launches", "commands"}], "kernels": [{"name"}] (kernels launched at least once)}
+///  "streams": [{"id", "launches", "commands"}], "kernels": [{"name", "launches"}]}
 enum StatsReport {
     static func json(core: Core) -> String? {
         var cuda: UInt64 = 0, hip: UInt64 = 0, launches: UInt64 = 0, graphs: UInt64 = 0
@@ -32,8 +32,13 @@ enum StatsReport {
         out += ",\"streams\":[" + streams.sorted { $0.0 < $1.0 }.map {
             "{\"id\":\"\(hex($0.0))\",\"launches\":\($0.1),\"commands\":\($0.2)}"
         }.joined(separator: ",") + "]"
-        out += ",\"kernels\":[" + core.kernels.launchedNames().prefix(4096).map {
-            "{\"name\":\(quote($0))}"
+        var kernels: [(String, UInt64)] = []
+        for slot in 0..<core.kernels.capacity {
+            let n = totals.launches(kernelSlot: slot)
+            if n > 0, let name = core.kernels.name(at: slot) { kernels.append((name, n)) }
+        }
+        out += ",\"kernels\":[" + kernels.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map {
+            "{\"name\":\(quote($0.0)),\"launches\":\($0.1)}"
         }.joined(separator: ",") + "]}\n"
         return out
     }

@@ -1,22 +1,26 @@
 import CInterpose
 
 /// Reef's counters, laid out in each thread's counter block (reef_thread_counters.h):
-/// [calls per api id][kernel launches per stream slot][other commands per stream slot].
+/// [calls per api id][kernel launches per stream slot][other commands per stream slot]
+/// [launches per kernel-catalog slot]. Blocks come from calloc, so untouched slots cost no memory.
 /// Counting is a thread-local load and store: no locked instruction on the launch path.
 struct ThreadCounters: @unchecked Sendable {
     let apiCount: Int
     let streamSlots: Int
-    var words: Int { apiCount + 2 * streamSlots }
+    let kernelSlots: Int
+    var words: Int { apiCount + 2 * streamSlots + kernelSlots }
 
-    init(apiCount: Int, streamSlots: Int) {
+    init(apiCount: Int, streamSlots: Int, kernelSlots: Int) {
         self.apiCount = apiCount
         self.streamSlots = streamSlots
-        reef_counters_configure(apiCount + 2 * streamSlots)
+        self.kernelSlots = kernelSlots
+        reef_counters_configure(apiCount + 2 * streamSlots + kernelSlots)
     }
 
     @inline(__always) func call(_ api: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, api) }
     @inline(__always) func launch(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlot) }
     @inline(__always) func command(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlots + streamSlot) }
+    @inline(__always) func launch(kernelSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + 2 * streamSlots + kernelSlot) }
 
     /// Totals over all threads, living or exited.
     struct Totals {
@@ -26,6 +30,7 @@ struct ThreadCounters: @unchecked Sendable {
         func calls(_ api: Int) -> UInt64 { words[api] }
         func launches(streamSlot s: Int) -> UInt64 { words[apiCount + s] }
         func commands(streamSlot s: Int) -> UInt64 { words[apiCount + streamSlots + s] }
+        func launches(kernelSlot s: Int) -> UInt64 { words[apiCount + 2 * streamSlots + s] }
     }
 
     func totals() -> Totals {

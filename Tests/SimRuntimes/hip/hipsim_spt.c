@@ -1,0 +1,53 @@
+/*
+ * hipsim_spt.c — the per-thread default stream entry points (hipcc
+ * -fgpu-default-stream=per-thread, or HIP_API_PER_THREAD_DEFAULT_STREAM): the same
+ * operations as their plain twins, except that stream 0 means the calling thread's default
+ * stream. Only the _spt names the ROCm 5.2 library exports are provided.
+ */
+#include "hipsim.h"
+
+hipError_t hipLaunchKernel_spt(const void *function_address, dim3 numBlocks, dim3 dimBlocks,
+                               void **args, size_t sharedMemBytes, hipStream_t stream) {
+    HIPSIM_ENTER("hipLaunchKernel_spt");
+    HIPSIM_RETURN(hipsim_launch_by_stub(&call_, function_address, numBlocks, dimBlocks, args,
+                                        sharedMemBytes, stream, 1, 0, NULL, NULL));
+}
+
+hipError_t hipLaunchCooperativeKernel_spt(const void *f, dim3 gridDim, dim3 blockDim,
+                                          void **kernelParams, uint32_t sharedMemBytes,
+                                          hipStream_t hStream) {
+    HIPSIM_ENTER("hipLaunchCooperativeKernel_spt");
+    HIPSIM_RETURN(hipsim_launch_by_stub(&call_, f, gridDim, blockDim, kernelParams,
+                                        sharedMemBytes, hStream, 1, 1, NULL, NULL));
+}
+
+hipError_t hipMemcpyAsync_spt(void *dst, const void *src, size_t sizeBytes, hipMemcpyKind kind,
+                              hipStream_t stream) {
+    HIPSIM_ENTER("hipMemcpyAsync_spt");
+    HIPSIM_RETURN(hipsim_copy(&call_, dst, src, sizeBytes, kind, stream, 1, 0));
+}
+
+hipError_t hipStreamSynchronize_spt(hipStream_t stream) {
+    HIPSIM_ENTER("hipStreamSynchronize_spt");
+    HIPSIM_RETURN(hipsim_stream_synchronize(&call_, stream, 1));
+}
+
+hipError_t hipStreamQuery_spt(hipStream_t stream) {
+    HIPSIM_ENTER("hipStreamQuery_spt");
+    HIPSIM_RETURN(hipsim_stream_query(&call_, stream, 1));
+}
+
+hipError_t hipStreamWaitEvent_spt(hipStream_t stream, hipEvent_t event, unsigned int flags) {
+    HIPSIM_ENTER("hipStreamWaitEvent_spt");
+    HIPSIM_RETURN(hipsim_stream_wait_event(&call_, stream, event, flags, 1));
+}
+
+hipError_t hipStreamGetFlags_spt(hipStream_t stream, unsigned int *flags) {
+    HIPSIM_ENTER("hipStreamGetFlags_spt");
+    HIPSIM_RETURN(hipsim_stream_get_flags(stream, flags, 1));
+}
+
+hipError_t hipStreamGetPriority_spt(hipStream_t stream, int *priority) {
+    HIPSIM_ENTER("hipStreamGetPriority_spt");
+    HIPSIM_RETURN(hipsim_stream_get_priority(stream, priority, 1));
+}

@@ -55,8 +55,8 @@ e2e-test: deps lib sim-cuda sim-hip
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 
 script-test:
-	python3 -m unittest discover -s Scripts/gpu/tests -t . -v 2>&1 | tail -n 3
-	python3 -m unittest discover -s Scripts/bench/tests -t . -v 2>&1 | tail -n 3
+	python3 -m unittest discover -s Scripts/gpu/tests -t .
+	python3 -m unittest discover -s Scripts/bench/tests -t .
 
 test: deps
 	$(MAKE) unit-test

@@ -4,11 +4,16 @@ Each "forward pass" sleeps for a model-specific time while holding a process-wid
 device that runs one request at a time. Used by the tests and by `run.sh --backend fake`.
 """
 import contextlib
+import json
+import os
 import threading
 import time
 
 # Rough bs1 forward times (ms); only their order of magnitude matters here.
 MODEL_MS = {"vgg19": 1.0, "resnet152": 2.0, "densenet201": 2.5, "inception_v3": 1.5, "distilbert": 0.8}
+
+
+FAIL_ENV = "BENCH_FAKE_FAIL"  # tests: 'setup' fails setup, 'crash' kills the worker mid-cell
 
 
 class FakeExecutor:
@@ -27,6 +32,8 @@ class FakeExecutor:
         self.ref = time.monotonic()
 
     def request(self):
+        if os.environ.get(FAIL_ENV) == "crash":
+            os._exit(3)
         with self.lock:
             start = time.monotonic()
             time.sleep(self.seconds)
@@ -43,6 +50,8 @@ class FakeBackend:
         self.clients = {}
 
     def setup(self, clients, options):
+        if os.environ.get(FAIL_ENV) == "setup":
+            raise RuntimeError("fake setup failure")
         for c in clients:
             if c["model"] not in MODEL_MS:
                 raise ValueError("unknown model %r" % c["model"])
@@ -54,4 +63,8 @@ class FakeBackend:
         return FakeExecutor(self.lock, c["model"], batch, rt_mode, c["role"] == "rt")
 
     def close(self):
-        pass
+        # Stand in for libreef.so's exit-time stats, so the harness's collection path is exercised.
+        path = os.environ.get("REEF_STATS")
+        if path:
+            with open(path.replace("%p", str(os.getpid())), "w") as f:
+                json.dump({"version": "fake", "class": os.environ.get("REEF_CLASS"), "launches": 1}, f)

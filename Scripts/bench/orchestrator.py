@@ -22,7 +22,7 @@ REPLY_SLACK_S = 30.0
 
 class Runner:
     def __init__(self, repo_root, out_dir, backend, results, save, reef_lib=None, budget_s=None,
-                 raw=False, seed=1, log=sys.stderr):
+                 raw=False, seed=1, log=None):
         self.repo_root = repo_root
         self.out_dir = out_dir
         self.backend = backend
@@ -34,12 +34,14 @@ class Runner:
         self.seed = seed
         self.log = log
         self.t0 = time.monotonic()
-        self.mps_control = None  # tests point this at a stand-in
+        # A stand-in for nvidia-cuda-mps-control (tests); with the fake backend and none given, MPS is simulated.
+        self.mps_control = os.environ.get("REEF_BENCH_MPS_CONTROL")
 
     # -- helpers -------------------------------------------------------------------------------
     def say(self, text):
-        self.log.write("[%7.1fs] %s\n" % (time.monotonic() - self.t0, text))
-        self.log.flush()
+        log = self.log or sys.stderr  # looked up per call, so redirections apply
+        log.write("[%7.1fs] %s\n" % (time.monotonic() - self.t0, text))
+        log.flush()
 
     def time_left(self):
         return float("inf") if self.deadline is None else self.deadline - time.monotonic()
@@ -92,7 +94,7 @@ class Runner:
         try:
             extra = {}
             if any(s.mps for s in block.systems):
-                if self.backend == "fake":
+                if self.backend == "fake" and not self.mps_control:
                     record["mps"] = "simulated (fake backend)"
                 else:
                     daemon = MpsDaemon(**({"control": self.mps_control} if self.mps_control else {}))

@@ -170,7 +170,12 @@ def check_bit_identical(plain, reef_runs):
         pairs.append((op, get(plain, "extras", op, "sha256"), [get(reef_runs.get("extras"), "extras", op, "sha256")]))
     if not any(want is not None and any(g is not None for g in gots) for _, want, gots in pairs):
         return finish("c", title, [], {}, "no output was produced both with and without Reef")
-    criteria, metrics = [], {}
+    reef_docs = [d for d in reef_runs.get("resnet", []) + [reef_runs.get("extras")] if d]
+    loaded = all(d.get("reef_loaded") is True for d in reef_docs)
+    criteria = [criterion("libreef.so mapped with Reef, not without",
+                          "reef=%s, plain=%s" % (loaded, plain.get("reef_loaded")), "reef=True, plain=False",
+                          loaded and plain.get("reef_loaded") is False)]
+    metrics = {}
     for name, want, gots in pairs:
         gots = [g for g in gots if g is not None]
         if want is None or not gots:

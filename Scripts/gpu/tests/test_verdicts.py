@@ -115,7 +115,12 @@ class BitIdenticalTest(unittest.TestCase):
         plain = fx.workload(3, False, resnet_iters=1, extras=True)
         c = verdicts.check_bit_identical(plain, self.runs())
         self.assertEqual(c["status"], "pass", c["reason"])
-        self.assertEqual(len(c["criteria"]), 5)
+        self.assertEqual(len(c["criteria"]), 6)
+
+    def test_baseline_with_reef_loaded_fails(self):
+        plain = fx.workload(3, True, resnet_iters=1, extras=True)
+        c = verdicts.check_bit_identical(plain, self.runs())
+        self.assertEqual(failing(c), ["libreef.so mapped with Reef, not without"])
 
     def test_fail_on_any_difference(self):
         plain = fx.workload(3, False, resnet_iters=1, extras=True)

@@ -4,7 +4,6 @@
  * frameworks' generated launchers do. An LD_PRELOAD shim only sees these calls if it also
  * handles dlsym. Usage: triton_launcher <module_kernels.co>
  */
-#define _GNU_SOURCE
 #include <hip/hip_runtime_api.h>
 #include <dlfcn.h>
 #include <stdint.h>

@@ -47,8 +47,10 @@ hipError_t hipEventRecord(hipEvent_t event, hipStream_t stream) {
 hipError_t hipEventDestroy(hipEvent_t event) {
     HIPSIM_ENTER("hipEventDestroy");
     simdev_event *e = hipsim_event(event);
+    char ebuf[32] = "?";
+    if (e) simdev_fmt_event(ebuf, e); /* named before the handle dies */
     hipError_t err = e ? hipsim_error(simdev_event_destroy(e)) : hipErrorInvalidHandle;
-    trace_event(&call_, e, err);
+    HIPSIM_TRACE(&call_, "hipEventDestroy e=%s rc=%d", ebuf, (int)err);
     HIPSIM_RETURN(err);
 }
 

@@ -86,8 +86,10 @@ hipError_t hipStreamDestroy(hipStream_t stream) {
     /* The default streams are not the program's to destroy. */
     simdev_stream *s = stream == NULL || stream == hipStreamPerThread ? NULL
                                                                       : hipsim_stream(stream, 0);
+    char sbuf[32] = "?";
+    if (s) simdev_fmt_stream(sbuf, s); /* named before the handle dies */
     hipError_t err = s ? hipsim_error(simdev_stream_destroy(s)) : hipErrorInvalidHandle;
-    trace_stream(&call_, s, err);
+    HIPSIM_TRACE(&call_, "hipStreamDestroy s=%s rc=%d", sbuf, (int)err);
     HIPSIM_RETURN(err);
 }
 

@@ -2,22 +2,21 @@
  * hipsim_stream_ops.c — stream-ordered operations that are not copies or kernels: host
  * callbacks and the 32/64-bit wait/write value operations.
  */
-#include <stdlib.h>
-
 #include "hipsim.h"
 
-/* A HIP callback gets the stream handle the program passed, so keep it beside the function. */
+/* A HIP callback gets the stream handle the program passed, so keep it beside the function.
+ * The core copies this closure into the op (and into graph nodes), so nothing is freed here. */
 typedef struct callback_closure {
     hipStreamCallback_t fn;
     hipStream_t stream;
     void *user_data;
-    int keep; /* recorded into a graph: every replay calls it again */
 } callback_closure;
 
+_Static_assert(sizeof(callback_closure) <= SIMDEV_CLOSURE_MAX, "closure fits the op");
+
 static void run_callback(void *arg, simdev_status status) {
-    callback_closure *c = arg;
+    const callback_closure *c = arg;
     c->fn(c->stream, hipsim_error(status), c->user_data);
-    if (!c->keep) free(c);
 }
 
 hipError_t hipStreamAddCallback(hipStream_t stream, hipStreamCallback_t callback, void *userData,
@@ -30,13 +29,8 @@ hipError_t hipStreamAddCallback(hipStream_t stream, hipStreamCallback_t callback
     else if (callback == NULL || flags != 0)
         err = hipErrorInvalidValue;
     if (err == hipSuccess) {
-        callback_closure *c = malloc(sizeof *c);
-        if (c == NULL) HIPSIM_RETURN(hipErrorOutOfMemory);
-        int capture = SIMDEV_CAPTURE_NONE;
-        simdev_capture_status(s, &capture, NULL);
-        *c = (callback_closure){callback, stream, userData, capture != SIMDEV_CAPTURE_NONE};
-        err = hipsim_error(simdev_host_func(s, run_callback, c));
-        if (err != hipSuccess) free(c);
+        callback_closure c = {callback, stream, userData};
+        err = hipsim_error(simdev_host_func(s, run_callback, &c, sizeof c));
     }
     char sbuf[32];
     HIPSIM_TRACE(&call_, "hipStreamAddCallback s=%s rc=%d", s ? simdev_fmt_stream(sbuf, s) : "?",

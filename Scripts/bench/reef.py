@@ -4,6 +4,8 @@ import hashlib
 import json
 import os
 
+from . import stats
+
 
 def find_library(repo_root, override=None):
     """Path of libreef.so ($REEF_LIB, --reef-lib, or dist/libreef.so), or None when absent."""
@@ -56,10 +58,10 @@ def summarize_stats(entries):
     """
     counters, versions, preempt_us = {}, set(), []
     for e in entries:
-        stats = e.get("stats")
-        if not isinstance(stats, dict):
+        data = e.get("stats")
+        if not isinstance(data, dict):
             continue
-        for k, v in stats.items():
+        for k, v in data.items():
             if isinstance(v, bool):
                 continue
             if isinstance(v, (int, float)):
@@ -68,5 +70,7 @@ def summarize_stats(entries):
                 versions.add(v)
             elif "preempt" in k.lower() and isinstance(v, list) and all(isinstance(x, (int, float)) for x in v):
                 preempt_us.extend(v)
+    preempt_ms = [us / 1000.0 for us in preempt_us]
     return {"processes": len(entries), "counters": counters, "versions": sorted(versions),
-            "preempt_latency_us": preempt_us}
+            "preempt_latency_ms": stats.summarize(preempt_ms),
+            "preempt_histogram_counts": stats.histogram(preempt_ms, stats.DELAY_EDGES_MS)}

@@ -181,11 +181,14 @@ def reef_section(results):
         st = s.get("reef_stats") or {}
         counters = st.get("counters", {})
         shown = ", ".join("%s=%s" % (k, counters[k]) for k in sorted(counters)[:12]) or "—"
+        pre = st.get("preempt_latency_ms") or {}
         stat_rows.append(["`%s`" % name, s.get("reef_knobs") or "defaults", st.get("processes", 0),
-                          ", ".join(st.get("versions", [])) or "—", len(st.get("preempt_latency_us", [])), shown])
-    parts.append("Reef's own stats (REEF_STATS, summed over the system's processes for the whole block):\n\n"
-                 + table(["Reef system", "knobs", "processes", "version", "preemption samples", "counters"],
-                         stat_rows))
+                          ", ".join(st.get("versions", [])) or "—", pre.get("n") or 0,
+                          "%s / %s / %s" % (f(pre.get("p50"), 3), f(pre.get("p99"), 3), f(pre.get("max"), 3)), shown])
+    parts.append("Reef's own stats (REEF_STATS, summed over the system's processes for the whole block; "
+                 "preemption latencies appear once the library reports them):\n\n"
+                 + table(["Reef system", "knobs", "processes", "version", "preemption samples",
+                          "preemption p50 / p99 / max ms", "counters"], stat_rows))
     return "\n\n".join(parts)
 
 

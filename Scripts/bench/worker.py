@@ -31,6 +31,7 @@ def sleep_until(t):
 def rt_open_loop(ex, run, start, hard_stop, out):
     """Serve scheduled arrivals in order; latency counts from the scheduled time, backlog included."""
     recs, unserved = [], []
+    out["requests"], out["unserved"] = recs, unserved  # filled in place: a failure keeps what was done
     with ex.thread_context():
         ex.begin()
         for a in run["arrivals"]:
@@ -42,12 +43,11 @@ def rt_open_loop(ex, run, start, hard_stop, out):
             token = ex.request()
             done = time.monotonic()
             recs.append([a, now - start, done - start, token, time.thread_time()])
-    out["requests"], out["unserved"] = recs, unserved
 
 
 def rt_closed_loop(ex, run, start, window_end, out):
     """Next request as soon as the previous one completes (DISB's closed loop), until the window ends."""
-    recs = []
+    recs = out["requests"] = []
     with ex.thread_context():
         ex.begin()
         sleep_until(start)
@@ -58,11 +58,10 @@ def rt_closed_loop(ex, run, start, window_end, out):
             token = ex.request()
             done = time.monotonic()
             recs.append([now - start, now - start, done - start, token, time.thread_time()])
-    out["requests"], out["unserved"] = recs, []
 
 
 def be_loop(ex, run, start, hard_stop, stop, out):
-    recs = []
+    recs = out["requests"] = []
     with ex.thread_context():
         ex.begin()
         sleep_until(start)
@@ -73,7 +72,6 @@ def be_loop(ex, run, start, hard_stop, stop, out):
             ex.request()
             done = time.monotonic()
             recs.append([now - start, now - start, done - start, None, time.thread_time()])
-    out["requests"], out["unserved"] = recs, []
 
 
 def map_device_times(ex, recs):

@@ -36,6 +36,7 @@ EXPECTED_DIR = os.path.join(HERE, "hip_expected")
 REAL_LIB = "/usr/lib/x86_64-linux-gnu/libamdhip64.so.5"
 MODULE = "module_kernels.co"
 RUN_TIMEOUT_S = 60
+SIM_CUS = 8  # compute units of the simulated device (the expected outputs print it)
 
 # (program, arguments; MODULE is replaced by the code object's path)
 PROGRAMS = [
@@ -46,6 +47,8 @@ PROGRAMS = [
     ("graph_replay", []),
     ("mixed_args", []),
     ("per_thread", []),
+    ("symbols_2d", []),
+    ("error_paths", []),
     ("module_launch", [MODULE]),
     ("triton_launcher", [MODULE]),
 ]
@@ -130,7 +133,9 @@ def static_checks(report, sim_lib, prog_dir, real_lib):
     if shutil.which("objdump") is None:
         report.skip("symbol versions", "objdump not installed")
     else:
-        sim = {n: v for n, (v, d) in dynamic_symbols(sim_lib).items() if d and v.startswith("hip_")}
+        # Defined, versioned functions; the linker's own version-name symbols are not exports.
+        sim = {n: v for n, (v, d) in dynamic_symbols(sim_lib).items()
+               if d and v.startswith("hip_") and n != v}
         if not os.path.exists(real_lib):
             report.skip("symbol versions", "real library %s not installed" % real_lib)
         else:
@@ -182,6 +187,7 @@ def run_program(binary, args, sim_dir, workdir, tag, reef_lib=None):
     env["LD_LIBRARY_PATH"] = sim_dir + (":" + old if old else "")
     paths = {key: os.path.join(workdir, "%s.%s" % (tag, key))
              for key in ("trace", "stats", "reef_stats")}
+    env["SIM_SMS"] = str(SIM_CUS)
     env["SIM_TRACE"] = paths["trace"]
     env["SIM_STATS"] = paths["stats"]
     if reef_lib:

@@ -146,3 +146,27 @@ class PlanTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ReefStatsTest(unittest.TestCase):
+    def test_counters_summed_versions_and_preemption(self):
+        from Scripts.bench import reef
+        entries = [{"file": "1.json", "stats": {"launches": 10, "version": "0.2", "preempt_us": [50, 150], "on": True}},
+                   {"file": "2.json", "stats": {"launches": 5, "graphs": 1, "version": "0.2"}},
+                   {"file": "3.json", "stats": {"unreadable": "bad json"}}]
+        s = reef.summarize_stats(entries)
+        self.assertEqual(s["processes"], 3)
+        self.assertEqual(s["counters"], {"launches": 15, "graphs": 1})
+        self.assertEqual(s["versions"], ["0.2"])
+        self.assertEqual(s["preempt_latency_ms"]["n"], 2)
+        self.assertAlmostEqual(s["preempt_latency_ms"]["mean"], 0.1)
+        self.assertEqual(sum(s["preempt_histogram_counts"]), 2)
+
+    def test_worker_env(self):
+        from Scripts.bench import reef
+        sysm = systems.load_reef_configs()[0]
+        env = reef.worker_env(sysm, "rt", "/x/libreef.so", "/tmp/s")
+        self.assertEqual(env["LD_PRELOAD"], "/x/libreef.so")
+        self.assertEqual(env["REEF_CLASS"], "rt")
+        self.assertEqual(env["REEF_STATS"], "/tmp/s/%p.json")
+        self.assertNotIn("REEF_CLASS", reef.worker_env(sysm, None, "/x", "/tmp/s"))

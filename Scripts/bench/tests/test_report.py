@@ -46,7 +46,7 @@ def fake_results():
         "reef-passthrough": {"summary": "Reef", "clients": "processes", "is_reef": True,
                              "cpu_baseline": "multi-process", "reef_knobs": {},
                              "reef_stats": {"processes": 2, "counters": {"launches": 1000}, "versions": ["0.1"],
-                                            "preempt_latency_us": []}},
+                                            "preempt_latency_ms": {"n": 3, "p50": 0.05, "p99": 0.2, "max": 0.25}}},
     }
     r["standalone"] = {"vgg19|eager|open": {"mean_ms": 1.0, "p50_ms": 1.0, "p99_ms": 1.0, "n": 50, "device_ms": 0.9}}
     cells = [fake_cell("A", "rt-only", "eager-bs1", 1.0, 0), fake_cell("A", "multi-stream", "eager-bs1", 3.0, 50),
@@ -81,6 +81,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn("skipped: MPS unavailable: test", md)
         self.assertIn("## Reef CPU overhead", md)
         self.assertIn("launches=1000", md)
+        self.assertIn("0.050 / 0.200 / 0.250", md)
         self.assertIn("`A/mps/eager-bs1`: skipped", md)
         # rt-only's graph cell is shared by every graph variant
         graph_section = md.split("### graph-bs32")[1].split("###")[0]

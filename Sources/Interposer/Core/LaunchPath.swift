@@ -39,7 +39,7 @@ final class LaunchPath: @unchecked Sendable {
             counters.launch(streamSlot: slot, in: counts)
         }
 
-        let found = kernels.lookup(function) ?? learn(function, api: api)
+        let found = kernels.lookup(function) ?? learn(function, api: api, call: call, form: form)
         let layout: KernelLayout
         if let found {
             counters.launch(kernelSlot: found.slot, in: counts)
@@ -59,7 +59,7 @@ final class LaunchPath: @unchecked Sendable {
     }
 
     /// First launch of a function not registered before: ask the driver (CUDA) for its layout.
-    private func learn(_ function: UInt64, api: Int) -> (slot: Int, entry: UnsafeMutablePointer<KernelEntry>)? {
+    private func learn(_ function: UInt64, api: Int, call: UnsafeMutablePointer<ReefCall>, form: LaunchForm) -> (slot: Int, entry: UnsafeMutablePointer<KernelEntry>)? {
         let entry: KernelEntry
         switch apis.functions[api] {
         case UInt8(REEF_FN_CUDA):
@@ -68,7 +68,31 @@ final class LaunchPath: @unchecked Sendable {
             log.once(.unknownHipFunction, .warn, "HIP kernel \(hex(function)) was launched without being registered (no code-object metadata); its launches are forwarded without capture")
             entry = KernelEntry(layout: .unknown, name: "hip:" + hex(function))
         }
+        if log.enabled(.debug) { log.write(.debug, describe(entry, function: function, api: api, call: call, form: form)) }
         return kernels.publish(function, entry)
+    }
+
+    /// One debug line per kernel: the layout learned and how the first launch looked.
+    private func describe(_ entry: KernelEntry, function: UInt64, api: Int, call: UnsafeMutablePointer<ReefCall>, form: LaunchForm) -> String {
+        let layout = entry.layout
+        var text = "kernel \(entry.name) (\(hex(function))) first launched by \(apis.names[api]): "
+        if layout.isKnown {
+            text += "\(layout.count) params [" + (0..<layout.count).map { "\(layout[$0].offset):\(layout[$0].size)" }.joined(separator: " ") + "]"
+        } else {
+            text += "layout unknown"
+        }
+        let args = ReefCall.args(call)
+        if form == .config, let config = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(args[0])) {
+            let c = config.pointee
+            text += " grid \(c.gridDimX)x\(c.gridDimY)x\(c.gridDimZ) block \(c.blockDimX)x\(c.blockDimY)x\(c.blockDimZ) smem \(c.sharedMemBytes) attrs ["
+            if let attrs = c.attrs {
+                text += (0..<Int(c.numAttrs)).map { "\(attrs[$0].id)" }.joined(separator: " ")
+            }
+            text += "] params \(args[2] != 0 ? "kernelParams" : "") \(args[3] != 0 ? "extra" : "")"
+        } else {
+            text += " params \(args[9] != 0 ? "kernelParams" : "") \(form == .classic && args[10] != 0 ? "extra" : "")"
+        }
+        return text
     }
 
     func resetCounters() { uncaptured.reset() }

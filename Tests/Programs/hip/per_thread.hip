@@ -13,6 +13,8 @@ extern "C" hipError_t hipEventRecord(hipEvent_t event, hipStream_t stream);
 
 #define N 256
 
+__device__ float pt_table[4];
+
 struct WorkerResult {
     float head[4];
     float scaled[4];
@@ -74,6 +76,20 @@ int main() {
     HIP_CHECK(hipMemcpy(host, x, sizeof host, hipMemcpyDeviceToHost));
     print_floats("per-thread then other", host, 4);
     printf("per-thread priority %d flags %u\n", prio, flags);
+
+    // Symbol and 2D copies bind to their _spt forms in this build.
+    float values[4] = {1.5f, 2.5f, 3.5f, 4.5f};
+    HIP_CHECK(hipMemcpyToSymbol(HIP_SYMBOL(pt_table), values, sizeof values, 0,
+                                hipMemcpyHostToDevice));
+    HIP_CHECK(hipMemset2D(x, 2 * sizeof(float), 0, sizeof(float), 2));  // x[0] = x[2] = 0
+    HIP_CHECK(hipMemcpy2D(x + 4, sizeof(float), values, 2 * sizeof(float), sizeof(float), 2,
+                          hipMemcpyHostToDevice));                     // x[4,5] = 1.5, 3.5
+    float back[6];
+    HIP_CHECK(hipMemcpy(back, x, sizeof back, hipMemcpyDeviceToHost));
+    print_floats("2d spt", back, 6);
+    HIP_CHECK(hipMemcpyFromSymbol(back, HIP_SYMBOL(pt_table), 2 * sizeof(float),
+                                  2 * sizeof(float), hipMemcpyDeviceToHost));
+    print_floats("symbol spt", back, 2);
 
     HIP_CHECK(hipEventDestroy(done));
     HIP_CHECK(hipFree(x));

@@ -11,7 +11,7 @@ int main() {
     HIP_CHECK(hipGetDeviceCount(&count));
     hipDeviceProp_t prop;
     HIP_CHECK(hipGetDeviceProperties(&prop, 0));
-    printf("devices: %d cus>0: %d\n", count, prop.multiProcessorCount > 0);
+    printf("devices: %d cus: %d arch: %s\n", count, prop.multiProcessorCount, prop.gcnArchName);
 
     int least = 0, greatest = 0;
     HIP_CHECK(hipDeviceGetStreamPriorityRange(&least, &greatest));
@@ -25,6 +25,9 @@ int main() {
     // Only the first 4 CUs: blocks from this stream must stay on them.
     uint32_t mask[1] = {0xFu};
     HIP_CHECK(hipExtStreamCreateWithCUMask(&masked, 1, mask));
+    uint32_t mask_back = 0;
+    HIP_CHECK(hipExtStreamGetCUMask(masked, 1, &mask_back));
+    printf("cu mask: 0x%08x\n", mask_back);
 
     float *ha, *hb, *hc;
     HIP_CHECK(hipHostMalloc((void**)&ha, N * sizeof(float), hipHostMallocDefault));
@@ -69,10 +72,13 @@ int main() {
     print_floats("doubled sum head", hc, 6);
     print_floats("doubled sum tail", hc + N - 3, 3);
 
-    // Null-stream work orders against the blocking stream, not the non-blocking one.
+    // Null-stream work orders against blocking streams: the delays make any missing
+    // dependency visible in the numbers (a zeroed or stale dc).
+    delay<<<1, 1, 0, blocking>>>(50000);
     HIP_CHECK(hipMemsetAsync(dc, 0, N * sizeof(float), blocking));
-    vadd<<<N / 64, 64>>>(da, da, dc, N);          // legacy null stream
-    vadd<<<N / 64, 64, 0, blocking>>>(dc, db, dd, N); // after the null-stream kernel
+    delay<<<1, 1>>>(50000);                            // legacy null stream: after the memset
+    vadd<<<N / 64, 64>>>(da, da, dc, N);               // dc = 2a
+    vadd<<<N / 64, 64, 0, blocking>>>(dc, db, dd, N);  // after the null-stream kernel
     HIP_CHECK(hipStreamSynchronize(blocking));
     HIP_CHECK(hipMemcpy(hc, dd, N * sizeof(float), hipMemcpyDeviceToHost));
     print_floats("2a+b head", hc, 6);

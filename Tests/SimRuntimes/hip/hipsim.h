@@ -87,10 +87,12 @@ typedef struct hipsim_launch_req {
     int per_thread_default; /* the _spt entry points */
     int cooperative;
     hipEvent_t start, stop; /* hipExt* launches: recorded around the kernel; may be NULL */
-    const unsigned char *params; /* kernel->impl->params_size bytes */
+    const unsigned char *params; /* kernel->impl->params_size bytes; NULL when unknown */
 } hipsim_launch_req;
 
-hipError_t hipsim_launch(const hipsim_call *call, const hipsim_launch_req *req);
+/* Every launch entry point ends here exactly once, also when it already failed (`prior`):
+ * the call is counted as a launch and traced either way, as a shim sees every call. */
+hipError_t hipsim_launch(const hipsim_call *call, const hipsim_launch_req *req, hipError_t prior);
 /* hipLaunchKernel-style entry points: kernel by host stub address, arguments as void**. */
 hipError_t hipsim_launch_by_stub(const hipsim_call *call, const void *host_function, dim3 grid,
                                  dim3 block, void **args, size_t shared_bytes,
@@ -112,6 +114,18 @@ hipError_t hipsim_fill(const hipsim_call *call, void *dst, uint32_t value, unsig
                        size_t count, hipStream_t stream, int per_thread_default, int synchronous);
 void hipsim_trace_fill(const hipsim_call *call, const void *dst, uint32_t value,
                        unsigned elem_size, size_t count, const simdev_stream *s, hipError_t err);
+hipError_t hipsim_copy2d(const hipsim_call *call, void *dst, size_t dpitch, const void *src,
+                         size_t spitch, size_t width, size_t height, hipMemcpyKind kind,
+                         hipStream_t stream, int per_thread_default, int synchronous);
+hipError_t hipsim_fill2d(const hipsim_call *call, void *dst, size_t pitch, int value,
+                         size_t width, size_t height, hipStream_t stream, int per_thread_default,
+                         int synchronous);
+hipError_t hipsim_copy_to_symbol(const hipsim_call *call, const void *symbol, const void *src,
+                                 size_t bytes, size_t offset, hipMemcpyKind kind,
+                                 hipStream_t stream, int per_thread_default, int synchronous);
+hipError_t hipsim_copy_from_symbol(const hipsim_call *call, void *dst, const void *symbol,
+                                   size_t bytes, size_t offset, hipMemcpyKind kind,
+                                   hipStream_t stream, int per_thread_default, int synchronous);
 hipError_t hipsim_stream_synchronize(const hipsim_call *call, hipStream_t stream,
                                      int per_thread_default);
 hipError_t hipsim_stream_query(const hipsim_call *call, hipStream_t stream,
@@ -127,7 +141,8 @@ const hipsim_kernel *hipsim_function_kernel(hipFunction_t f);
 /* Launch a module function with kernelParams (void**) or a packed `extra` buffer. */
 hipError_t hipsim_module_launch(const hipsim_call *call, hipFunction_t f, dim3 grid, dim3 block,
                                 size_t shared_bytes, hipStream_t stream, void **kernel_params,
-                                void **extra, hipEvent_t start, hipEvent_t stop);
+                                void **extra, hipEvent_t start, hipEvent_t stop,
+                                hipError_t prior);
 
 /* ---- code objects ------------------------------------------------------------------------ */
 /* Size in bytes of an in-memory code object (clang offload bundle or bare ELF), 0 when the
@@ -135,6 +150,15 @@ hipError_t hipsim_module_launch(const hipsim_call *call, hipFunction_t f, dim3 g
 size_t hipsim_image_size(const void *image);
 /* 1 when the image's string tables contain `name` as a whole symbol name. */
 int hipsim_image_has_symbol(const void *image, size_t size, const char *name);
+/* Copies the initial value (up to size bytes) of device variable `name` from the image's
+ * amdgcn code object into out; 0 when the variable is not found. */
+int hipsim_image_var_init(const void *image, const char *name, void *out, size_t size);
+
+/* ---- device variables ---------------------------------------------------------------------- */
+/* Device address and size of the variable registered for a host shadow address; NULL when
+ * none. Forgetting a fat binary's variables happens at __hipUnregisterFatBinary. */
+void *hipsim_symbol_address(const void *host_var, size_t *size);
+void hipsim_forget_symbols(void **modules);
 
 /* ---- trace formatting -------------------------------------------------------------------- */
 /* "4x1x1" into buf (>= 48 bytes). */

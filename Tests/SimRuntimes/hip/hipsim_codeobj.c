@@ -74,3 +74,52 @@ int hipsim_image_has_symbol(const void *image, size_t size, const char *name) {
     }
     return 0;
 }
+
+/* The first amdgcn ELF of a bundle, or the image itself when it is a bare ELF. */
+static const unsigned char *device_elf(const unsigned char *image) {
+    if (memcmp(image, ELFMAG, SELFMAG) == 0) return image;
+    if (memcmp(image, k_bundle_magic, BUNDLE_MAGIC_LEN) != 0) return NULL;
+    uint64_t count = read_u64(image + BUNDLE_MAGIC_LEN);
+    size_t pos = BUNDLE_MAGIC_LEN + 8;
+    for (uint64_t i = 0; i < count && i < 1024; ++i) {
+        uint64_t off = read_u64(image + pos), triple_len = read_u64(image + pos + 16);
+        const char *triple = (const char *)image + pos + 24;
+        if (triple_len > 4096) return NULL;
+        pos += 24 + triple_len;
+        if (memmem(triple, triple_len, "amdgcn", 6) != NULL &&
+            memcmp(image + off, ELFMAG, SELFMAG) == 0)
+            return image + off;
+    }
+    return NULL;
+}
+
+int hipsim_image_var_init(const void *image, const char *name, void *out, size_t size) {
+    const unsigned char *elf = image ? device_elf(image) : NULL;
+    if (elf == NULL) return 0;
+    Elf64_Ehdr eh;
+    memcpy(&eh, elf, sizeof eh);
+    for (unsigned i = 0; i < eh.e_shnum; ++i) {
+        Elf64_Shdr symtab, strtab;
+        memcpy(&symtab, elf + eh.e_shoff + (size_t)i * eh.e_shentsize, sizeof symtab);
+        if (symtab.sh_type != SHT_SYMTAB || symtab.sh_link >= eh.e_shnum) continue;
+        memcpy(&strtab, elf + eh.e_shoff + (size_t)symtab.sh_link * eh.e_shentsize,
+               sizeof strtab);
+        for (size_t at = 0; at + sizeof(Elf64_Sym) <= symtab.sh_size; at += sizeof(Elf64_Sym)) {
+            Elf64_Sym sym;
+            memcpy(&sym, elf + symtab.sh_offset + at, sizeof sym);
+            if (sym.st_name >= strtab.sh_size ||
+                strcmp((const char *)elf + strtab.sh_offset + sym.st_name, name) != 0 ||
+                sym.st_shndx == SHN_UNDEF || sym.st_shndx >= eh.e_shnum)
+                continue;
+            Elf64_Shdr data;
+            memcpy(&data, elf + eh.e_shoff + (size_t)sym.st_shndx * eh.e_shentsize, sizeof data);
+            size_t n = sym.st_size < size ? sym.st_size : size;
+            if (data.sh_type == SHT_NOBITS)
+                memset(out, 0, n); /* .bss: zero-initialised */
+            else
+                memcpy(out, elf + data.sh_offset + (sym.st_value - data.sh_addr), n);
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -34,23 +34,23 @@ static hipError_t params_from_extra(const hipsim_kernel *k, void **extra, unsign
 
 hipError_t hipsim_module_launch(const hipsim_call *call, hipFunction_t f, dim3 grid, dim3 block,
                                 size_t shared_bytes, hipStream_t stream, void **kernel_params,
-                                void **extra, hipEvent_t start, hipEvent_t stop) {
-    if (call->outer) simdev_stats_launch();
+                                void **extra, hipEvent_t start, hipEvent_t stop,
+                                hipError_t prior) {
     const hipsim_kernel *k = hipsim_function_kernel(f);
-    if (k == NULL) return hipErrorInvalidResourceHandle;
-    /* Exactly one way of passing arguments (none needed for a kernel without any). */
-    if (kernel_params && extra) return hipErrorInvalidValue;
     unsigned char *params = NULL;
-    if (extra) {
-        hipError_t err = params_from_extra(k, extra, &params);
-        if (err != hipSuccess) return err;
-    } else {
-        if (kernel_params == NULL && k->impl->nparams > 0) return hipErrorInvalidValue;
-        params = hipsim_pack_args(k, kernel_params);
-        if (params == NULL) return hipErrorOutOfMemory;
+    if (prior == hipSuccess && k == NULL) prior = hipErrorInvalidResourceHandle;
+    /* Exactly one way of passing arguments (none needed for a kernel without any). */
+    if (prior == hipSuccess && kernel_params && extra) prior = hipErrorInvalidValue;
+    if (prior == hipSuccess && extra) {
+        prior = params_from_extra(k, extra, &params);
+    } else if (prior == hipSuccess) {
+        if (kernel_params == NULL && k->impl->nparams > 0)
+            prior = hipErrorInvalidValue;
+        else if ((params = hipsim_pack_args(k, kernel_params)) == NULL)
+            prior = hipErrorOutOfMemory;
     }
     hipsim_launch_req req = {k, grid, block, shared_bytes, stream, 0, 0, start, stop, params};
-    hipError_t err = hipsim_launch(call, &req);
+    hipError_t err = hipsim_launch(call, &req, prior);
     free(params);
     return err;
 }
@@ -63,7 +63,7 @@ hipError_t hipModuleLaunchKernel(hipFunction_t f, unsigned int gridDimX, unsigne
     HIPSIM_ENTER("hipModuleLaunchKernel");
     dim3 grid = {gridDimX, gridDimY, gridDimZ}, block = {blockDimX, blockDimY, blockDimZ};
     HIPSIM_RETURN(hipsim_module_launch(&call_, f, grid, block, sharedMemBytes, stream,
-                                       kernelParams, extra, NULL, NULL));
+                                       kernelParams, extra, NULL, NULL, hipSuccess));
 }
 
 /* Work-item counts to whole blocks; a partial last block still runs (the kernels bound-check). */
@@ -81,14 +81,10 @@ static hipError_t ext_module_launch(const hipsim_call *call, hipFunction_t f,
                                     const unsigned global[3], const unsigned local[3],
                                     size_t shared_bytes, hipStream_t stream, void **kernel_params,
                                     void **extra, hipEvent_t start, hipEvent_t stop) {
-    dim3 grid, block;
+    dim3 grid = {0, 0, 0}, block = {local[0], local[1], local[2]};
     hipError_t err = work_to_grid(global, local, &grid, &block);
-    if (err != hipSuccess) {
-        if (call->outer) simdev_stats_launch();
-        return err;
-    }
     return hipsim_module_launch(call, f, grid, block, shared_bytes, stream, kernel_params, extra,
-                                start, stop);
+                                start, stop, err);
 }
 
 /* hipExtModuleLaunchKernel(hipFunction_t, uint32 x6, size_t, hipStream_t, void**, void**,

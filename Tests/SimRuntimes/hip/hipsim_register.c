@@ -106,6 +106,7 @@ void __hipUnregisterFatBinary(void **modules) {
         }
     }
     pthread_mutex_unlock(&g_lock);
+    hipsim_forget_symbols(modules);
     /* No trace line: at exit, the order against other atexit work is not the program's. */
     hipsim_leave(call_, hipSuccess);
 }

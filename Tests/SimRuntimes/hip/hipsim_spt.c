@@ -51,3 +51,28 @@ hipError_t hipStreamGetPriority_spt(hipStream_t stream, int *priority) {
     HIPSIM_ENTER("hipStreamGetPriority_spt");
     HIPSIM_RETURN(hipsim_stream_get_priority(stream, priority, 1));
 }
+
+hipError_t hipMemcpy2D_spt(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
+                           size_t height, hipMemcpyKind kind) {
+    HIPSIM_ENTER("hipMemcpy2D_spt");
+    HIPSIM_RETURN(
+        hipsim_copy2d(&call_, dst, dpitch, src, spitch, width, height, kind, NULL, 1, 1));
+}
+
+hipError_t hipMemset2D_spt(void *dst, size_t pitch, int value, size_t width, size_t height) {
+    HIPSIM_ENTER("hipMemset2D_spt");
+    HIPSIM_RETURN(hipsim_fill2d(&call_, dst, pitch, value, width, height, NULL, 1, 1));
+}
+
+hipError_t hipMemcpyToSymbol_spt(const void *symbol, const void *src, size_t sizeBytes,
+                                 size_t offset, hipMemcpyKind kind) {
+    HIPSIM_ENTER("hipMemcpyToSymbol_spt");
+    HIPSIM_RETURN(hipsim_copy_to_symbol(&call_, symbol, src, sizeBytes, offset, kind, NULL, 1, 1));
+}
+
+hipError_t hipMemcpyFromSymbol_spt(void *dst, const void *symbol, size_t sizeBytes, size_t offset,
+                                   hipMemcpyKind kind) {
+    HIPSIM_ENTER("hipMemcpyFromSymbol_spt");
+    HIPSIM_RETURN(
+        hipsim_copy_from_symbol(&call_, dst, symbol, sizeBytes, offset, kind, NULL, 1, 1));
+}

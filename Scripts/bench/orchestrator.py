@@ -134,6 +134,9 @@ class Runner:
             record["startup_s"] = time.monotonic() - started
             record["worker_info"] = infos[0] if infos else {}
             record["graph_fallbacks"] = {k: v for i in infos for k, v in i.get("graph_fallbacks", {}).items()}
+            record["client_errors"] = {k: v for i in infos for k, v in i.get("client_errors", {}).items()}
+            for cid, why in record["client_errors"].items():
+                self.say("block %s: client %s unavailable: %s" % (block.name, cid, why))
             self.results["meta"].setdefault("versions", {}).update(
                 {k: v for k, v in record["worker_info"].items() if k in VERSION_KEYS and v})
             self.say("block %s: ready in %.1f s" % (block.name, record["startup_s"]))
@@ -168,6 +171,8 @@ class Runner:
                     self._record_cell(cell, "failed", msg + "\n" + detail + tails)
             self.say("block %s failed: %s" % (block.name, msg))
         finally:
+            for w, _ in workers.values():
+                w.request_quit()
             for w, _ in workers.values():
                 w.close()
             if daemon is not None:

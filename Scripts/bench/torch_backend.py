@@ -89,6 +89,7 @@ class TorchBackend:
         self.clients = {}
         self.runs = {}  # (client id, mode, batch) -> callable
         self.fallbacks = {}  # client id -> why its graph could not be captured
+        self.broken = {}  # client id -> why it could not be set up
         self.probes = {}
         self.streams = {}
         self.executors = {}
@@ -100,26 +101,12 @@ class TorchBackend:
         torch.cuda.init()
         with torch.no_grad():
             for spec in clients:
-                cid, name = spec["id"], spec["model"]
-                self.clients[cid] = spec
-                if name not in self.models:
-                    # Per-model seed offset: no two models share their random weights.
-                    self.models[name] = models.build(name, seed + 1000 * MODELS.index(name))
-                model = self.models[name]
-                self.probes[cid] = torch.zeros(1, device="cuda")
-                for batch in spec["batches"]:
-                    x = models.make_input(name, batch, seed + batch)
-                    fn = models.forward_fn(name, model, x)
-                    self.runs[(cid, "eager", batch)] = fn
-                    for _ in range(3):  # cuDNN/cuBLAS heuristics and the allocator settle here
-                        fn()
-                    if spec["role"] == "rt" and "graph" in spec["rt_modes"]:
-                        try:
-                            graph, out = capture_graph(fn)
-                            self.runs[(cid, "graph", batch)] = _replayer(graph, out)
-                        except Exception as e:  # run eager, and say so in the results
-                            self.fallbacks[cid] = "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200])
-                            torch.cuda.synchronize()
+                self.clients[spec["id"]] = spec
+                try:
+                    self._setup_client(spec, seed)
+                except Exception as e:  # only the cells using this client fail, with this reason
+                    self.broken[spec["id"]] = _first_line(e)
+                    _sync_quietly()
             torch.cuda.synchronize()
         hi = torch.cuda.Stream(priority=HIGH_PRIORITY)
         cap = torch.cuda.get_device_capability(0)
@@ -129,8 +116,30 @@ class TorchBackend:
             "transformers": _version("transformers"), "numpy": _version("numpy"),
             "python": platform.python_version(), "gpu": torch.cuda.get_device_name(0),
             "capability": "%d.%d" % cap, "high_stream_priority": getattr(hi, "priority", None),
-            "graph_fallbacks": dict(self.fallbacks), "setup_s": time.monotonic() - t0,
+            "graph_fallbacks": dict(self.fallbacks), "client_errors": dict(self.broken),
+            "setup_s": time.monotonic() - t0,
         }
+
+    def _setup_client(self, spec, seed):
+        cid, name = spec["id"], spec["model"]
+        if name not in self.models:
+            # Per-model seed offset: no two models share their random weights.
+            self.models[name] = models.build(name, seed + 1000 * MODELS.index(name))
+        model = self.models[name]
+        self.probes[cid] = torch.zeros(1, device="cuda")
+        for batch in spec["batches"]:
+            x = models.make_input(name, batch, seed + batch)
+            fn = models.forward_fn(name, model, x)
+            for _ in range(3):  # cuDNN/cuBLAS heuristics and the allocator settle here
+                fn()
+            self.runs[(cid, "eager", batch)] = fn
+            if spec["role"] == "rt" and "graph" in spec["rt_modes"]:
+                try:
+                    graph, out = capture_graph(fn)
+                    self.runs[(cid, "graph", batch)] = _replayer(graph, out)
+                except Exception as e:  # run eager, and say so in the results
+                    self.fallbacks[cid] = _first_line(e)
+                    _sync_quietly()
 
     def _stream(self, cid, high):
         key = (cid, bool(high))
@@ -139,6 +148,8 @@ class TorchBackend:
         return self.streams[key]
 
     def executor(self, client_id, rt_mode, batch, high_priority):
+        if client_id in self.broken:
+            raise RuntimeError("client %s unavailable: %s" % (client_id, self.broken[client_id]))
         key = (client_id, rt_mode, batch, bool(high_priority))
         if key not in self.executors:
             spec = self.clients[client_id]
@@ -150,6 +161,17 @@ class TorchBackend:
 
     def close(self):
         torch.cuda.synchronize()
+
+
+def _sync_quietly():
+    try:
+        torch.cuda.synchronize()
+    except Exception:  # a sticky CUDA error surfaces again at the next real use
+        pass
+
+
+def _first_line(e):
+    return "%s: %s" % (type(e).__name__, (str(e).splitlines() or [""])[0][:300])
 
 
 def _replayer(graph, out):

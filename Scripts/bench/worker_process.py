@@ -15,6 +15,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log)
         self.reader = protocol.LineReader(self.proc.stdout.fileno())
+        self.quit_sent = False
 
     @property
     def pid(self):
@@ -39,11 +40,23 @@ class WorkerProcess:
             if cell is None or msg.get("cell") in (cell, None):
                 return msg
 
-    def close(self, timeout=10.0):
-        """Ask politely (so exit handlers such as Reef's stats run), then terminate, then kill."""
-        if self.alive():
+    def request_quit(self):
+        """Ask the worker to exit (so exit handlers such as Reef's stats run); close() waits for it.
+
+        Sent to every worker of a block before waiting on any, so they shut down in parallel.
+        """
+        if self.alive() and not self.quit_sent:
+            self.quit_sent = True
             try:
                 self.send({"cmd": "quit"})
+            except protocol.WorkerGone:
+                pass
+
+    def close(self, timeout=10.0):
+        """Quit politely, then terminate, then kill."""
+        self.request_quit()
+        if self.alive():
+            try:
                 self.recv(timeout)
             except protocol.WorkerGone:
                 pass

@@ -274,6 +274,10 @@ def check_preload(report, name, plain, pre):
     for key in ("launches", "graph_launches"):
         report.check(reef.get(key) == sim.get(key), "%s: Reef %s == simulator %s" % (name, key, key),
                      "reef %s, simulator %s" % (reef.get(key), sim.get(key)))
+    # Every launch of a hipcc-built or module kernel must have been captured from its code
+    # object's metadata, not forwarded as it came.
+    report.check(reef.get("uncaptured_launches") == 0, "%s: every launch captured into a record" % name,
+                 "uncaptured_launches=%r" % reef.get("uncaptured_launches"))
     reef_calls = canonical_counts(reef.get("calls", {}))
     sim_calls = canonical_counts(sim.get("calls", {}))
     wrong = ["%s reef %d sim %d" % (api, n, sim_calls.get(api, 0))

@@ -9,9 +9,8 @@ import tempfile
 import unittest
 
 from Scripts.bench import main
+from Scripts.bench.tests.mps_standin import install_standin
 from Scripts.bench.tests.pngcheck import read_png
-
-STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mps_standin.sh")
 SYSTEMS = "multi-stream,stream-priority,multi-process,mps,reef-passthrough"
 
 
@@ -21,7 +20,7 @@ class PipelineTest(unittest.TestCase):
         self.mps_dir = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.out)
         self.addCleanup(shutil.rmtree, self.mps_dir)
-        self.env = {"REEF_BENCH_MPS_CONTROL": STANDIN, "REEF_BENCH_MPS_DIR": self.mps_dir,
+        self.env = {"REEF_BENCH_MPS_CONTROL": install_standin(self.out), "REEF_BENCH_MPS_DIR": self.mps_dir,
                     "REEF_BENCH_COMMAND": "Scripts/bench/run.sh (test)"}
         for k, v in self.env.items():
             os.environ[k] = v

@@ -5,8 +5,7 @@ import tempfile
 import unittest
 
 from Scripts.bench import mps, protocol, worker
-
-STANDIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mps_standin.sh")
+from Scripts.bench.tests.mps_standin import install_standin
 
 
 class ProtocolTest(unittest.TestCase):
@@ -61,13 +60,14 @@ class MpsTest(unittest.TestCase):
     def setUp(self):
         self.base = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.base)
+        self.standin = install_standin(self.base)
 
     def log(self):
         with open(os.path.join(self.base, "log", "standin.log")) as f:
             return f.read().split()
 
     def test_start_and_quit_with_private_dirs(self):
-        d = mps.MpsDaemon(control=STANDIN, base_dir=self.base)
+        d = mps.MpsDaemon(control=self.standin, base_dir=self.base)
         with d:
             self.assertTrue(os.path.exists(os.path.join(self.base, "pipe", "control")))
             self.assertEqual(d.client_env()["CUDA_MPS_PIPE_DIRECTORY"], os.path.join(self.base, "pipe"))
@@ -77,7 +77,7 @@ class MpsTest(unittest.TestCase):
 
     def test_quit_even_when_the_run_fails(self):
         with self.assertRaises(RuntimeError):
-            with mps.MpsDaemon(control=STANDIN, base_dir=self.base):
+            with mps.MpsDaemon(control=self.standin, base_dir=self.base):
                 raise RuntimeError("cell failed")
         self.assertEqual(self.log(), ["start", "quit"])
 
@@ -85,7 +85,7 @@ class MpsTest(unittest.TestCase):
         os.environ["BENCH_MPS_FAIL_START"] = "1"
         self.addCleanup(os.environ.pop, "BENCH_MPS_FAIL_START")
         with self.assertRaises(mps.MpsUnavailable):
-            mps.MpsDaemon(control=STANDIN, base_dir=self.base).start()
+            mps.MpsDaemon(control=self.standin, base_dir=self.base).start()
         self.assertEqual(self.log(), ["start", "quit"])
 
     def test_missing_binary(self):

@@ -20,15 +20,15 @@ SCHEMA = "reef-interception-check/1"
 CHECK_STEPS = {
     "a": ("workload_plain", "workload_reef_1", "workload_reef_11"),
     "b": ("workload_plain", "workload_reef_extras"),
-    "c": ("workload_plain", "workload_reef_1", "workload_reef_11", "workload_reef_extras"),
+    "c": ("workload_plain", "workload_plain_extras", "workload_reef_1", "workload_reef_11", "workload_reef_extras"),
     "d": ("latency",),
     "e": ("build_cuda", "microbench"),
     "f": ("build_cuda", "cross_runtime"),
     "g": ("processes",),
 }
 CHECK_STATS = {"a": ("reef_1", "reef_11"), "b": ("reef_extras",)}
-WORKLOADS = {"plain": "wl-plain.json", "reef_1": "wl-reef-1.json", "reef_11": "wl-reef-11.json",
-             "reef_extras": "wl-reef-extras.json"}
+WORKLOADS = {"plain": "wl-plain.json", "plain_extras": "wl-plain-extras.json", "reef_1": "wl-reef-1.json",
+             "reef_11": "wl-reef-11.json", "reef_extras": "wl-reef-extras.json"}
 
 
 def read_steps(path):
@@ -92,7 +92,8 @@ def build(work, command, started=None):
         verdicts.check_launch_count(runs["reef_1"], runs["reef_11"], stats["reef_1"], stats["reef_11"], runs["plain"]),
         verdicts.check_kernels_seen(runs["reef_extras"], stats["reef_extras"], runs["plain"]),
         verdicts.check_bit_identical(runs["plain"], {"resnet": [runs["reef_1"], runs["reef_11"]],
-                                                     "extras": runs["reef_extras"]}),
+                                                     "extras": runs["reef_extras"]},
+                                     plain_extras=runs.get("plain_extras")),
         verdicts.check_latency(latency),
         verdicts.check_launch_rate(micro),
         verdicts.check_cross_runtime(cross),

@@ -84,7 +84,12 @@ $(CUDA_TEST_DIR)/plain_%: $(CUDA_PROG_OBJDIR)/programs/plain_%.o
 	$(SIM_CC) -o $@ $< -pthread
 
 .PHONY: sim-cuda test-e2e-cuda
-sim-cuda: $(CUDA_SIM_LIB) $(CUDA_RT_LIB) $(CUDA_BLAS_LIB) $(CUDA_PROGS)
+sim-cuda: $(CUDA_SIM_LIB) $(CUDA_RT_LIB) $(CUDA_BLAS_LIB) $(CUDA_PROGS) $(SIMDEV_SELFTEST)
 
 test-e2e-cuda: sim-cuda
 	$(PYTHON) Tests/e2e/cuda_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB)
+
+# Stand-alone use builds everything by default; when included, the includer's goal stays.
+ifeq ($(notdir $(firstword $(MAKEFILE_LIST))),cuda.mk)
+.DEFAULT_GOAL := sim-cuda
+endif

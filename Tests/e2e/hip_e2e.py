@@ -192,6 +192,7 @@ def run_program(binary, args, sim_dir, workdir, tag, reef_lib=None):
     env["SIM_STATS"] = paths["stats"]
     if reef_lib:
         env["LD_PRELOAD"] = reef_lib
+        env["REEF_CAPTURE"] = "all"  # launch from the captured records: proves them complete
         env["REEF_STATS"] = paths["reef_stats"]
     result = {"rc": None, "stdout": b"", "stderr": b""}
     try:

@@ -40,7 +40,10 @@ def main(argv=None):
     os.makedirs(args.stats_dir, exist_ok=True)
     result = {"plain": run([args.bin], common.plain_env(), args.timeout_s)}
     common.write_json(args.out, result)
-    reef = run([args.bin], common.reef_env(args.lib, os.path.join(args.stats_dir, "reef-%p.json")), args.timeout_s)
+    # Launch every kernel from its captured record: identical output then proves capture.
+    reef_env = common.reef_env(args.lib, os.path.join(args.stats_dir, "reef-%p.json"))
+    reef_env["REEF_CAPTURE"] = "all"
+    reef = run([args.bin], reef_env, args.timeout_s)
     path = reef_stats.find_stats_file(args.stats_dir, reef["pid"])
     reef["stats_file"] = path
     if path:

@@ -67,7 +67,9 @@ step() {
 reef_workload() {
   local name=$1 limit=$2; shift 2
   mkdir -p "$WORK/stats/$name"
-  step "workload_$name" "$limit" env LD_PRELOAD="$LIB" REEF_STATS="$WORK/stats/$name/reef-%p.json" \
+  # REEF_CAPTURE=all: every launch issued from its captured LaunchRecord, so (a)-(c) prove
+  # that records are complete; (d) and (e) measure the default path users get.
+  step "workload_$name" "$limit" env LD_PRELOAD="$LIB" REEF_CAPTURE=all REEF_STATS="$WORK/stats/$name/reef-%p.json" \
     "$PY" "$HERE/workload.py" --out "$WORK/wl-${name//_/-}.json" "$@"
 }
 

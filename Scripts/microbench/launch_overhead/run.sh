@@ -9,21 +9,25 @@ inc=$root/Sources/CInterpose/include
 cc -O2 -fPIC -shared -Wl,-soname,libcuda.so.1 -I "$inc" "$root/Scripts/microbench/launch_overhead/null_cuda.c" -o "$out/lib/libcuda.so.1"
 cc -O2 -I "$inc" "$root/Scripts/microbench/launch_overhead/launch_loop.c" -o "$out/launch_loop" -ldl
 n=${N:-2000000}
-plain=() reef=()
-for i in 1 2 3; do   # alternate so both see the same machine state
+plain=() reef=() capture=()
+for i in 1 2 3; do   # alternate so all see the same machine state
   plain+=("$(LD_LIBRARY_PATH=$out/lib "$out/launch_loop" "$n" 5)")
   reef+=("$(LD_LIBRARY_PATH=$out/lib LD_PRELOAD=$root/build/libreef.so "$out/launch_loop" "$n" 5)")
+  capture+=("$(LD_LIBRARY_PATH=$out/lib LD_PRELOAD=$root/build/libreef.so REEF_CAPTURE=all "$out/launch_loop" "$n" 5)")
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-p=$(median "${plain[@]}"); r=$(median "${reef[@]}")
+p=$(median "${plain[@]}"); r=$(median "${reef[@]}"); c=$(median "${capture[@]}")
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 added=$(python3 -c "print(round($r - $p, 2))")
+added_capture=$(python3 -c "print(round($c - $p, 2))")
 cat > "$root/bench/results/launch-overhead-cpu.json" <<JSON
 {"benchmark": "launch-overhead-cpu", "command": "bash Scripts/microbench/launch_overhead/run.sh", "commit": "$commit",
  "cpu": "$cpu", "launches_per_round": $n, "rounds": 5, "repeats": 3,
  "ns_per_launch_without_reef": [$(IFS=,; echo "${plain[*]}")], "ns_per_launch_with_reef": [$(IFS=,; echo "${reef[*]}")],
- "median_without_ns": $p, "median_with_ns": $r, "added_ns_per_launch": $added}
+ "ns_per_launch_with_reef_capture_all": [$(IFS=,; echo "${capture[*]}")],
+ "median_without_ns": $p, "median_with_ns": $r, "median_with_capture_all_ns": $c,
+ "added_ns_per_launch": $added, "added_ns_per_launch_capture_all": $added_capture}
 JSON
 cat > "$root/bench/results/launch-overhead-cpu.md" <<MD
 # Launch-path overhead on the CPU (null driver)
@@ -35,8 +39,10 @@ driver that returns at once; best of 5 rounds, median of 3 alternating repeats.
 | | ns per launch |
 |---|---|
 | without Reef | $p |
-| with Reef (count, capture into a LaunchRecord, launch from it) | $r |
-| added by Reef | $added |
+| with Reef, default (count per api, stream and kernel; issue the call as it came) | $r |
+| with Reef, \`REEF_CAPTURE=all\` (also capture a LaunchRecord and launch from it) | $c |
+| added by Reef, default | $added |
+| added by Reef, capture all | $added_capture |
 
 A real launch on the H100 costs microseconds; see \`interception-h100.md\` for the measured ratio there.
 MD

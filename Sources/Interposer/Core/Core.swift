@@ -16,7 +16,7 @@ final class Core: @unchecked Sendable {
     let statsPath: String?
     private(set) var pid: Int32
 
-    init(log: Log, statsPath: String?) {
+    init(log: Log, statsPath: String?, captureAll: Bool) {
         self.log = log
         self.statsPath = statsPath
         apis = ApiTable()
@@ -24,7 +24,7 @@ final class Core: @unchecked Sendable {
         kernels = KernelCatalog(capacity: 1 << 14, log: log)
         counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity, kernelSlots: kernels.capacity)
         hip = HIPKernelRegistry(catalog: kernels, log: log)
-        launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log)
+        launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log, captureAll: captureAll)
         pid = getpid()
     }
 

@@ -14,7 +14,11 @@ func reef_core_init() -> Int32 {
         log.write(.warn, "REEF_LOG=\(levelName) is not one of error, warn, info, debug; using warn")
     }
     let stats = Environment.string("REEF_STATS").flatMap { $0.isEmpty ? nil : $0 }
-    let core = Core(log: log, statsPath: stats)
+    let capture = Environment.string("REEF_CAPTURE") ?? "held"
+    if capture != "all" && capture != "held" {
+        log.write(.warn, "REEF_CAPTURE=\(capture) is not one of all, held; using held")
+    }
+    let core = Core(log: log, statsPath: stats, captureAll: capture == "all")
     reef_core_set(Unmanaged.passRetained(core).toOpaque())
     log.write(.debug, "core ready: \(core.apis.count - 1) routed entry points")
     return 1

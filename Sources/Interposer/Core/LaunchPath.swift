@@ -9,11 +9,14 @@ final class LaunchPath: @unchecked Sendable {
     private let counters: ThreadCounters
     private let kernels: KernelCatalog
     private let log: Log
-    /// Launches forwarded as they came because their arguments could not be captured (rare:
-    /// an atomic add is fine here).
+    /// Launches whose arguments could not be captured (rare: an atomic add is fine here).
     let uncaptured = CounterArray(count: 1)
 
-    init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log) {
+    /// Issue every launch from a captured record (REEF_CAPTURE=all) rather than only held ones.
+    let captureAll: Bool
+
+    init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log, captureAll: Bool) {
+        self.captureAll = captureAll
         self.apis = apis
         self.streams = streams
         self.counters = counters
@@ -47,11 +50,18 @@ final class LaunchPath: @unchecked Sendable {
         } else {
             layout = .unknown
         }
+        // A launch Reef does not hold is issued as it came: the RT fast path, and today's
+        // pass-through. REEF_CAPTURE=all issues every launch from its captured record instead,
+        // which the end-to-end tests use to prove records are complete.
+        if !captureAll && layout.isKnown && args[form == .config ? 2 : 9] != 0 {
+            return reef_forward(call)
+        }
         let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
         guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
             uncaptured.add(0)
             return reef_forward(call)
         }
+        if !captureAll { return reef_forward(call) }
         return withUnsafeTemporaryAllocation(byteCount: plan.storageSize, alignment: 16) { storage in
             let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
             return reef_forward(record.call)

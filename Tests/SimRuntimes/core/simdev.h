@@ -12,7 +12,9 @@
  *
  * Thread safety: every function may be called from any host thread, except where noted.
  * Environment: SIM_SMS (SM count, default 8, max 256), SIM_TRACE=<path>, SIM_STATS=<path>
- * ("%p" in a path becomes the pid).
+ * ("%p" in a path becomes the pid), SIM_ARENA_BASE (hex address of the device arena, or "any";
+ * default 0x200000000000), SIM_TIME_SCALE (wall ns per simulated ns; default 0 = unpaced: the
+ * simulation runs as fast as the host can).
  */
 #ifndef SIMDEV_H
 #define SIMDEV_H

@@ -30,4 +30,14 @@ $(SIMDEV_LIB): $(SIMDEV_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+# Self-test of the execution model (simulated-time scheduling, ordering, faults).
+SIMDEV_SELFTEST := $(BUILD)/sim/core/simdev_selftest
+.PHONY: sim-core-selftest test-simdev
+sim-core-selftest: $(SIMDEV_SELFTEST)
+$(SIMDEV_SELFTEST): $(SIMDEV_DIR)/tests/simdev_selftest.c $(SIMDEV_LIB) $(SIMDEV_HDRS)
+	@mkdir -p $(@D)
+	$(SIM_CC) $(SIM_CFLAGS) $(SIMDEV_INCLUDE) -o $@ $< $(SIMDEV_LDLIBS)
+test-simdev: $(SIMDEV_SELFTEST)
+	$(SIMDEV_SELFTEST)
+
 endif

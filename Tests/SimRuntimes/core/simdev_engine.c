@@ -7,15 +7,45 @@
  * nothing more can start, jump the clock to the next completion (a block finishing on an SM, a
  * copy engine finishing). A kernel's C body runs when its last block completes. With nothing to
  * do, the worker sleeps on work_cv (timed, 1 ms, only while a wait-value op polls host memory).
+ *
+ * SIM_TIME_SCALE=<wall ns per simulated ns> (default 0: off) paces the clock: simulated time
+ * then never runs ahead of scaled wall time, so kernels also take real time (approximately;
+ * wake-up jitter makes paced timings inexact).
  */
 #include "simdev_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 enum start_result { BLOCKED, RUNNING, DONE };
+
+/* ---- optional pacing against wall time ---------------------------------------------------- */
+static double time_scale; /* wall ns per simulated ns; 0 = unpaced */
+static uint64_t wall_start;
+
+static uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Paced: simulated time flows with wall time while the device waits. */
+static void clock_follow_wall(void) {
+    if (time_scale <= 0) return;
+    uint64_t t = (uint64_t)((double)(mono_ns() - wall_start) / time_scale);
+    if (t > dev.now) dev.now = t;
+}
+
+/* Sleep on work_cv until `wall_ns` from now at most (new work wakes it earlier). */
+static void wait_for_work(uint64_t wall_ns) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t t = (uint64_t)ts.tv_nsec + wall_ns;
+    ts.tv_sec += (time_t)(t / 1000000000ull);
+    ts.tv_nsec = (long)(t % 1000000000ull);
+    pthread_cond_timedwait(&dev.work_cv, &dev.mu, &ts);
+}
 
 /* ---- completion heap ------------------------------------------------------------------------ */
 static bool earlier(const completion *a, const completion *b) {
@@ -321,32 +351,32 @@ static void *worker_main(void *arg) {
     (void)arg;
     dev_lock();
     for (;;) {
+        clock_follow_wall();
         dev.wait_blocked = false;
         bool progress = start_ready();
         dispatch_blocks();
         if (progress) continue;
+        if (dev.nheap && time_scale > 0 && dev.heap[0].t > dev.now) { /* paced: not due yet */
+            uint64_t ahead = (uint64_t)((double)(dev.heap[0].t - dev.now) * time_scale);
+            wait_for_work(dev.wait_blocked && ahead > 1000000 ? 1000000 : ahead);
+            continue;
+        }
         if (dev.nheap) {
             advance();
             continue;
         }
-        if (dev.wait_blocked) { /* a wait-value may be released by a host write: poll gently */
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            int rc = pthread_cond_timedwait(&dev.work_cv, &dev.mu, &ts);
-            (void)rc;
-        } else {
+        if (dev.wait_blocked) /* a wait-value may be released by a host write: poll gently */
+            wait_for_work(1000000);
+        else
             pthread_cond_wait(&dev.work_cv, &dev.mu);
-        }
     }
     return NULL;
 }
 
 void engine_start(void) {
+    const char *scale = getenv("SIM_TIME_SCALE");
+    time_scale = scale ? strtod(scale, NULL) : 0.0;
+    wall_start = mono_ns();
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

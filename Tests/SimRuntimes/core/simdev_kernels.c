@@ -118,9 +118,9 @@ static void reduce_block(simdev_block_ctx *c, const unsigned char *p) {
     if (!simdev_kernel_access(c, in + f, (size_t)(e - f) * sizeof(int)) ||
         !simdev_kernel_access(c, out, sizeof(int)))
         return;
-    int sum = 0;
-    for (int i = f; i < e; i++) sum += in[i];
-    __atomic_fetch_add(out, sum, __ATOMIC_RELAXED);
+    unsigned sum = 0; /* wraps like the device's 32-bit integer adds */
+    for (int i = f; i < e; i++) sum += (unsigned)in[i];
+    __atomic_fetch_add((unsigned *)out, sum, __ATOMIC_RELAXED);
 }
 static uint64_t reduce_cost(const simdev_block_ctx *c, const unsigned char *p) {
     (void)p;

@@ -11,8 +11,8 @@
 #include <sys/mman.h>
 
 #define ALIGN 256u
-#define DEVICE_ARENA_HINT ((void *)0x200000000000ull) /* far from where the kernel puts mmaps */
-#define PINNED_ARENA_HINT ((void *)0x280000000000ull)
+#define DEFAULT_ARENA_BASE 0x200000000000ull /* far from where the kernel puts mmaps */
+#define PINNED_ARENA_DISTANCE 0x080000000000ull
 #define DEVICE_ARENA_BYTES (4ull << 30)
 #define PINNED_ARENA_BYTES (1ull << 30)
 
@@ -35,8 +35,9 @@ static arena pinned_arena = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void arena_map(arena *a, void *hint, size_t size) {
     /* NORESERVE: pages cost nothing until touched. NOREPLACE: never clobber a mapping. */
-    void *p = mmap(hint, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    void *p = hint ? mmap(hint, size, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0)
+                   : MAP_FAILED;
     if (p == MAP_FAILED || p != hint) {
         if (p != MAP_FAILED) munmap(p, size);
         p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -50,9 +51,17 @@ static void arena_map(arena *a, void *hint, size_t size) {
     a->size = size;
 }
 
+/* SIM_ARENA_BASE=<hex address> moves the arenas, "any" lets the kernel place them (for tools
+ * such as ThreadSanitizer that own fixed address ranges; pointers then vary between runs). */
 void mem_init(void) {
-    arena_map(&device_arena, DEVICE_ARENA_HINT, DEVICE_ARENA_BYTES);
-    arena_map(&pinned_arena, PINNED_ARENA_HINT, PINNED_ARENA_BYTES);
+    const char *env = getenv("SIM_ARENA_BASE");
+    uintptr_t base = DEFAULT_ARENA_BASE;
+    if (env && strcmp(env, "any") == 0)
+        base = 0;
+    else if (env && *env)
+        base = (uintptr_t)strtoull(env, NULL, 16);
+    arena_map(&device_arena, (void *)base, DEVICE_ARENA_BYTES);
+    arena_map(&pinned_arena, base ? (void *)(base + PINNED_ARENA_DISTANCE) : NULL, PINNED_ARENA_BYTES);
 }
 
 static simdev_status arena_alloc(arena *a, size_t bytes, void **out) {

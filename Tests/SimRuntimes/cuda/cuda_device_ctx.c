@@ -118,9 +118,7 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
     return dev == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
 }
 
-CUresult cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev) {
-    CUresult r = cu_enter_noctx(__func__);
-    if (r) return r;
+static CUresult ctx_create(CUcontext *pctx, unsigned int flags, CUdevice dev) {
     (void)flags;
     if (!pctx) return CUDA_ERROR_INVALID_VALUE;
     if (dev != 0) return CUDA_ERROR_INVALID_DEVICE;
@@ -131,14 +129,37 @@ CUresult cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev) {
     return CUDA_SUCCESS;
 }
 
-CUresult cuCtxDestroy_v2(CUcontext ctx) {
-    CUresult r = cu_enter_noctx(__func__);
-    if (r) return r;
+static CUresult ctx_destroy(CUcontext ctx) {
     if (!cu_ctx_valid(ctx) || ctx->primary) return CUDA_ERROR_INVALID_CONTEXT;
     simdev_device_synchronize();
     if (current_ctx == ctx) current_ctx = NULL;
     ctx->magic = 0; /* stale handles then read as invalid (kept allocated on purpose) */
     return CUDA_SUCCESS;
+}
+
+CUresult cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    return ctx_create(pctx, flags, dev);
+}
+
+/* The v1 names keep their (unchanged) signatures exported, as the real library does. */
+CUresult cuCtxCreate(CUcontext *pctx, unsigned int flags, CUdevice dev) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    return ctx_create(pctx, flags, dev);
+}
+
+CUresult cuCtxDestroy(CUcontext ctx) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    return ctx_destroy(ctx);
+}
+
+CUresult cuCtxDestroy_v2(CUcontext ctx) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    return ctx_destroy(ctx);
 }
 
 CUresult cuCtxSetCurrent(CUcontext ctx) {

@@ -39,7 +39,8 @@ int main(void) {
     printf("launch with 2048 threads per block: %s\n",
            err_name(cuLaunchKernel(vadd, 1, 1, 1, 2048, 1, 1, 0, NULL, args, NULL)));
     printf("launch with no parameters: %s\n", err_name(cuLaunchKernel(vadd, 1, 1, 1, 32, 1, 1, 0, NULL, NULL, NULL)));
-    printf("copy beyond an allocation: %s\n", err_name(cuMemcpyHtoD_v2(a + 4000, &n, 200)));
+    static char host_bytes[200];
+    printf("copy beyond an allocation: %s\n", err_name(cuMemcpyHtoD_v2(a + 4000, host_bytes, sizeof host_bytes)));
     printf("free of an interior pointer: %s\n", err_name(cuMemFree_v2(a + 4)));
     CUevent e;
     CHECK(cuEventCreate(&e, CU_EVENT_DISABLE_TIMING));

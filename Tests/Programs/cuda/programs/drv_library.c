@@ -73,13 +73,13 @@ int main(void) {
             for (int k = 0; k < K; k++) acc += ha[r * K + k] * hb[k * Nn + c];
             EXPECT(hc[r * Nn + c] == acc);
         }
-    int want_sum = 0;
+    unsigned want_sum = 0; /* 32-bit wrap-around, as on the device */
     for (int i = 0; i < M * Nn; i++) {
-        int bits;
+        unsigned bits;
         memcpy(&bits, &hc[i], sizeof bits);
         want_sum += bits;
     }
-    EXPECT(sum == want_sum);
+    EXPECT((unsigned)sum == want_sum);
     print_floats("gemm", hc, (size_t)(M * Nn));
     printf("reduce over gemm bits: %d\n", sum);
 

@@ -95,7 +95,7 @@ reef_workload reef_extras 120 --extras
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 2-7)
 L=$(budget 120)
-step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 20 --iters 30 --warmup 30 \
+step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 400 --iters 1 --warmup 30 \
   --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/latency.json"
 L=$(budget 120)
 step microbench "$L" "${PIN[@]}" "$PY" "$HERE/microbench.py" --lib "$LIB" --bin "$WORK/bin/empty_launch" \

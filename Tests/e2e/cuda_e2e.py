@@ -23,7 +23,8 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ABI_HEADER = os.path.join(REPO, "Sources", "CInterpose", "include", "reef_cuda_abi.h")
 RUN_TIMEOUT_S = 30
 # Environment that must not leak into the runs from the caller's shell.
-SCRUBBED_ENV = ("LD_PRELOAD", "SIM_TRACE", "SIM_STATS", "SIMRT_DEFAULT_STREAM", "REEF_STATS", "REEF_LOG")
+SCRUBBED_ENV = ("LD_PRELOAD", "SIM_TRACE", "SIM_STATS", "SIMRT_DEFAULT_STREAM", "REEF_STATS", "REEF_LOG",
+                "REEF_CAPTURE")
 
 
 class Results:
@@ -171,6 +172,8 @@ def check_preload(res, prog, a, b, routed):
     for key in ("launches", "graph_launches"):
         res.check(reef.get(key) == sim.get(key, 0), prog, f"(b) Reef {key} == simulator {key}",
                   f"reef={reef.get(key)} sim={sim.get(key, 0)}")
+    res.check(reef.get("uncaptured_launches") == 0, prog, "(b) every launch captured into a record",
+              f"uncaptured_launches={reef.get('uncaptured_launches')}")
     sim_calls, reef_calls = stats_calls(sim), stats_calls(reef)
     plain_calls = stats_calls(a["sim_stats"])
     names = sorted((set(sim_calls) | set(reef_calls)) & routed)
@@ -229,6 +232,7 @@ def main():
             "LD_PRELOAD": reef_lib,
             "REEF_STATS": os.path.join(work, "reef.reef-stats.%p.json"),
             "REEF_LOG": "warn",
+            "REEF_CAPTURE": "all",  # issue every launch from its captured record: proves capture
         }, base_env)
         check_preload(res, prog, a, b, routed)
     print(f"# {time.monotonic() - started:.1f}s, artifacts in {os.path.relpath(work_root, REPO)}")

@@ -25,6 +25,9 @@ def parse_args(argv=None):
     p.add_argument("--sync-every", type=int, default=10_000)
     p.add_argument("--run-timeout-s", type=float, default=90)
     p.add_argument("--budget-s", type=float, default=150)
+    p.add_argument("--with-disabled", action="store_true",
+                   help="also run with the library preloaded but REEF_DISABLE=1 (C wrappers only), to "
+                        "tell the cost of Reef's core from that of having the library in the process")
     return p.parse_args(argv)
 
 
@@ -40,7 +43,9 @@ def parse_last_json(stdout):
 
 
 def run_once(args, config, timeout):
-    env = common.reef_env(args.lib) if config == "reef" else common.plain_env()
+    env = common.reef_env(args.lib) if config.startswith("reef") else common.plain_env()
+    if config == "reef_disabled":
+        env["REEF_DISABLE"] = "1"
     t0 = time.monotonic()
     try:
         proc = subprocess.run([args.bin, str(args.launches), str(args.sync_every)], env=env,
@@ -67,7 +72,9 @@ def main(argv=None):
               "runs": [], "errors": []}
     longest = 0.0
     for r in range(args.rounds):
-        for config in (("plain", "reef") if r % 2 == 0 else ("reef", "plain")):
+        configs = ["plain", "reef"] + (["reef_disabled"] if args.with_disabled else [])
+        shift = r % len(configs)  # rotate the order so no configuration always goes first
+        for config in configs[shift:] + configs[:shift]:
             if deadline.remaining() < 1.3 * longest + 3:
                 result["errors"].append("stopped at round %d: time budget spent" % r)
                 break

@@ -277,6 +277,13 @@ def check_launch_rate(micro, min_ratio=RATE_MIN_RATIO, min_launches=RATE_MIN_LAU
         "launches_per_run": micro.get("config", {}).get("launches"),
         "errors": micro.get("errors", []),
     }
+    # Reported, not judged: the library loaded with REEF_DISABLE=1 (C wrappers forward directly),
+    # which separates the cost of Reef's core from that of having the library in the process.
+    disabled = [run["launches_per_s"] for run in micro.get("runs", [])
+                if run.get("config") == "reef_disabled" and run.get("rc") == 0 and run.get("launches_per_s")]
+    if disabled:
+        metrics["reef_disabled_launches_per_s"] = [timing.round_sig(x) for x in disabled]
+        metrics["reef_disabled_ratio_median"] = timing.ratio(timing.median(disabled), m_plain)
     return finish("e", title, criteria, metrics)
 
 

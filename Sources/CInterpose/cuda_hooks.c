@@ -55,3 +55,27 @@ CUresult reef_cu_kernel_get_name(CUkernel k, const char **name) {
     if (!fn) fn = (get_name_fn)driver_fn("cuKernelGetName");
     return fn ? fn(name, k) : CUDA_ERROR_NOT_FOUND;
 }
+
+/* The scheduler releases held work from its own thread, in the submitting thread's context. */
+typedef CUresult (*ctx_get_fn)(CUcontext *);
+typedef CUresult (*ctx_set_fn)(CUcontext);
+
+CUresult reef_cu_ctx_get_current(CUcontext *ctx) {
+    static ctx_get_fn fn;
+    if (!fn) fn = (ctx_get_fn)driver_fn("cuCtxGetCurrent");
+    return fn ? fn(ctx) : CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult reef_cu_ctx_set_current(CUcontext ctx) {
+    static ctx_set_fn fn;
+    if (!fn) fn = (ctx_set_fn)driver_fn("cuCtxSetCurrent");
+    return fn ? fn(ctx) : CUDA_ERROR_NOT_FOUND;
+}
+
+typedef CUresult (*priority_range_fn)(int *, int *);
+
+CUresult reef_cu_stream_priority_range(int *least, int *greatest) {
+    static priority_range_fn fn;
+    if (!fn) fn = (priority_range_fn)driver_fn("cuCtxGetStreamPriorityRange");
+    return fn ? fn(least, greatest) : CUDA_ERROR_NOT_FOUND;
+}

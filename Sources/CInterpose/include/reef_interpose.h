@@ -62,6 +62,9 @@ CUresult reef_cu_func_get_param_info(CUfunction f, size_t index, size_t *offset,
 CUresult reef_cu_kernel_get_param_info(CUkernel k, size_t index, size_t *offset, size_t *size);
 CUresult reef_cu_func_get_name(CUfunction f, const char **name);
 CUresult reef_cu_kernel_get_name(CUkernel k, const char **name);
+CUresult reef_cu_ctx_get_current(CUcontext *ctx);
+CUresult reef_cu_ctx_set_current(CUcontext ctx);
+CUresult reef_cu_stream_priority_range(int *least, int *greatest);
 
 /* libelf, loaded on first use (HIP code-object metadata). Returns 0 when unavailable. */
 typedef struct ReefElfNote {

@@ -14,9 +14,11 @@ final class Core: @unchecked Sendable {
     let hip: HIPKernelRegistry
     let launches: LaunchPath
     let statsPath: String?
+    /// Real-time/best-effort scheduling (REEF_SCHEDULE=on), CUDA only for now; nil = pass-through.
+    private(set) var scheduler: Scheduler?
     private(set) var pid: Int32
 
-    init(log: Log, statsPath: String?, captureAll: Bool) {
+    init(log: Log, statsPath: String?, captureAll: Bool, scheduling: Scheduler.Settings?) {
         self.log = log
         self.statsPath = statsPath
         apis = ApiTable()
@@ -24,7 +26,17 @@ final class Core: @unchecked Sendable {
         kernels = KernelCatalog(capacity: 1 << 14, log: log)
         counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity, kernelSlots: kernels.capacity)
         hip = HIPKernelRegistry(catalog: kernels, log: log)
-        launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log, captureAll: captureAll)
+        var scheduler: Scheduler? = nil
+        if let scheduling {
+            if let backend = CUDASchedulerBackend(apis: apis) {
+                scheduler = Scheduler(settings: scheduling, backend: backend, apis: apis, streamSlots: streams.capacity, log: log)
+            } else {
+                log.write(.warn, "REEF_SCHEDULE: the CUDA event entry points are missing from the api table; scheduling stays off")
+            }
+        }
+        self.scheduler = scheduler
+        launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log,
+                              captureAll: captureAll, scheduler: scheduler)
         pid = getpid()
     }
 
@@ -47,9 +59,16 @@ final class Core: @unchecked Sendable {
         if ApiTable.isLaunch(kind) { return launches.launch(call, api: api, kind: kind, counts: counts) }
         if kind == UInt8(REEF_K_REGISTER) { return registerHIPModule(call, api: api) }
         let streamArg = Int(apis.streamArgs[api])
+        var stream: UInt64? = nil
+        var slot: Int? = nil
         if streamArg >= 0 {
-            let stream = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.perThread[api], runtime: apis.runtimes[api])
-            if let slot = streams.slot(stream) { counters.command(streamSlot: slot, in: counts) }
+            let s = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.perThread[api], runtime: apis.runtimes[api])
+            slot = streams.slot(s)
+            if let slot { counters.command(streamSlot: slot, in: counts) }
+            stream = s
+        }
+        if let scheduler, apis.runtimes[api] == UInt8(REEF_RUNTIME_CUDA) {
+            return scheduler.route(call, api: api, kind: kind, stream: stream, slot: slot)
         }
         return reef_forward(call)
     }
@@ -78,6 +97,9 @@ final class Core: @unchecked Sendable {
     /// A fork child is a new process: its counters start at zero, its locks are free.
     func afterForkChild() {
         pid = getpid()
+        // The parent's queues and dispatcher do not exist here; the child passes calls through.
+        scheduler = nil
+        launches.scheduler = nil
         counters.resetAll()
         streams.reset()
         launches.resetCounters()

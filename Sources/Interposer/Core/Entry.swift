@@ -18,7 +18,7 @@ func reef_core_init() -> Int32 {
     if capture != "all" && capture != "held" {
         log.write(.warn, "REEF_CAPTURE=\(capture) is not one of all, held; using held")
     }
-    let core = Core(log: log, statsPath: stats, captureAll: capture == "all")
+    let core = Core(log: log, statsPath: stats, captureAll: capture == "all", scheduling: SchedulingSettings.fromEnvironment(log: log))
     reef_core_set(Unmanaged.passRetained(core).toOpaque())
     log.write(.debug, "core ready: \(core.apis.count - 1) routed entry points")
     return 1
@@ -45,6 +45,7 @@ func reef_core_hip_function_registered(_ handle: UnsafeMutableRawPointer?, _ hos
 @_cdecl("reef_core_exit")
 func reef_core_exit() {
     let core = Core.shared
+    core.scheduler?.drainAtExit()
     if let path = core.statsPath {
         StatsReport.write(core: core, path: Environment.expandPath(path, pid: getpid()))
     }

@@ -15,8 +15,13 @@ final class LaunchPath: @unchecked Sendable {
     /// Issue every launch from a captured record (REEF_CAPTURE=all) rather than only held ones.
     let captureAll: Bool
 
-    init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log, captureAll: Bool) {
+    /// Holds best-effort launches when scheduling is on.
+    var scheduler: Scheduler?
+
+    init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log,
+         captureAll: Bool, scheduler: Scheduler?) {
         self.captureAll = captureAll
+        self.scheduler = scheduler
         self.apis = apis
         self.streams = streams
         self.counters = counters
@@ -38,9 +43,9 @@ final class LaunchPath: @unchecked Sendable {
             function = args[0]
             rawStream = args[8]
         }
-        if let slot = streams.slot(StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime)) {
-            counters.launch(streamSlot: slot, in: counts)
-        }
+        let stream = StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime)
+        let streamSlot = streams.slot(stream)
+        if let streamSlot { counters.launch(streamSlot: streamSlot, in: counts) }
 
         let found = kernels.lookup(function) ?? learn(function, api: api, call: call, form: form)
         let layout: KernelLayout
@@ -50,13 +55,25 @@ final class LaunchPath: @unchecked Sendable {
         } else {
             layout = .unknown
         }
+        let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
+        if let scheduler, runtime == UInt8(REEF_RUNTIME_CUDA) {
+            if scheduler.isHeld(stream: stream, slot: streamSlot, perThreadForm: apis.perThread[api]) {
+                guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
+                    // Arguments we cannot copy: issue it now, after what the stream holds.
+                    uncaptured.add(0)
+                    scheduler.flush(stream: stream)
+                    return reef_forward(call)
+                }
+                return scheduler.holdLaunch(call, stream: stream, plan: plan, layout: layout, keys: keys)
+            }
+            if !captureAll { return scheduler.launchDirect(call, stream: stream, slot: streamSlot) }
+        }
         // A launch Reef does not hold is issued as it came: the RT fast path, and today's
         // pass-through. REEF_CAPTURE=all issues every launch from its captured record instead,
         // which the end-to-end tests use to prove records are complete.
         if !captureAll && layout.isKnown && args[form == .config ? 2 : 9] != 0 {
             return reef_forward(call)
         }
-        let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
         guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
             uncaptured.add(0)
             return reef_forward(call)

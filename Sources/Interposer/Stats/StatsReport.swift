@@ -24,6 +24,12 @@ enum StatsReport {
         var out = "{\"pid\":\(core.pid),\"runtime\":\"\(cuda >= hip ? "cuda" : "hip")\""
         out += ",\"launches\":\(launches),\"graph_launches\":\(graphs)"
         out += ",\"uncaptured_launches\":\(core.launches.uncaptured.load(0))"
+        if let scheduler = core.scheduler {
+            let s = scheduler.snapshot()
+            out += ",\"scheduling\":{\"released\":\(s.released),\"held_at_exit\":\(s.held),\"preemptions\":\(s.preemptions)"
+            out += ",\"window\":\(scheduler.settings.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
+            out += ",\"process_class\":\"\(scheduler.settings.policy.processDefault.name)\"}"
+        }
         out += ",\"calls\":{" + calls.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         var streams: [(UInt64, UInt64, UInt64)] = []
         for slot in 0..<core.streams.capacity {

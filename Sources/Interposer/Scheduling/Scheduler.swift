@@ -1,0 +1,638 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+
+/// Real-time over best-effort inside one process (REEF_SCHEDULE=on). Real-time streams go
+/// straight to the runtime. Best-effort streams' commands are held in host queues and issued
+/// by the dispatcher thread, at most `window` per stream in flight, only while no real-time work
+/// is queued or running (plus a linger). Whenever the application waits for held work (a sync, a
+/// query, a real-time stream waiting on its event) that work is issued at once, in the waiting
+/// thread: priority inheritance, never a deadlock.
+///
+/// All queue state is guarded by `state`; the lock is never held across a runtime call.
+final class Scheduler: @unchecked Sendable {
+    struct Settings {
+        var policy: ClassPolicy
+        var window: Int
+        var lingerNanos: UInt64
+        var maxHeldPerStream: Int
+    }
+
+    let settings: Settings
+    let backend: SchedulerBackend
+    let apis: ApiTable
+    let log: Log
+    private let state = LockedCondition()
+
+    // Guarded by `state`.
+    private var queues: [UInt64: StreamQueue] = [:]
+    private var events: [UInt64: EventState] = [:]
+    private var nextSequence: UInt64 = 1
+    private var streamsCreated = 0
+    private var markers: [UInt64] = []
+    private var capturing = 0
+    private var dispatcherRunning = false
+    private var rtStreams: [UInt64] = []
+    private var lastRealtimeIdleNanos: UInt64 = 0
+
+    /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
+    /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
+    let counters = CounterArray(count: 8)
+    private enum Counter: Int { case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy }
+
+    /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
+    private let modes: UnsafeMutablePointer<UInt8>
+    private enum StreamMode {
+        static let known: UInt8 = 8, held: UInt8 = 1, realtime: UInt8 = 2, nonBlocking: UInt8 = 4
+        static func of(_ q: StreamQueue) -> UInt8 {
+            known | (q.holdable && !q.capturing ? held : 0) | (q.schedulingClass == .realtime ? realtime : 0)
+                | (q.blocking ? 0 : nonBlocking)
+        }
+    }
+    private let modeSlots: Int
+    private let apiIDs: APIIDs
+
+    struct APIIDs {
+        let memcpyHtoDAsync: Int?
+        let batchMemOp: [Int]
+        let streamCreate: Int?
+        let streamCreateWithPriority: Int?
+
+        init(_ apis: ApiTable) {
+            memcpyHtoDAsync = apis.id(named: "cuMemcpyHtoDAsync_v2")
+            batchMemOp = ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"].compactMap { apis.id(named: $0) }
+            streamCreate = apis.id(named: "cuStreamCreate")
+            streamCreateWithPriority = apis.id(named: "cuStreamCreateWithPriority")
+        }
+    }
+
+    init(settings: Settings, backend: SchedulerBackend, apis: ApiTable, streamSlots: Int, log: Log) {
+        self.settings = settings
+        self.backend = backend
+        self.apis = apis
+        self.log = log
+        modeSlots = streamSlots
+        modes = zeroedMemory(UInt8.self, count: streamSlots)
+        apiIDs = APIIDs(apis)
+    }
+
+    private func count(_ c: Counter, _ delta: Int = 1) {
+        _ = reef_atomic_add(counters.base + c.rawValue, UInt64(bitPattern: Int64(delta)))
+    }
+    private func load(_ c: Counter) -> UInt64 { counters.load(c.rawValue) }
+
+    // MARK: - Entry from the core
+
+    /// Is `stream` (table slot `slot`) held? Fast and lock-free once the stream is known.
+    @inline(__always) func isHeld(stream: UInt64, slot: Int?, perThreadForm: Bool) -> Bool {
+        return mode(stream: stream, slot: slot) & StreamMode.held != 0
+    }
+
+    @inline(__always) private func mode(stream: UInt64, slot: Int?) -> UInt8 {
+        if let slot, slot < modeSlots {
+            let m = modes[slot]
+            if m & StreamMode.known != 0 { return m }
+        }
+        return state.withLock { StreamMode.of(queue(for: stream, slot: slot)) }
+    }
+
+    /// A kernel launch on a held stream: capture it into a record that owns its arguments.
+    func holdLaunch(_ call: UnsafeMutablePointer<ReefCall>, stream: UInt64, plan: LaunchRecord.Plan,
+                    layout: KernelLayout, keys: ExtraKeys) -> Int32 {
+        guard let storage = malloc(plan.storageSize) else { return backend.forward(call) }
+        let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage)
+        return hold(record.call.pointee, storage: storage, on: stream)
+    }
+
+    /// Every routed call other than kernel launches, when scheduling is on.
+    func route(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?, slot: Int?) -> Int32 {
+        let args = ReefCall.mutableArgs(call)
+        switch Int32(kind) {
+        case REEF_K_SYNC, REEF_K_QUERY:
+            return synchronizeOrQuery(call, api: api, stream: stream)
+        case REEF_K_SYNC_COPY:
+            flushAll()
+            return backend.forward(call)
+        case REEF_K_STREAM_CREATE:
+            let result = backend.forward(call)
+            if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
+                let flags = call.pointee.nargs > 1 ? UInt32(truncatingIfNeeded: args[1]) : 0
+                let priority: Int32? = api == apiIDs.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
+                streamCreated(out.pointee, flags: flags, priority: priority)
+            }
+            return result
+        case REEF_K_STREAM_DESTROY:
+            if let stream { flush(stream: stream) }
+            let result = backend.forward(call)
+            if let stream { streamDestroyed(stream, slot: slot) }
+            return result
+        case REEF_K_EVENT_DESTROY:
+            state.withLock { events.removeValue(forKey: args[0])?.destroyed = true }
+            return backend.forward(call)
+        case REEF_K_CAPTURE_BEGIN:
+            if let stream { flush(stream: stream) }
+            let result = backend.forward(call)
+            if result == 0, let stream { setCapturing(stream, true) }
+            return result
+        case REEF_K_CAPTURE_END:
+            let result = backend.forward(call)
+            if let stream { setCapturing(stream, false) }
+            return result
+        case REEF_K_COPY, REEF_K_SET, REEF_K_ALLOC, REEF_K_EVENT_RECORD, REEF_K_STREAM_WAIT, REEF_K_MEMOP,
+             REEF_K_HOSTFN, REEF_K_GRAPH:
+            guard let stream else { return backend.forward(call) }
+            return streamOrdered(call, api: api, kind: kind, stream: stream, slot: slot)
+        default:
+            return backend.forward(call)
+        }
+    }
+
+    // MARK: - Stream-ordered commands
+
+    private func streamOrdered(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64, slot: Int?) -> Int32 {
+        let perThread = apis.perThread[api]
+        let held = isHeld(stream: stream, slot: slot, perThreadForm: perThread)
+        let args = ReefCall.mutableArgs(call)
+        if !held { return issueDirect(call, kind: kind, stream: stream, slot: slot) }
+
+        switch Int32(kind) {
+        case REEF_K_COPY:
+            if api == apiIDs.memcpyHtoDAsync {
+                // Pageable host memory is read at call time: stage it in the command.
+                let size = Int(args[2])
+                guard let storage = malloc(max(size, 1)) else { break }
+                if let src = UnsafeRawPointer(bitPattern: UInt(args[1])) { storage.copyMemory(from: src, byteCount: size) }
+                var copy = call.pointee
+                ReefCall.mutableArgs(&copy)[1] = UInt64(UInt(bitPattern: storage))
+                return hold(copy, storage: storage, on: stream)
+            }
+            if apis.names[api].hasPrefix("cuMemcpyDtoDAsync") || apis.names[api].hasPrefix("cuMemcpyPeerAsync") {
+                return hold(call.pointee, storage: nil, on: stream)
+            }
+            // A copy that may touch host memory (pageable destinations complete before the call
+            // returns): issue everything before it, then the copy itself, now.
+            flush(stream: stream)
+            return backend.forward(call)
+        case REEF_K_MEMOP where apiIDs.batchMemOp.contains(api):
+            let count = Int(args[1])
+            let bytes = count * MemoryLayout<CUstreamBatchMemOpParams>.stride
+            guard let storage = malloc(max(bytes, 1)) else { break }
+            if let src = UnsafeRawPointer(bitPattern: UInt(args[2])) { storage.copyMemory(from: src, byteCount: bytes) }
+            var copy = call.pointee
+            ReefCall.mutableArgs(&copy)[2] = UInt64(UInt(bitPattern: storage))
+            return hold(copy, storage: storage, on: stream)
+        case REEF_K_EVENT_RECORD:
+            return holdEventRecord(call.pointee, event: args[0], stream: stream)
+        case REEF_K_STREAM_WAIT:
+            return holdStreamWait(call, event: args[1], stream: stream)
+        case REEF_K_ALLOC where apis.names[api].hasPrefix("cuMemAlloc"):
+            // The application needs the pointer now; memory that becomes valid early is harmless.
+            return backend.forward(call)
+        default:
+            return hold(call.pointee, storage: nil, on: stream)
+        }
+        flush(stream: stream)
+        return backend.forward(call)
+    }
+
+    /// A kernel launch on a stream that is not held.
+    func launchDirect(_ call: UnsafeMutablePointer<ReefCall>, stream: UInt64, slot: Int?) -> Int32 {
+        issueDirect(call, kind: UInt8(REEF_K_LAUNCH), stream: stream, slot: slot)
+    }
+
+    /// A command on a stream that is not held: keep the order it owes to held work, then issue.
+    private func issueDirect(_ call: UnsafeMutablePointer<ReefCall>, kind: UInt8, stream: UInt64, slot: Int?) -> Int32 {
+        let args = ReefCall.mutableArgs(call)
+        let m = mode(stream: stream, slot: slot)
+        let realtime = m & StreamMode.realtime != 0
+        let blocking = m & StreamMode.nonBlocking == 0
+        if load(.held) > 0 {
+            if stream == StreamIdentity.legacy { flushBlocking() }
+            else if blocking && load(.heldLegacy) > 0 { flush(stream: StreamIdentity.legacy) }
+        }
+        if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1]) {
+            if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
+            args[1] = shadow.marker
+        }
+        if realtime { count(.rtBegun); wakeDispatcher() }
+        let result = backend.forward(call)
+        if realtime { count(.rtIssued) }
+        if Int32(kind) == REEF_K_EVENT_RECORD, result == 0 {
+            state.withLock { if let e = events[args[0]] { release(shadow: e.latest); e.latest = nil } }
+        }
+        return result
+    }
+
+    private func hold(_ call: ReefCall, storage: UnsafeMutableRawPointer?, on stream: UInt64,
+                      shadow: EventShadow? = nil, waitShadow: EventShadow? = nil) -> Int32 {
+        let context = backend.currentContext()
+        state.lock()
+        guard let q = queues[stream], q.holdable else {
+            if let waitShadow { release(shadow: waitShadow) }
+            state.unlock()
+            var c = call
+            let r = backend.forward(&c)
+            if let storage { free(storage) }
+            return r
+        }
+        while q.heldCount >= settings.maxHeldPerStream {
+            state.broadcast()   // back-pressure: the app blocks like on a full hardware queue
+            state.wait(microseconds: 1000)
+        }
+        let command = HeldCommand(call: call, storage: storage, sequence: nextSequence, context: context,
+                                  shadow: shadow, waitShadow: waitShadow)
+        nextSequence += 1
+        q.push(command)
+        count(.held)
+        if stream == StreamIdentity.legacy { count(.heldLegacy) }
+        startDispatcherIfNeeded()
+        state.broadcast()
+        state.unlock()
+        return 0
+    }
+
+    private func holdEventRecord(_ call: ReefCall, event: UInt64, stream: UInt64) -> Int32 {
+        guard let marker = takeMarker() else {
+            flush(stream: stream)
+            var c = call
+            return backend.forward(&c)
+        }
+        state.lock()
+        let sequence = nextSequence
+        let shadow = EventShadow(appEvent: event, marker: marker, reference: RecordReference(stream: stream, sequence: sequence))
+        shadow.users = 1
+        let e = events[event] ?? { let s = EventState(); events[event] = s; return s }()
+        release(shadow: e.latest)
+        e.latest = shadow
+        state.unlock()
+        return hold(call, storage: nil, on: stream, shadow: shadow)
+    }
+
+    private func holdStreamWait(_ call: UnsafeMutablePointer<ReefCall>, event: UInt64, stream: UInt64) -> Int32 {
+        guard let shadow = latestShadow(of: event, retain: true) else {
+            // The event's newest record was issued directly: its state is the runtime's, now.
+            flush(stream: stream)
+            return backend.forward(call)
+        }
+        var copy = call.pointee
+        ReefCall.mutableArgs(&copy)[1] = shadow.marker
+        return hold(copy, storage: nil, on: stream, waitShadow: shadow)
+    }
+
+    private func latestShadow(of event: UInt64, retain: Bool = false) -> EventShadow? {
+        state.withLock {
+            guard let s = events[event]?.latest else { return nil }
+            if retain { s.users += 1 }
+            return s
+        }
+    }
+
+    /// Lock held. A shadow no longer needed returns its marker to the pool once issued.
+    private func release(shadow: EventShadow?) {
+        guard let shadow else { return }
+        shadow.users -= 1
+        if shadow.users <= 0 && shadow.issued { markers.append(shadow.marker) }
+    }
+
+    // MARK: - Synchronisation: issue held work the caller waits for
+
+    private func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, stream: UInt64?) -> Int32 {
+        let args = ReefCall.mutableArgs(call)
+        let name = apis.names[api]
+        if let stream {
+            if stream == StreamIdentity.legacy { flushBlocking() } else { flush(stream: stream) }
+            let result = backend.forward(call)
+            return result == 0 ? takeDeferredError(stream) : result
+        }
+        if name.hasPrefix("cuEvent") {
+            if let shadow = latestShadow(of: args[0]) {
+                if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
+                args[0] = shadow.marker
+            }
+            return backend.forward(call)
+        }
+        // Context / device synchronize.
+        flushAll()
+        let result = backend.forward(call)
+        return result == 0 ? takeAnyDeferredError() : result
+    }
+
+    private func takeDeferredError(_ stream: UInt64) -> Int32 {
+        state.withLock {
+            guard let q = queues[stream], q.deferredError != 0 else { return 0 }
+            defer { q.deferredError = 0 }
+            return q.deferredError
+        }
+    }
+
+    private func takeAnyDeferredError() -> Int32 {
+        state.withLock {
+            for q in queues.values where q.deferredError != 0 {
+                defer { q.deferredError = 0 }
+                return q.deferredError
+            }
+            return 0
+        }
+    }
+
+    /// Issues `stream`'s held commands up to `through` (all by default), in this thread.
+    func flush(stream: UInt64, through: UInt64 = .max) {
+        state.lock()
+        flushLocked(stream: stream, through: through)
+        state.unlock()
+    }
+
+    private func flushLocked(stream: UInt64, through: UInt64) {
+        guard let q = queues[stream] else { return }
+        while let head = q.head, head.sequence <= through {
+            if q.releasing { state.wait(microseconds: 200); continue }
+            guard let b = blocker(of: head, in: q) else {
+                issueHead(q, countForWindow: false)
+                continue
+            }
+            switch b {
+            case let .dependency(s, seq), let .ordering(s, seq): flushLocked(stream: s, through: seq)
+            }
+            // Still blocked: another thread is issuing what we wait for.
+            if blocker(of: head, in: q) == b { state.wait(microseconds: 200) }
+        }
+    }
+
+    /// Issues every blocking stream's held work, and the legacy stream's (what the legacy
+    /// stream and synchronous calls wait for).
+    private func flushBlocking() {
+        state.lock()
+        let through = nextSequence
+        for q in Array(queues.values) where q.blocking || q.handle == StreamIdentity.legacy {
+            flushLocked(stream: q.handle, through: through)
+        }
+        state.unlock()
+    }
+
+    func flushAll() {
+        state.lock()
+        let through = nextSequence
+        for q in Array(queues.values) { flushLocked(stream: q.handle, through: through) }
+        state.unlock()
+    }
+
+    private enum Blocker: Equatable { case dependency(UInt64, UInt64), ordering(UInt64, UInt64) }
+
+    /// Lock held. What must be issued before `command` may be.
+    private func blocker(of command: HeldCommand, in q: StreamQueue) -> Blocker? {
+        if let w = command.waitShadow, !w.issued {
+            return .dependency(w.reference.stream, w.reference.sequence)
+        }
+        // The legacy stream waits for earlier work of blocking streams, and they for its.
+        if q.handle == StreamIdentity.legacy {
+            for other in queues.values where other.blocking && other.handle != q.handle {
+                if let pending = other.pendingSequence, pending < command.sequence { return .ordering(other.handle, command.sequence - 1) }
+            }
+        } else if q.blocking, let legacy = queues[StreamIdentity.legacy], let pending = legacy.pendingSequence, pending < command.sequence {
+            return .ordering(legacy.handle, command.sequence - 1)
+        }
+        return nil
+    }
+
+    /// Lock held on entry and exit, dropped around the runtime calls. Issues `q`'s head.
+    private func issueHead(_ q: StreamQueue, countForWindow: Bool) {
+        guard q.head != nil, !q.releasing else { return }
+        var command = q.popHead()
+        q.releasing = true
+        q.issuingSequence = command.sequence
+        count(.held, -1)
+        if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
+        let windowMarker = countForWindow ? markers.popLast() : nil
+        let recordAppEvent: Bool
+        if let shadow = command.shadow, let e = events[shadow.appEvent], e.latest === shadow, !e.destroyed {
+            recordAppEvent = true
+        } else {
+            recordAppEvent = false
+        }
+        state.unlock()
+
+        backend.makeCurrent(command.context)
+        var result: Int32
+        if let shadow = command.shadow {
+            result = backend.record(shadow.marker, on: q.handle)
+            if result == 0 && recordAppEvent { result = backend.forward(&command.call) }
+        } else {
+            result = backend.forward(&command.call)
+        }
+        command.free()
+        var marker = windowMarker
+        if let m = marker, backend.record(m, on: q.handle) != 0 { marker = nil; state.withLock { markers.append(m) } }
+
+        state.lock()
+        if let shadow = command.shadow {
+            shadow.issued = true
+            if shadow.users <= 0 { markers.append(shadow.marker) }
+        }
+        if let w = command.waitShadow { release(shadow: w) }
+        if result != 0 && q.deferredError == 0 { q.deferredError = result }
+        if let marker { q.inFlight.append(marker) }
+        q.releasing = false
+        count(.released)
+        state.broadcast()
+    }
+
+
+    // MARK: - Streams
+
+    /// Lock held. The queue of a stream, creating it on first sight.
+    private func queue(for stream: UInt64, slot: Int?) -> StreamQueue {
+        if let q = queues[stream] {
+            if let slot, slotOf[stream] == nil {
+                slotOf[stream] = slot
+                if slot < modeSlots { modes[slot] = StreamMode.of(q) }
+            }
+            return q
+        }
+        let cls = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, greatest: nil)
+        let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: true,
+                            holdable: cls == .bestEffort && stream != StreamIdentity.perThread)
+        register(q, slot: slot)
+        return q
+    }
+
+    private func register(_ q: StreamQueue, slot: Int?) {
+        queues[q.handle] = q
+        if q.schedulingClass == .realtime { rtStreams.append(q.handle) }
+        if let slot, slot < modeSlots { modes[slot] = StreamMode.of(q) }
+        if let slot { slotOf[q.handle] = slot }
+    }
+    private var slotOf: [UInt64: Int] = [:]
+
+    private func streamCreated(_ stream: UInt64, flags: UInt32, priority: Int32?) {
+        let range = priority != nil ? backend.priorityRange() : nil
+        state.withLock {
+            streamsCreated += 1
+            let cls = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, greatest: range?.greatest)
+            let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: flags & UInt32(CU_STREAM_NON_BLOCKING) == 0,
+                                holdable: cls == .bestEffort)
+            queues.removeValue(forKey: stream)
+            rtStreams.removeAll { $0 == stream }
+            register(q, slot: slotOf[stream])
+            log.write(.debug, "stream \(hex(stream)) #\(streamsCreated) is \(cls.name)\(q.blocking ? "" : ", non-blocking")")
+        }
+    }
+
+    private func streamDestroyed(_ stream: UInt64, slot: Int?) {
+        state.withLock {
+            queues.removeValue(forKey: stream)
+            rtStreams.removeAll { $0 == stream }
+            if let s = slotOf.removeValue(forKey: stream), s < modeSlots { modes[s] = 0 }
+            if let slot, slot < modeSlots { modes[slot] = 0 }
+        }
+    }
+
+    /// The stream table slot of a stream, once the core has told us (launch path).
+    func noteSlot(_ slot: Int, for stream: UInt64) {
+        state.withLock {
+            let q = queue(for: stream, slot: slot)
+            slotOf[stream] = slot
+            if slot < modeSlots { modes[slot] = StreamMode.of(q) }
+        }
+    }
+
+    private func setCapturing(_ stream: UInt64, _ on: Bool) {
+        state.withLock {
+            guard let q = queues[stream] else { return }
+            if q.capturing != on { capturing += on ? 1 : -1 }
+            q.capturing = on
+            q.holdable = on ? false : q.schedulingClass == .bestEffort && stream != StreamIdentity.perThread
+            if let s = slotOf[stream], s < modeSlots { modes[s] = StreamMode.of(q) }
+        }
+    }
+
+    // MARK: - Markers
+
+    private func takeMarker() -> UInt64? {
+        if let m = state.withLock({ markers.popLast() }) { return m }
+        return backend.createMarker()
+    }
+
+    private func refillMarkers(_ n: Int) {
+        var fresh: [UInt64] = []
+        for _ in 0..<n { if let m = backend.createMarker() { fresh.append(m) } }
+        state.withLock { markers.append(contentsOf: fresh) }
+    }
+
+    // MARK: - Dispatcher
+
+    private func wakeDispatcher() { state.withLock { state.broadcast() } }
+
+    /// Lock held.
+    private func startDispatcherIfNeeded() {
+        guard !dispatcherRunning else { return }
+        dispatcherRunning = true
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let r = pthread_create(&thread, nil, { arg in
+            let s = Unmanaged<Scheduler>.fromOpaque(arg!).takeRetainedValue()
+            s.dispatchLoop()
+            return nil
+        }, context)
+        if r != 0 {
+            dispatcherRunning = false
+            log.write(.error, "cannot start the dispatcher thread (pthread_create: \(r)); best-effort work is issued at syncs only")
+        } else {
+            pthread_detach(thread)
+        }
+    }
+
+    private func realtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
+
+    /// Waits until every real-time command issued so far has completed.
+    private func settleRealtime() {
+        let issued = load(.rtIssued)
+        if load(.rtBegun) != issued { usleep(20); return }   // a submission is in progress
+        let streams = state.withLock { rtStreams }
+        var pending: [UInt64] = []
+        for s in streams {
+            guard let m = takeMarker() else { continue }
+            if backend.record(m, on: s) == 0 { pending.append(m) } else { state.withLock { markers.append(m) } }
+        }
+        for m in pending { _ = backend.synchronize(m) }
+        state.withLock {
+            markers.append(contentsOf: pending)
+            lastRealtimeIdleNanos = monotonicNanos()
+        }
+        _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, issued)
+    }
+
+    private func dispatchLoop() {
+        refillMarkers(16)
+        var wasBusy = false
+        while true {
+            if realtimeBusy() {
+                if !wasBusy && (load(.held) > 0 || state.withLock({ queues.values.contains { !$0.inFlight.isEmpty } })) {
+                    count(.preemptions)
+                }
+                wasBusy = true
+                settleRealtime()
+                continue
+            }
+            wasBusy = false
+            let sinceIdle = monotonicNanos() &- state.withLock { lastRealtimeIdleNanos }
+            if sinceIdle < settings.lingerNanos {
+                usleep(UInt32(max(1, (settings.lingerNanos - sinceIdle) / 1000)))
+                continue
+            }
+            reapCompleted()
+            state.lock()
+            if capturing > 0 { state.wait(microseconds: 1000); state.unlock(); continue }
+            var issued = false
+            var waitingOnWindow = false
+            for q in Array(queues.values) where q.holdable && q.heldCount > 0 {
+                if realtimeBusy() { break }
+                if q.inFlight.count >= settings.window { waitingOnWindow = true; continue }
+                if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
+                // Checked after the refill: another thread may have issued the head meanwhile.
+                guard let head = q.head, !q.releasing, blocker(of: head, in: q) == nil else { continue }
+                issueHead(q, countForWindow: true)
+                issued = true
+            }
+            if !issued {
+                if waitingOnWindow || queues.values.contains(where: { !$0.inFlight.isEmpty }) {
+                    state.unlock()
+                    usleep(20)   // in-flight work completes soon: poll gently
+                    continue
+                }
+                if load(.held) == 0 { state.wait(microseconds: 100_000) } else { state.wait(microseconds: 200) }
+            }
+            state.unlock()
+        }
+    }
+
+    /// Drops the markers of released work that has completed (only the dispatcher adds or
+    /// removes window markers, so the lists cannot change under it).
+    private func reapCompleted() {
+        let lists: [(StreamQueue, [UInt64])] = state.withLock {
+            queues.values.filter { !$0.inFlight.isEmpty }.map { ($0, $0.inFlight) }
+        }
+        for (q, list) in lists {
+            var done = 0
+            for m in list {
+                if backend.query(m) == backend.notReady { break }
+                done += 1
+            }
+            if done > 0 {
+                state.withLock {
+                    markers.append(contentsOf: q.inFlight.prefix(done))
+                    q.inFlight.removeFirst(done)
+                }
+            }
+        }
+    }
+
+    // MARK: - Process lifecycle
+
+    /// At exit: nothing held may be lost.
+    func drainAtExit() { flushAll() }
+
+    struct Snapshot { let held: UInt64; let released: UInt64; let preemptions: UInt64 }
+    func snapshot() -> Snapshot { Snapshot(held: load(.held), released: load(.released), preemptions: load(.preemptions)) }
+}
+

@@ -1,0 +1,72 @@
+import CInterpose
+
+/// What the scheduler needs from a runtime beyond forwarding the application's own calls:
+/// marker events it owns, and the submitting thread's context. The Swift core reaches a vendor
+/// only through this.
+protocol SchedulerBackend: AnyObject {
+    func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32
+    /// A new event for completion tracking (no timing; blocking wait), or nil.
+    func createMarker() -> UInt64?
+    func record(_ event: UInt64, on stream: UInt64) -> Int32
+    /// 0 when complete, the runtime's not-ready code while pending, another error otherwise.
+    func query(_ event: UInt64) -> Int32
+    func synchronize(_ event: UInt64) -> Int32
+    func destroy(_ event: UInt64)
+    var notReady: Int32 { get }
+    func currentContext() -> UInt64
+    func makeCurrent(_ context: UInt64)
+    /// The runtime's stream priority range (greatest = most urgent = numerically lowest).
+    func priorityRange() -> (least: Int32, greatest: Int32)?
+}
+
+/// The CUDA driver, through the real functions behind Reef's own wrappers.
+final class CUDASchedulerBackend: SchedulerBackend, @unchecked Sendable {
+    private let eventCreate: UInt32, eventRecord: UInt32, eventQuery: UInt32, eventSync: UInt32, eventDestroy: UInt32
+
+    init?(apis: ApiTable) {
+        func id(_ name: String) -> UInt32? { apis.id(named: name).map(UInt32.init) }
+        guard let c = id("cuEventCreate"), let r = id("cuEventRecord"), let q = id("cuEventQuery"),
+              let s = id("cuEventSynchronize"), let d = id("cuEventDestroy_v2") else { return nil }
+        (eventCreate, eventRecord, eventQuery, eventSync, eventDestroy) = (c, r, q, s, d)
+    }
+
+    private func call(_ api: UInt32, _ args: UInt64...) -> Int32 {
+        var c = ReefCall()
+        c.api = api
+        c.nargs = UInt32(args.count)
+        return withUnsafeMutablePointer(to: &c) { p in
+            let a = ReefCall.mutableArgs(p)
+            for (i, v) in args.enumerated() { a[i] = v }
+            return reef_forward(p)
+        }
+    }
+
+    func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 { reef_forward(call) }
+
+    func createMarker() -> UInt64? {
+        var event: UInt64 = 0
+        let flags = UInt64(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)
+        let r = withUnsafeMutablePointer(to: &event) { call(eventCreate, UInt64(UInt(bitPattern: $0)), flags) }
+        return r == 0 ? event : nil
+    }
+
+    func record(_ event: UInt64, on stream: UInt64) -> Int32 { call(eventRecord, event, stream) }
+    func query(_ event: UInt64) -> Int32 { call(eventQuery, event) }
+    func synchronize(_ event: UInt64) -> Int32 { call(eventSync, event) }
+    func destroy(_ event: UInt64) { _ = call(eventDestroy, event) }
+    var notReady: Int32 { Int32(CUDA_ERROR_NOT_READY) }
+
+    func currentContext() -> UInt64 {
+        var ctx: CUcontext? = nil
+        return reef_cu_ctx_get_current(&ctx) == 0 ? UInt64(UInt(bitPattern: ctx)) : 0
+    }
+
+    func makeCurrent(_ context: UInt64) {
+        if context != 0 { _ = reef_cu_ctx_set_current(CUcontext(bitPattern: UInt(context))) }
+    }
+
+    func priorityRange() -> (least: Int32, greatest: Int32)? {
+        var least: Int32 = 0, greatest: Int32 = 0
+        return reef_cu_stream_priority_range(&least, &greatest) == 0 ? (least, greatest) : nil
+    }
+}

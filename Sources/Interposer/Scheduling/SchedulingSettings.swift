@@ -1,0 +1,35 @@
+/// Scheduling settings from the environment. Scheduling is opt-in while it is being built:
+/// REEF_SCHEDULE=on. REEF_CLASS=rt|be (process default, `be`), REEF_RT_STREAMS (see
+/// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 2),
+/// REEF_RT_LINGER_US (how long best-effort stays held after real-time work completes, 100).
+enum SchedulingSettings {
+    static func fromEnvironment(log: Log) -> Scheduler.Settings? {
+        guard let on = Environment.string("REEF_SCHEDULE"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
+        var processDefault = SchedulingClass.bestEffort
+        if let c = Environment.string("REEF_CLASS") {
+            if let parsed = SchedulingClass(name: c) { processDefault = parsed }
+            else { log.write(.warn, "REEF_CLASS=\(c) is not rt or be; using be") }
+        }
+        var selectors: [ClassPolicy.Selector] = []
+        if let list = Environment.string("REEF_RT_STREAMS") {
+            let (parsed, bad) = ClassPolicy.parseSelectors(list)
+            selectors = parsed
+            if !bad.isEmpty {
+                log.write(.warn, "REEF_RT_STREAMS: ignoring \(bad.joined(separator: ",")); use #N (Nth stream created), legacy, or 0x<handle>")
+            }
+        }
+        func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
+            guard let text = Environment.string(name) else { return value }
+            guard let n = Int(text), range.contains(n) else {
+                log.write(.warn, "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound); using \(value)")
+                return value
+            }
+            return n
+        }
+        return Scheduler.Settings(
+            policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),
+            window: number("REEF_BE_WINDOW", default: 2, range: 1...1024),
+            lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 100, range: 0...10_000_000)) * 1000,
+            maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000))
+    }
+}

@@ -1,0 +1,48 @@
+/// One application stream as the scheduler sees it: its class, whether its commands are held,
+/// the held commands in submission order, and the markers of released commands still running.
+final class StreamQueue {
+    let handle: UInt64
+    let schedulingClass: SchedulingClass
+    /// Blocking streams synchronise with the legacy default stream.
+    let blocking: Bool
+    /// Held streams: best-effort streams Reef can release from another thread (not per-thread
+    /// default streams, not while capturing).
+    var holdable: Bool
+    var held: [HeldCommand] = []
+    var headIndex = 0
+    /// Markers recorded after released commands, oldest first, with the time of release.
+    var inFlight: [UInt64] = []
+    /// A thread is issuing this queue's head: nobody else may issue from it meanwhile.
+    var releasing = false
+    /// The sequence number of the command being issued, while `releasing`.
+    var issuingSequence: UInt64 = 0
+    /// First error a released command returned; reported at the next sync on this stream.
+    var deferredError: Int32 = 0
+    var capturing = false
+    var destroyed = false
+
+    init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
+        self.handle = handle
+        self.schedulingClass = schedulingClass
+        self.blocking = blocking
+        self.holdable = holdable
+    }
+
+    var heldCount: Int { held.count - headIndex }
+    var head: HeldCommand? { headIndex < held.count ? held[headIndex] : nil }
+
+    func push(_ command: HeldCommand) { held.append(command) }
+
+    func popHead() -> HeldCommand {
+        let c = held[headIndex]
+        headIndex += 1
+        if headIndex > 64 && headIndex * 2 > held.count {   // compact now and then
+            held.removeFirst(headIndex)
+            headIndex = 0
+        }
+        return c
+    }
+
+    /// The oldest command not yet in the runtime's hands: the one being issued, else the head.
+    var pendingSequence: UInt64? { releasing ? issuingSequence : head?.sequence }
+}

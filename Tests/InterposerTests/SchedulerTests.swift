@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import Interposer
+import CInterpose
+
+/// A runtime that logs what reaches it. Marker synchronisation can be held back to keep
+/// real-time work "running" for as long as a test needs.
+final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
+    let apis: ApiTable
+    private let lock = LockedCondition()
+    private var entries: [String] = []
+    private var nextHandle: UInt64 = 0x1000
+    private var realtimeRunning = false
+
+    init(apis: ApiTable) { self.apis = apis }
+
+    var log: [String] { lock.withLock { entries } }
+    private func append(_ s: String) { lock.withLock { entries.append(s) } }
+
+    func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
+        let name = apis.names[Int(call.pointee.api)]
+        let args = ReefCall.mutableArgs(call)
+        if name.hasPrefix("cuStreamCreate") || name.hasPrefix("cuEventCreate"),
+           let out = UnsafeMutablePointer<UInt64>(bitPattern: UInt(args[0])) {
+            out.pointee = lock.withLock { nextHandle += 0x10; return nextHandle }
+        }
+        append("\(name) \(hex(args[0])) \(hex(args[1]))")
+        return 0
+    }
+
+    func createMarker() -> UInt64? { lock.withLock { nextHandle += 0x10; return nextHandle } }
+    func record(_ event: UInt64, on stream: UInt64) -> Int32 { 0 }
+    func query(_ event: UInt64) -> Int32 { 0 }
+    func synchronize(_ event: UInt64) -> Int32 {
+        lock.withLock { while realtimeRunning { lock.wait(microseconds: 1000) } }
+        return 0
+    }
+    func destroy(_ event: UInt64) {}
+    var notReady: Int32 { 600 }
+    func currentContext() -> UInt64 { 0xc0 }
+    func makeCurrent(_ context: UInt64) {}
+    func priorityRange() -> (least: Int32, greatest: Int32)? { (0, -5) }
+
+    func setRealtimeRunning(_ on: Bool) { lock.withLock { realtimeRunning = on; lock.broadcast() } }
+}
+
+/// Drives a Scheduler the way the core does, with packed calls.
+struct SchedulerHarness {
+    let apis = ApiTable()
+    let runtime: FakeRuntime
+    let scheduler: Scheduler
+
+    init(processClass: SchedulingClass = .bestEffort, window: Int = 2, rtStreams: [ClassPolicy.Selector] = []) {
+        runtime = FakeRuntime(apis: apis)
+        let settings = Scheduler.Settings(policy: ClassPolicy(processDefault: processClass, realtimeStreams: rtStreams),
+                                          window: window, lingerNanos: 0, maxHeldPerStream: 64)
+        scheduler = Scheduler(settings: settings, backend: runtime, apis: apis, streamSlots: 64, log: Log(level: .error))
+    }
+
+    @discardableResult
+    func call(_ name: String, _ args: [UInt64], stream: UInt64? = nil) -> Int32 {
+        let api = apis.id(named: name)!
+        var c = makeCall(api: UInt32(api), args)
+        return scheduler.route(&c, api: api, kind: apis.kinds[api], stream: stream, slot: nil)
+    }
+
+    func createStream(priority: Int32? = nil, flags: UInt32 = 0) -> UInt64 {
+        var handle: UInt64 = 0
+        withUnsafeMutablePointer(to: &handle) { p in
+            if let priority {
+                call("cuStreamCreateWithPriority", [bits(p), UInt64(flags), UInt64(bitPattern: Int64(priority))])
+            } else {
+                call("cuStreamCreate", [bits(p), UInt64(flags)])
+            }
+        }
+        return handle
+    }
+
+    func memset(_ stream: UInt64, value: UInt64) {
+        call("cuMemsetD32Async", [0xd000 + value, value, 1, stream], stream: stream)
+    }
+
+    /// Waits up to a second for the runtime's log to satisfy `done`.
+    func eventually(_ done: ([String]) -> Bool) -> [String] {
+        for _ in 0..<1000 {
+            let log = runtime.log
+            if done(log) { return log }
+            usleep(1000)
+        }
+        return runtime.log
+    }
+}
+
+@Suite struct SchedulerTests {
+    @Test func bestEffortWorkIsHeldThenReleasedInOrder() {
+        let h = SchedulerHarness()
+        let s = h.createStream()
+        for v in 1...5 { h.memset(s, value: UInt64(v)) }
+        let log = h.eventually { $0.filter { $0.hasPrefix("cuMemsetD32Async") }.count == 5 }
+        let sets = log.filter { $0.hasPrefix("cuMemsetD32Async") }
+        #expect(sets == (1...5).map { "cuMemsetD32Async \(hex(0xd000 + UInt64($0))) \(hex(UInt64($0)))" })
+    }
+
+    @Test func realtimeWorkHoldsBestEffortBackUntilItCompletes() {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()           // #1: real-time
+        let be = h.createStream()           // #2: best-effort
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)              // issued at once: the RT fast path
+        #expect(h.runtime.log.contains("cuMemsetD32Async 0xd001 0x1"))
+        usleep(20_000)                      // let the dispatcher see RT activity
+        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        usleep(50_000)
+        #expect(!h.runtime.log.contains { $0.hasPrefix("cuMemsetD32Async 0xd002") }, "BE issued while RT ran")
+        h.runtime.setRealtimeRunning(false)
+        let log = h.eventually { $0.contains("cuMemsetD32Async 0xd004 0x4") }
+        #expect(log.contains("cuMemsetD32Async 0xd004 0x4"))
+        #expect(h.scheduler.snapshot().preemptions >= 1)
+    }
+
+    @Test func streamSynchronizeIssuesHeldWorkFirstEvenWhileRealtimeRuns() {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)
+        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        h.call("cuStreamSynchronize", [be], stream: be)
+        let log = h.runtime.log
+        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
+        for v in 2...4 {
+            let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
+            #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
+        }
+        h.runtime.setRealtimeRunning(false)
+    }
+
+    @Test func realtimeWaitOnHeldEventForcesTheRecordOutFirst() {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)
+        let event: UInt64 = 0xe000
+        h.memset(be, value: 2)
+        h.call("cuEventRecord", [event, be], stream: be)
+        h.call("cuStreamWaitEvent", [rt, event, 0], stream: rt)
+        let log = h.runtime.log
+        // The memset and the app's event record reach the runtime before the wait, and the wait
+        // refers to the scheduler's shadow of that record, not to the app's (re-recordable) event.
+        let set = log.firstIndex(of: "cuMemsetD32Async 0xd002 0x2")
+        let record = log.firstIndex { $0.hasPrefix("cuEventRecord \(hex(event))") }
+        let wait = log.firstIndex { $0.hasPrefix("cuStreamWaitEvent \(hex(rt))") }
+        #expect(set != nil && record != nil && wait != nil)
+        #expect(set! < record! && record! < wait!)
+        #expect(!log[wait!].hasSuffix(hex(event)))
+        h.runtime.setRealtimeRunning(false)
+    }
+
+    @Test func legacyStreamWorkWaitsForEarlierBlockingStreamWork() {
+        let h = SchedulerHarness(processClass: .bestEffort)
+        let blocking = h.createStream()
+        h.memset(blocking, value: 1)
+        h.memset(StreamIdentity.legacy, value: 2)
+        h.memset(blocking, value: 3)
+        let log = h.eventually { $0.filter { $0.hasPrefix("cuMemsetD32Async") }.count == 3 }
+        #expect(log.filter { $0.hasPrefix("cuMemsetD32Async") }.map { String($0.suffix(3)) } == ["0x1", "0x2", "0x3"])
+    }
+
+    @Test func streamsCreatedAtGreatestPriorityAreRealtime() {
+        let h = SchedulerHarness()
+        let urgent = h.createStream(priority: -5)
+        h.runtime.setRealtimeRunning(true)
+        h.memset(urgent, value: 7)
+        #expect(h.runtime.log.contains("cuMemsetD32Async 0xd007 0x7"))   // issued at once
+        h.runtime.setRealtimeRunning(false)
+    }
+
+    @Test func selectorsParse() {
+        let (selectors, bad) = ClassPolicy.parseSelectors("#2, legacy,0x7f00, nonsense,#0")
+        #expect(selectors == [.ordinal(2), .legacy, .handle(0x7f00)])
+        #expect(bad == ["nonsense", "#0"])
+    }
+}

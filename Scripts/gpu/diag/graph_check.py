@@ -1,44 +1,16 @@
-"""Diagnosis: hashes of a small MLP's outputs, eager and CUDA-graph replayed, one line of JSON.
+"""Diagnosis: the hash of check (c)'s CUDA-graph outputs, in a process that does nothing else.
 Run with and without Reef (and twice without) to tell a Reef effect from run-to-run variation."""
-import hashlib
 import json
+import os
 import sys
 
-import torch
-
-
-def digest(t):
-    return hashlib.sha256(t.float().cpu().numpy().tobytes()).hexdigest()[:16]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interception"))
+import torch_models as tm  # noqa: E402
 
 
 def main():
-    torch.backends.cudnn.benchmark = False
-    torch.manual_seed(7)
-    model = torch.nn.Sequential(torch.nn.Linear(256, 512), torch.nn.ReLU(), torch.nn.Linear(512, 64)).eval().half().cuda()
-    g = torch.Generator().manual_seed(100)
-    inputs = [torch.randn(32, 256, generator=g).half().cuda() for _ in range(5)]
-    out = {}
-    with torch.no_grad():
-        out["eager"] = [digest(model(x)) for x in inputs]
-        out["eager_again"] = [digest(model(x)) for x in inputs]
-        static_in = inputs[0].clone()
-        graph = torch.cuda.CUDAGraph()
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):
-            for _ in range(3):
-                model(static_in)
-        torch.cuda.current_stream().wait_stream(side)
-        with torch.cuda.graph(graph):
-            static_out = model(static_in)
-        replays = []
-        for x in inputs:
-            static_in.copy_(x)
-            graph.replay()
-            replays.append(digest(static_out))
-        out["graph"] = replays
-        out["graph_matches_eager"] = replays == out["eager"]
-    print(json.dumps(out))
+    run_all, _ = tm.make_graph()
+    print(json.dumps({"graph": [tm.sha256_tensor(run_all()) for _ in range(2)]}))
 
 
 if __name__ == "__main__":

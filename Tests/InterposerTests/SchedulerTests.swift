@@ -180,6 +180,15 @@ struct SchedulerHarness {
         h.runtime.setRealtimeRunning(false)
     }
 
+    @Test func realtimeStreamsAreCreatedAtTheGreatestPriority() {
+        let h = SchedulerHarness(processClass: .realtime)
+        _ = h.createStream(flags: 1)
+        #expect(h.runtime.log.contains { $0.hasPrefix("cuStreamCreateWithPriority") })
+        let be = SchedulerHarness(processClass: .bestEffort)
+        _ = be.createStream()
+        #expect(be.runtime.log.contains { $0.hasPrefix("cuStreamCreate ") })
+    }
+
     @Test func selectorsParse() {
         let (selectors, bad) = ClassPolicy.parseSelectors("#2, legacy,0x7f00, nonsense,#0")
         #expect(selectors == [.ordinal(2), .legacy, .handle(0x7f00)])

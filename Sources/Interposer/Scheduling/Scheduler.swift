@@ -115,10 +115,11 @@ final class Scheduler: @unchecked Sendable {
             flushAll()
             return backend.forward(call)
         case REEF_K_STREAM_CREATE:
+            promoteRealtimeStream(call, api: api)
             let result = backend.forward(call)
             if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
                 let flags = call.pointee.nargs > 1 ? UInt32(truncatingIfNeeded: args[1]) : 0
-                let priority: Int32? = api == apiIDs.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
+                let priority: Int32? = Int(call.pointee.api) == apiIDs.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
                 streamCreated(out.pointee, flags: flags, priority: priority)
             }
             return result
@@ -463,6 +464,20 @@ final class Scheduler: @unchecked Sendable {
         if let slot { slotOf[q.handle] = slot }
     }
     private var slotOf: [UInt64: Int] = [:]
+
+    /// A real-time stream gets the greatest hardware priority the runtime has: cuStreamCreate
+    /// becomes cuStreamCreateWithPriority for a stream the policy makes real-time.
+    private func promoteRealtimeStream(_ call: UnsafeMutablePointer<ReefCall>, api: Int) {
+        guard api == apiIDs.streamCreate, let withPriority = apiIDs.streamCreateWithPriority,
+              let range = backend.priorityRange() else { return }
+        let ordinal = state.withLock { streamsCreated + 1 }
+        guard settings.policy.classify(handle: 0xffff_ffff_ffff, ordinal: ordinal, priority: nil, greatest: nil) == .realtime
+        else { return }
+        let args = ReefCall.mutableArgs(call)
+        call.pointee.api = UInt32(withPriority)
+        call.pointee.nargs = 3
+        args[2] = UInt64(bitPattern: Int64(range.greatest))
+    }
 
     private func streamCreated(_ stream: UInt64, flags: UInt32, priority: Int32?) {
         let range = priority != nil ? backend.priorityRange() : nil

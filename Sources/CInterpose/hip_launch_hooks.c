@@ -168,3 +168,31 @@ REEF_EXPORT void __hipUnregisterFatBinary(void **modules) {
 int32_t reef_fwd___hipRegisterFatBinary(const ReefCall *c) { (void)c; return CUDA_ERROR_NOT_SUPPORTED; }
 int32_t reef_fwd___hipRegisterFunction(const ReefCall *c) { (void)c; return CUDA_ERROR_NOT_SUPPORTED; }
 int32_t reef_fwd___hipUnregisterFatBinary(const ReefCall *c) { (void)c; return CUDA_ERROR_NOT_SUPPORTED; }
+
+/* Runtime queries the scheduler uses for HIP: the calling thread's device, and priorities. */
+typedef hipError_t (*get_device_fn)(int *);
+typedef hipError_t (*set_device_fn)(int);
+typedef hipError_t (*hip_priority_range_fn)(int *, int *);
+
+static void *hip_fn(const char *name) {
+    void *h = reef_runtime_handle(REEF_RUNTIME_HIP);
+    return h ? reef_real_dlsym(h, name) : NULL;
+}
+
+int32_t reef_hip_get_device(int *device) {
+    static get_device_fn fn;
+    if (!fn) fn = (get_device_fn)hip_fn("hipGetDevice");
+    return fn ? fn(device) : 500;
+}
+
+int32_t reef_hip_set_device(int device) {
+    static set_device_fn fn;
+    if (!fn) fn = (set_device_fn)hip_fn("hipSetDevice");
+    return fn ? fn(device) : 500;
+}
+
+int32_t reef_hip_stream_priority_range(int *least, int *greatest) {
+    static hip_priority_range_fn fn;
+    if (!fn) fn = (hip_priority_range_fn)hip_fn("hipDeviceGetStreamPriorityRange");
+    return fn ? fn(least, greatest) : 500;
+}

@@ -56,7 +56,8 @@ struct SchedulerHarness {
         runtime = FakeRuntime(apis: apis)
         let settings = Scheduler.Settings(policy: ClassPolicy(processDefault: processClass, realtimeStreams: rtStreams),
                                           window: window, lingerNanos: 0, maxHeldPerStream: 64)
-        scheduler = Scheduler(settings: settings, backend: runtime, apis: apis, streamSlots: 64, log: Log(level: .error))
+        scheduler = Scheduler(settings: settings, backend: runtime, apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA),
+                              streamSlots: 64, log: Log(level: .error))
     }
 
     @discardableResult

@@ -65,6 +65,10 @@ CUresult reef_cu_kernel_get_name(CUkernel k, const char **name);
 CUresult reef_cu_ctx_get_current(CUcontext *ctx);
 CUresult reef_cu_ctx_set_current(CUcontext ctx);
 CUresult reef_cu_stream_priority_range(int *least, int *greatest);
+/* HIP equivalents (hipError_t values; 500 when the runtime lacks the function). */
+int32_t reef_hip_get_device(int *device);
+int32_t reef_hip_set_device(int device);
+int32_t reef_hip_stream_priority_range(int *least, int *greatest);
 
 /* libelf, loaded on first use (HIP code-object metadata). Returns 0 when unavailable. */
 typedef struct ReefElfNote {

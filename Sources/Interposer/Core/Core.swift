@@ -14,8 +14,10 @@ final class Core: @unchecked Sendable {
     let hip: HIPKernelRegistry
     let launches: LaunchPath
     let statsPath: String?
-    /// Real-time/best-effort scheduling (REEF_SCHEDULE=on), CUDA only for now; nil = pass-through.
-    private(set) var scheduler: Scheduler?
+    /// Real-time/best-effort scheduling (REEF_SCHEDULE=on), one per runtime; nil = pass-through.
+    private(set) var cudaScheduler: Scheduler?
+    private(set) var hipScheduler: Scheduler?
+    var schedulers: [Scheduler] { [cudaScheduler, hipScheduler].compactMap { $0 } }
     private(set) var pid: Int32
 
     init(log: Log, statsPath: String?, captureAll: Bool, scheduling: Scheduler.Settings?) {
@@ -26,17 +28,17 @@ final class Core: @unchecked Sendable {
         kernels = KernelCatalog(capacity: 1 << 14, log: log)
         counters = ThreadCounters(apiCount: apis.count, streamSlots: streams.capacity, kernelSlots: kernels.capacity)
         hip = HIPKernelRegistry(catalog: kernels, log: log)
-        var scheduler: Scheduler? = nil
         if let scheduling {
-            if let backend = CUDASchedulerBackend(apis: apis) {
-                scheduler = Scheduler(settings: scheduling, backend: backend, apis: apis, streamSlots: streams.capacity, log: log)
-            } else {
-                log.write(.warn, "REEF_SCHEDULE: the CUDA event entry points are missing from the api table; scheduling stays off")
+            let (apis, slots) = (self.apis, streams.capacity)
+            cudaScheduler = CUDASchedulerBackend(apis: apis).map {
+                Scheduler(settings: scheduling, backend: $0, apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA), streamSlots: slots, log: log)
+            }
+            hipScheduler = HIPSchedulerBackend(apis: apis).map {
+                Scheduler(settings: scheduling, backend: $0, apis: apis, runtime: UInt8(REEF_RUNTIME_HIP), streamSlots: slots, log: log)
             }
         }
-        self.scheduler = scheduler
         launches = LaunchPath(apis: apis, streams: streams, counters: counters, kernels: kernels, log: log,
-                              captureAll: captureAll, scheduler: scheduler)
+                              captureAll: captureAll, cudaScheduler: cudaScheduler, hipScheduler: hipScheduler)
         pid = getpid()
     }
 
@@ -67,7 +69,7 @@ final class Core: @unchecked Sendable {
             if let slot { counters.command(streamSlot: slot, in: counts) }
             stream = s
         }
-        if let scheduler, apis.runtimes[api] == UInt8(REEF_RUNTIME_CUDA) {
+        if let scheduler = apis.runtimes[api] == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler {
             return scheduler.route(call, api: api, kind: kind, stream: stream, slot: slot)
         }
         return reef_forward(call)
@@ -98,8 +100,10 @@ final class Core: @unchecked Sendable {
     func afterForkChild() {
         pid = getpid()
         // The parent's queues and dispatcher do not exist here; the child passes calls through.
-        scheduler = nil
-        launches.scheduler = nil
+        cudaScheduler = nil
+        hipScheduler = nil
+        launches.cudaScheduler = nil
+        launches.hipScheduler = nil
         counters.resetAll()
         streams.reset()
         launches.resetCounters()

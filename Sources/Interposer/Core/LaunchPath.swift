@@ -15,13 +15,15 @@ final class LaunchPath: @unchecked Sendable {
     /// Issue every launch from a captured record (REEF_CAPTURE=all) rather than only held ones.
     let captureAll: Bool
 
-    /// Holds best-effort launches when scheduling is on.
-    var scheduler: Scheduler?
+    /// Hold best-effort launches when scheduling is on.
+    var cudaScheduler: Scheduler?
+    var hipScheduler: Scheduler?
 
     init(apis: ApiTable, streams: StreamTable, counters: ThreadCounters, kernels: KernelCatalog, log: Log,
-         captureAll: Bool, scheduler: Scheduler?) {
+         captureAll: Bool, cudaScheduler: Scheduler?, hipScheduler: Scheduler?) {
         self.captureAll = captureAll
-        self.scheduler = scheduler
+        self.cudaScheduler = cudaScheduler
+        self.hipScheduler = hipScheduler
         self.apis = apis
         self.streams = streams
         self.counters = counters
@@ -56,7 +58,7 @@ final class LaunchPath: @unchecked Sendable {
             layout = .unknown
         }
         let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
-        if let scheduler, runtime == UInt8(REEF_RUNTIME_CUDA) {
+        if let scheduler = runtime == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler {
             if scheduler.isHeld(stream: stream, slot: streamSlot, perThreadForm: apis.perThread[api]) {
                 guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
                     // Arguments we cannot copy: issue it now, after what the stream holds.

@@ -51,30 +51,16 @@ final class Scheduler: @unchecked Sendable {
         }
     }
     private let modeSlots: Int
-    private let apiIDs: APIIDs
+    private let roles: RuntimeRoles
 
-    struct APIIDs {
-        let memcpyHtoDAsync: Int?
-        let batchMemOp: [Int]
-        let streamCreate: Int?
-        let streamCreateWithPriority: Int?
-
-        init(_ apis: ApiTable) {
-            memcpyHtoDAsync = apis.id(named: "cuMemcpyHtoDAsync_v2")
-            batchMemOp = ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"].compactMap { apis.id(named: $0) }
-            streamCreate = apis.id(named: "cuStreamCreate")
-            streamCreateWithPriority = apis.id(named: "cuStreamCreateWithPriority")
-        }
-    }
-
-    init(settings: Settings, backend: SchedulerBackend, apis: ApiTable, streamSlots: Int, log: Log) {
+    init(settings: Settings, backend: SchedulerBackend, apis: ApiTable, runtime: UInt8, streamSlots: Int, log: Log) {
         self.settings = settings
         self.backend = backend
         self.apis = apis
         self.log = log
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
-        apiIDs = APIIDs(apis)
+        roles = RuntimeRoles(apis: apis, runtime: runtime)
     }
 
     private func count(_ c: Counter, _ delta: Int = 1) {
@@ -118,8 +104,8 @@ final class Scheduler: @unchecked Sendable {
             promoteRealtimeStream(call, api: api)
             let result = backend.forward(call)
             if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
-                let flags = call.pointee.nargs > 1 ? UInt32(truncatingIfNeeded: args[1]) : 0
-                let priority: Int32? = Int(call.pointee.api) == apiIDs.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
+                let flags = roles.streamCreateWithFlags.contains(Int(call.pointee.api)) ? UInt32(truncatingIfNeeded: args[1]) : 0
+                let priority: Int32? = Int(call.pointee.api) == roles.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
                 streamCreated(out.pointee, flags: flags, priority: priority)
             }
             return result
@@ -159,23 +145,29 @@ final class Scheduler: @unchecked Sendable {
 
         switch Int32(kind) {
         case REEF_K_COPY:
-            if api == apiIDs.memcpyHtoDAsync {
+            var staged = roles.stagedHostToDevice[api]
+            if let kindIndex = roles.directedCopies[api] {
+                switch args[kindIndex] {
+                case RuntimeRoles.hostToDevice: staged = (1, 2)
+                case RuntimeRoles.deviceToDevice: return hold(call.pointee, storage: nil, on: stream)
+                default: break
+                }
+            }
+            if let (sourceIndex, sizeIndex) = staged {
                 // Pageable host memory is read at call time: stage it in the command.
-                let size = Int(args[2])
+                let size = Int(args[sizeIndex])
                 guard let storage = malloc(max(size, 1)) else { break }
-                if let src = UnsafeRawPointer(bitPattern: UInt(args[1])) { storage.copyMemory(from: src, byteCount: size) }
+                if let src = UnsafeRawPointer(bitPattern: UInt(args[sourceIndex])) { storage.copyMemory(from: src, byteCount: size) }
                 var copy = call.pointee
-                ReefCall.mutableArgs(&copy)[1] = UInt64(UInt(bitPattern: storage))
+                ReefCall.mutableArgs(&copy)[sourceIndex] = UInt64(UInt(bitPattern: storage))
                 return hold(copy, storage: storage, on: stream)
             }
-            if apis.names[api].hasPrefix("cuMemcpyDtoDAsync") || apis.names[api].hasPrefix("cuMemcpyPeerAsync") {
-                return hold(call.pointee, storage: nil, on: stream)
-            }
+            if roles.deviceToDevice.contains(api) { return hold(call.pointee, storage: nil, on: stream) }
             // A copy that may touch host memory (pageable destinations complete before the call
             // returns): issue everything before it, then the copy itself, now.
             flush(stream: stream)
             return backend.forward(call)
-        case REEF_K_MEMOP where apiIDs.batchMemOp.contains(api):
+        case REEF_K_MEMOP where roles.batchMemOps.contains(api):
             let count = Int(args[1])
             let bytes = count * MemoryLayout<CUstreamBatchMemOpParams>.stride
             guard let storage = malloc(max(bytes, 1)) else { break }
@@ -187,7 +179,7 @@ final class Scheduler: @unchecked Sendable {
             return holdEventRecord(call.pointee, event: args[0], stream: stream)
         case REEF_K_STREAM_WAIT:
             return holdStreamWait(call, event: args[1], stream: stream)
-        case REEF_K_ALLOC where apis.names[api].hasPrefix("cuMemAlloc"):
+        case REEF_K_ALLOC where roles.allocations.contains(api):
             // The application needs the pointer now; memory that becomes valid early is harmless.
             return backend.forward(call)
         default:
@@ -300,13 +292,12 @@ final class Scheduler: @unchecked Sendable {
 
     private func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, stream: UInt64?) -> Int32 {
         let args = ReefCall.mutableArgs(call)
-        let name = apis.names[api]
         if let stream {
             if stream == StreamIdentity.legacy { flushBlocking() } else { flush(stream: stream) }
             let result = backend.forward(call)
             return result == 0 ? takeDeferredError(stream) : result
         }
-        if name.hasPrefix("cuEvent") {
+        if roles.eventWaits.contains(api) {
             if let shadow = latestShadow(of: args[0]) {
                 if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
                 args[0] = shadow.marker
@@ -468,7 +459,7 @@ final class Scheduler: @unchecked Sendable {
     /// A real-time stream gets the greatest hardware priority the runtime has: cuStreamCreate
     /// becomes cuStreamCreateWithPriority for a stream the policy makes real-time.
     private func promoteRealtimeStream(_ call: UnsafeMutablePointer<ReefCall>, api: Int) {
-        guard api == apiIDs.streamCreate, let withPriority = apiIDs.streamCreateWithPriority,
+        guard api == roles.streamCreate, let withPriority = roles.streamCreateWithPriority,
               let range = backend.priorityRange() else { return }
         let ordinal = state.withLock { streamsCreated + 1 }
         guard settings.policy.classify(handle: 0xffff_ffff_ffff, ordinal: ordinal, priority: nil, greatest: nil) == .realtime

@@ -24,7 +24,7 @@ enum StatsReport {
         var out = "{\"pid\":\(core.pid),\"runtime\":\"\(cuda >= hip ? "cuda" : "hip")\""
         out += ",\"launches\":\(launches),\"graph_launches\":\(graphs)"
         out += ",\"uncaptured_launches\":\(core.launches.uncaptured.load(0))"
-        if let scheduler = core.scheduler {
+        if let scheduler = (cuda >= hip ? core.cudaScheduler : core.hipScheduler) {
             let s = scheduler.snapshot()
             out += ",\"scheduling\":{\"released\":\(s.released),\"held_at_exit\":\(s.held),\"preemptions\":\(s.preemptions)"
             out += ",\"window\":\(scheduler.settings.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"

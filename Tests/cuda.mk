@@ -93,3 +93,14 @@ test-e2e-cuda: sim-cuda
 ifeq ($(notdir $(firstword $(MAKEFILE_LIST))),cuda.mk)
 .DEFAULT_GOAL := sim-cuda
 endif
+
+# ---- randomized differential test: Tests/e2e/differential_e2e.py ------------------------------
+# random_program links the driver like drv_* (its name has no prefix rule above). test-differential
+# also builds the HIP twin through Tests/hip.mk, then runs both with and without $(REEF_LIB).
+$(CUDA_TEST_DIR)/random_program: $(CUDA_PROG_OBJDIR)/programs/random_program.o $(CUDA_SIM_LIB)
+	$(SIM_CC) -o $@ $< -L$(CUDA_SIM_DIR) -lcuda -ldl -pthread -lm
+
+.PHONY: test-differential
+test-differential: $(CUDA_SIM_LIB) $(CUDA_TEST_DIR)/random_program
+	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
+	$(PYTHON) Tests/e2e/differential_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB) $(DIFFERENTIAL_ARGS)

@@ -78,3 +78,11 @@ $(HIPPROG_OUT)/hipsim_kernel_table: $(HIPSIM_DIR)/tools/hipsim_kernel_table.c \
 
 test-e2e-hip: sim-hip
 	python3 Tests/e2e/hip_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB)
+
+# ---- randomized differential test: Tests/e2e/differential_e2e.py ------------------------------
+# random_program.hip shares its runtime-neutral generator with the CUDA program.
+$(HIPPROG_OUT)/random_program: $(wildcard Tests/Programs/cuda/programs/random_*.h)
+
+.PHONY: differential-hip
+differential-hip: $(HIPSIM_LIB) $(HIPSIM_OUT)/libamdhip64.so $(HIPPROG_OUT)/random_program \
+		$(HIPPROG_OUT)/module_kernels.co

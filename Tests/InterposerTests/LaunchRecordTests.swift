@@ -2,32 +2,38 @@ import Testing
 @testable import Interposer
 import CInterpose
 
+/// A heap value whose address stays valid for the whole test (pointers to locals must not
+/// escape the statement that makes them).
+final class Box<T> {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ value: T) { pointer = .allocate(capacity: 1); pointer.initialize(to: value) }
+    var raw: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer) }
+    var value: T { get { pointer.pointee } set { pointer.pointee = newValue } }
+    deinit { pointer.deinitialize(count: 1); pointer.deallocate() }
+}
+
 /// A record must own its arguments: the caller reuses its memory as soon as the launch returns.
 @Suite struct LaunchRecordTests {
-    // A kernel (char, int64, float*, 24-byte struct) as the driver would lay it out.
+    // A kernel (char, int64, pointer, 24-byte struct) as the driver would lay it out.
     let layout = KernelLayout([ParamSlot(offset: 0, size: 1), ParamSlot(offset: 8, size: 8),
                                ParamSlot(offset: 16, size: 8), ParamSlot(offset: 24, size: 24)])
 
+    func storage(_ plan: LaunchRecord.Plan) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
+    }
+
     @Test func kernelParamsAreCopiedAndSurviveOverwrite() {
-        var c: UInt8 = 0x7a
-        var big: Int64 = -1234567890123
-        var ptr: UInt64 = 0xdead_beef_0000
-        var blob: (UInt64, UInt64, UInt64) = (1, 2, 3)
-        let pointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 4)
-        defer { pointers.deallocate() }
-        pointers[0] = UnsafeMutableRawPointer(&c)
-        pointers[1] = UnsafeMutableRawPointer(&big)
-        pointers[2] = UnsafeMutableRawPointer(&ptr)
-        pointers[3] = UnsafeMutableRawPointer(&blob)
-        var call = makeCall([0xf00, 2, 1, 1, 128, 1, 1, 64, 0x5000, bits(pointers), 0])
-        let plan = LaunchRecord.plan(&call, form: .classic, layout: layout, keys: .cuda)!
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
-        defer { storage.deallocate() }
-        let record = LaunchRecord(capturing: &call, plan: plan, layout: layout, keys: .cuda, storage: storage)
+        let c = Box<UInt8>(0x7a), big = Box<Int64>(-1234567890123), ptr = Box<UInt64>(0xdead_beef_0000)
+        let blob = Box<(UInt64, UInt64, UInt64)>((1, 2, 3))
+        let pointers = Box<(UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?)>(
+            (c.raw, big.raw, ptr.raw, blob.raw))
+        let call = heapCall(makeCall([0xf00, 2, 1, 1, 128, 1, 1, 64, 0x5000, bits(pointers.raw), 0]))
+        let plan = LaunchRecord.plan(call, form: .classic, layout: layout, keys: .cuda)!
+        let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: .cuda, storage: storage(plan))
 
         // The caller overwrites everything it passed.
-        c = 0; big = 0; ptr = 0; blob = (9, 9, 9)
-        pointers[0] = nil
+        c.value = 0; big.value = 0; ptr.value = 0; blob.value = (9, 9, 9)
+        pointers.value.0 = nil
 
         #expect(record.function == 0xf00)
         #expect(arg(record.call, 8) == 0x5000)            // stream kept
@@ -45,45 +51,40 @@ import CInterpose
 
     @Test func extraBufferIsCopiedWithTheRuntimesEndMarker() {
         for keys in [ExtraKeys.cuda, ExtraKeys.hip] {
-            var buffer: [UInt8] = Array(0..<40)
-            var size = buffer.count
-            var extra: [UInt] = buffer.withUnsafeMutableBytes { b in
-                withUnsafeMutablePointer(to: &size) { s in
-                    [ExtraKeys.bufferPointer, UInt(bitPattern: b.baseAddress), ExtraKeys.bufferSize, UInt(bitPattern: s), keys.end]
-                }
-            }
-            var call = extra.withUnsafeMutableBufferPointer { makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, 0, bits($0.baseAddress)]) }
-            let plan = LaunchRecord.plan(&call, form: .classic, layout: .unknown, keys: keys)!
-            let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
-            defer { storage.deallocate() }
-            let record = LaunchRecord(capturing: &call, plan: plan, layout: .unknown, keys: keys, storage: storage)
-            buffer = Array(repeating: 0xff, count: 40)
-            extra = []
+            let buffer = Box<(UInt64, UInt64, UInt64, UInt64, UInt64)>((1, 2, 3, 4, 5))
+            let size = Box<Int>(40)
+            let extra = Box<(UInt, UInt, UInt, UInt, UInt)>(
+                (ExtraKeys.bufferPointer, UInt(bitPattern: buffer.raw), ExtraKeys.bufferSize, UInt(bitPattern: size.raw), keys.end))
+            let call = heapCall(makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, 0, bits(extra.raw)]))
+            let plan = LaunchRecord.plan(call, form: .classic, layout: .unknown, keys: keys)!
+            let record = LaunchRecord(capturing: call, plan: plan, layout: .unknown, keys: keys, storage: storage(plan))
+            buffer.value = (0, 0, 0, 0, 0)
+            extra.value = (0, 0, 0, 0, 0)
             let copied = UnsafePointer<UInt>(bitPattern: UInt(arg(record.call, 10)))!
             #expect(copied[0] == ExtraKeys.bufferPointer)
             #expect(copied[2] == ExtraKeys.bufferSize)
             #expect(copied[4] == keys.end)
             #expect(UnsafePointer<Int>(bitPattern: copied[3])!.pointee == 40)
-            let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: copied[1]), count: 40)
-            #expect(Array(bytes) == Array(0..<40))
+            let words = UnsafePointer<UInt64>(bitPattern: copied[1])!
+            #expect((0..<5).map { words[$0] } == [1, 2, 3, 4, 5])
         }
     }
 
     @Test func unknownLayoutWithKernelParamsCannotBeCaptured() {
-        var p: UInt64 = 1
-        var list: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(&p)]
-        var call = list.withUnsafeMutableBufferPointer { makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, bits($0.baseAddress), 0]) }
-        #expect(LaunchRecord.plan(&call, form: .classic, layout: .unknown, keys: .cuda) == nil)
+        let value = Box<UInt64>(1)
+        let list = Box<UnsafeMutableRawPointer?>(value.raw)
+        let call = heapCall(makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, bits(list.raw), 0]))
+        #expect(LaunchRecord.plan(call, form: .classic, layout: .unknown, keys: .cuda) == nil)
     }
 
     @Test func extraWithUnknownKeysIsNotCaptured() {
-        var extra: [UInt] = [0x99, 0, 0]
-        var call = extra.withUnsafeMutableBufferPointer { makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, 0, bits($0.baseAddress)]) }
-        #expect(LaunchRecord.plan(&call, form: .classic, layout: .unknown, keys: .cuda) == nil)
+        let extra = Box<(UInt, UInt, UInt)>((0x99, 0, 0))
+        let call = heapCall(makeCall([0xf00, 1, 1, 1, 1, 1, 1, 0, 0, 0, bits(extra.raw)]))
+        #expect(LaunchRecord.plan(call, form: .classic, layout: .unknown, keys: .cuda) == nil)
     }
 
     @Test func launchConfigAndAttributesAreCopied() {
-        var value: Int32 = 42
+        let value = Box<Int32>(42)
         let attrs = UnsafeMutablePointer<CUlaunchAttribute>.allocate(capacity: 2)
         defer { attrs.deallocate() }
         attrs.initialize(repeating: CUlaunchAttribute(), count: 2)
@@ -91,20 +92,16 @@ import CInterpose
         attrs[0].value.priority = -1
         attrs[1].id = CUlaunchAttributeID(CU_LAUNCH_ATTRIBUTE_COOPERATIVE)
         attrs[1].value.cooperative = 1
-        var config = CUlaunchConfig(gridDimX: 7, gridDimY: 1, gridDimZ: 1, blockDimX: 256, blockDimY: 1, blockDimZ: 1,
-                                    sharedMemBytes: 1024, hStream: OpaquePointer(bitPattern: 0x7000), attrs: attrs, numAttrs: 2)
+        let config = Box(CUlaunchConfig(gridDimX: 7, gridDimY: 1, gridDimZ: 1, blockDimX: 256, blockDimY: 1, blockDimZ: 1,
+                                        sharedMemBytes: 1024, hStream: OpaquePointer(bitPattern: 0x7000), attrs: attrs, numAttrs: 2))
         let one = KernelLayout([ParamSlot(offset: 0, size: 4)])
-        var params: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(&value)]
-        var call = params.withUnsafeMutableBufferPointer { p in
-            withUnsafeMutablePointer(to: &config) { makeCall([bits($0), 0xf00, bits(p.baseAddress), 0]) }
-        }
-        let plan = LaunchRecord.plan(&call, form: .config, layout: one, keys: .cuda)!
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: plan.storageSize, alignment: 16)
-        defer { storage.deallocate() }
-        let record = LaunchRecord(capturing: &call, plan: plan, layout: one, keys: .cuda, storage: storage)
-        config.gridDimX = 0
+        let params = Box<UnsafeMutableRawPointer?>(value.raw)
+        let call = heapCall(makeCall([bits(config.raw), 0xf00, bits(params.raw), 0]))
+        let plan = LaunchRecord.plan(call, form: .config, layout: one, keys: .cuda)!
+        let record = LaunchRecord(capturing: call, plan: plan, layout: one, keys: .cuda, storage: storage(plan))
+        config.value.gridDimX = 0
         attrs[0].value.priority = 5
-        value = 0
+        value.value = 0
         let copied = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(arg(record.call, 0)))!
         #expect(copied.pointee.gridDimX == 7)
         #expect(copied.pointee.sharedMemBytes == 1024)

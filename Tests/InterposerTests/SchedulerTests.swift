@@ -196,3 +196,19 @@ struct SchedulerHarness {
         #expect(bad == ["nonsense", "#0"])
     }
 }
+
+@Suite struct RuntimeRolesTests {
+    @Test func rolesAreFoundForBothRuntimes() {
+        let apis = ApiTable()
+        let cuda = RuntimeRoles(apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA))
+        #expect(cuda.role(apis.id(named: "cuMemAllocAsync")!) == .allocation)
+        #expect(cuda.role(apis.id(named: "cuMemcpyDtoDAsync_v2")!) == .deviceToDevice)
+        #expect(cuda.role(apis.id(named: "cuMemcpyHtoDAsync_v2")!) == .stagedHostToDevice)
+        #expect(cuda.role(apis.id(named: "cuEventQuery")!) == .eventWait)
+        #expect(cuda.role(apis.id(named: "hipMallocAsync")!) == .none)   // the other runtime's call
+        let hip = RuntimeRoles(apis: apis, runtime: UInt8(REEF_RUNTIME_HIP))
+        #expect(hip.role(apis.id(named: "hipMallocAsync")!) == .allocation)
+        #expect(hip.role(apis.id(named: "hipMemcpyAsync")!) == .directedCopy)
+        #expect(hip.isPromotable(apis.id(named: "hipStreamCreateWithFlags")!))
+    }
+}

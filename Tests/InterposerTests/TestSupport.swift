@@ -39,3 +39,10 @@ func arg(_ call: inout ReefCall, _ i: Int) -> UInt64 {
 func bits(_ p: UnsafeRawPointer?) -> UInt64 { UInt64(UInt(bitPattern: p)) }
 
 func arg(_ call: UnsafeMutablePointer<ReefCall>, _ i: Int) -> UInt64 { ReefCall.mutableArgs(call)[i] }
+
+/// A call on the heap: records keep a pointer to their call, so it must outlive the statement.
+func heapCall(_ c: ReefCall) -> UnsafeMutablePointer<ReefCall> {
+    let p = UnsafeMutablePointer<ReefCall>.allocate(capacity: 1)
+    p.initialize(to: c)
+    return p
+}

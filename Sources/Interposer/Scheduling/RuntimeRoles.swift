@@ -2,47 +2,62 @@ import CInterpose
 
 /// The few calls whose handling depends on which call they are, not only on their kind, found
 /// by name once per runtime so the scheduler itself stays runtime-neutral.
+///
+/// Plain arrays indexed by api id, not Sets: this is built inside the library constructor, which
+/// can run before the statically linked Swift runtime has seeded its hash function, so a Set
+/// filled there would not find its own elements later.
 struct RuntimeRoles {
+    enum Role: UInt8 {
+        case none = 0
+        /// Plain stream creation (promoted to the priority form for real-time streams).
+        case streamCreate
+        case streamCreateWithPriority
+        /// Stream creation whose second argument is the stream flags.
+        case streamCreateWithFlags
+        /// Host-to-device copy whose pageable source (argument 1, size argument 2) is staged.
+        case stagedHostToDevice
+        /// Copy between device allocations only: held as it is.
+        case deviceToDevice
+        /// hipMemcpyAsync: the direction is argument 3.
+        case directedCopy
+        /// Batched memory operations whose parameter array is copied.
+        case batchMemOp
+        /// Stream-ordered allocation that returns a pointer now.
+        case allocation
+        /// Event synchronize / query.
+        case eventWait
+    }
+
     let runtime: UInt8
-    /// Plain stream creation (promoted to `streamCreateWithPriority` for real-time streams).
-    let streamCreate: Int?
+    private let roles: [Role]
     let streamCreateWithPriority: Int?
-    /// Stream creations whose second argument is the stream flags.
-    let streamCreateWithFlags: Set<Int>
-    /// Host-to-device copies whose pageable source is staged at call time: api → index of the
-    /// source pointer and of the byte count.
-    let stagedHostToDevice: [Int: (source: Int, size: Int)]
-    /// Copies between device allocations only: held as they are.
-    let deviceToDevice: Set<Int>
-    /// hipMemcpyAsync-style copies that carry a direction: api → index of the kind argument.
-    let directedCopies: [Int: Int]
-    /// Batched memory operations whose parameter array is copied: api → (count index, array index).
-    let batchMemOps: Set<Int>
-    /// Stream-ordered allocations that return a pointer now.
-    let allocations: Set<Int>
-    /// Event synchronize / query.
-    let eventWaits: Set<Int>
 
     init(apis: ApiTable, runtime: UInt8) {
         self.runtime = runtime
-        func id(_ n: String) -> Int? { apis.id(named: n).flatMap { apis.runtimes[$0] == runtime ? $0 : nil } }
-        func ids(_ names: [String]) -> Set<Int> { Set(names.compactMap(id)) }
+        var roles = [Role](repeating: .none, count: apis.count)
         let cuda = runtime == UInt8(REEF_RUNTIME_CUDA)
-        streamCreate = id(cuda ? "cuStreamCreate" : "hipStreamCreateWithFlags")
-        streamCreateWithPriority = id(cuda ? "cuStreamCreateWithPriority" : "hipStreamCreateWithPriority")
-        streamCreateWithFlags = ids(cuda ? ["cuStreamCreate", "cuStreamCreateWithPriority"]
-                                         : ["hipStreamCreateWithFlags", "hipStreamCreateWithPriority"])
-        var staged: [Int: (Int, Int)] = [:]
-        for n in cuda ? ["cuMemcpyHtoDAsync_v2"] : ["hipMemcpyHtoDAsync"] { if let i = id(n) { staged[i] = (1, 2) } }
-        stagedHostToDevice = staged
-        deviceToDevice = ids(cuda ? ["cuMemcpyDtoDAsync_v2", "cuMemcpyPeerAsync"] : ["hipMemcpyDtoDAsync", "hipMemcpyPeerAsync"])
-        var directed: [Int: Int] = [:]
-        if !cuda { for n in ["hipMemcpyAsync", "hipMemcpyAsync_spt"] { if let i = id(n) { directed[i] = 3 } } }
-        directedCopies = directed
-        batchMemOps = ids(cuda ? ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"] : [])
-        allocations = ids(cuda ? ["cuMemAllocAsync", "cuMemAllocFromPoolAsync"] : ["hipMallocAsync", "hipMallocFromPoolAsync"])
-        eventWaits = ids(cuda ? ["cuEventSynchronize", "cuEventQuery"] : ["hipEventSynchronize", "hipEventQuery"])
+        func assign(_ role: Role, _ names: [String]) {
+            for n in names { if let i = apis.id(named: n), apis.runtimes[i] == runtime { roles[i] = role } }
+        }
+        assign(.streamCreateWithFlags, cuda ? ["cuStreamCreate"] : ["hipStreamCreateWithFlags"])
+        assign(.streamCreateWithPriority, cuda ? ["cuStreamCreateWithPriority"] : ["hipStreamCreateWithPriority"])
+        assign(.stagedHostToDevice, cuda ? ["cuMemcpyHtoDAsync_v2"] : ["hipMemcpyHtoDAsync"])
+        assign(.deviceToDevice, cuda ? ["cuMemcpyDtoDAsync_v2", "cuMemcpyPeerAsync"] : ["hipMemcpyDtoDAsync", "hipMemcpyPeerAsync"])
+        assign(.directedCopy, cuda ? [] : ["hipMemcpyAsync", "hipMemcpyAsync_spt"])
+        assign(.batchMemOp, cuda ? ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"] : [])
+        assign(.allocation, cuda ? ["cuMemAllocAsync", "cuMemAllocFromPoolAsync"] : ["hipMallocAsync", "hipMallocFromPoolAsync"])
+        assign(.eventWait, cuda ? ["cuEventSynchronize", "cuEventQuery"] : ["hipEventSynchronize", "hipEventQuery"])
+        self.roles = roles
+        streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)
     }
+
+    @inline(__always) func role(_ api: Int) -> Role { api >= 0 && api < roles.count ? roles[api] : .none }
+
+    /// The plain creation call promoted for real-time streams (cuStreamCreate /
+    /// hipStreamCreateWithFlags): both carry the flags as argument 1.
+    func isPromotable(_ api: Int) -> Bool { role(api) == .streamCreateWithFlags }
+    /// Whether argument 1 of a stream creation is its flags.
+    func hasFlags(_ api: Int) -> Bool { role(api) == .streamCreateWithFlags || role(api) == .streamCreateWithPriority }
 
     /// hipMemcpyKind values.
     static let hostToDevice: UInt64 = 1, deviceToDevice: UInt64 = 3

@@ -104,8 +104,9 @@ final class Scheduler: @unchecked Sendable {
             promoteRealtimeStream(call, api: api)
             let result = backend.forward(call)
             if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
-                let flags = roles.streamCreateWithFlags.contains(Int(call.pointee.api)) ? UInt32(truncatingIfNeeded: args[1]) : 0
-                let priority: Int32? = Int(call.pointee.api) == roles.streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
+                let issued = Int(call.pointee.api)
+                let flags = roles.hasFlags(issued) ? UInt32(truncatingIfNeeded: args[1]) : 0
+                let priority: Int32? = roles.role(issued) == .streamCreateWithPriority ? Int32(truncatingIfNeeded: args[2]) : nil
                 streamCreated(out.pointee, flags: flags, priority: priority)
             }
             return result
@@ -142,12 +143,15 @@ final class Scheduler: @unchecked Sendable {
         let held = isHeld(stream: stream, slot: slot, perThreadForm: perThread)
         let args = ReefCall.mutableArgs(call)
         if !held { return issueDirect(call, kind: kind, stream: stream, slot: slot) }
+        // A stream-ordered allocation returns its pointer now; memory valid early is harmless.
+        let role = roles.role(api)
+        if role == .allocation { return backend.forward(call) }
 
         switch Int32(kind) {
         case REEF_K_COPY:
-            var staged = roles.stagedHostToDevice[api]
-            if let kindIndex = roles.directedCopies[api] {
-                switch args[kindIndex] {
+            var staged: (Int, Int)? = role == .stagedHostToDevice ? (1, 2) : nil
+            if role == .directedCopy {
+                switch args[3] {
                 case RuntimeRoles.hostToDevice: staged = (1, 2)
                 case RuntimeRoles.deviceToDevice: return hold(call.pointee, storage: nil, on: stream)
                 default: break
@@ -159,29 +163,27 @@ final class Scheduler: @unchecked Sendable {
                 guard let storage = malloc(max(size, 1)) else { break }
                 if let src = UnsafeRawPointer(bitPattern: UInt(args[sourceIndex])) { storage.copyMemory(from: src, byteCount: size) }
                 var copy = call.pointee
-                ReefCall.mutableArgs(&copy)[sourceIndex] = UInt64(UInt(bitPattern: storage))
+                copy.setArg(sourceIndex, UInt64(UInt(bitPattern: storage)))
                 return hold(copy, storage: storage, on: stream)
             }
-            if roles.deviceToDevice.contains(api) { return hold(call.pointee, storage: nil, on: stream) }
+            if role == .deviceToDevice { return hold(call.pointee, storage: nil, on: stream) }
             // A copy that may touch host memory (pageable destinations complete before the call
             // returns): issue everything before it, then the copy itself, now.
             flush(stream: stream)
             return backend.forward(call)
-        case REEF_K_MEMOP where roles.batchMemOps.contains(api):
+        case REEF_K_MEMOP:
+            guard role == .batchMemOp else { return hold(call.pointee, storage: nil, on: stream) }
             let count = Int(args[1])
             let bytes = count * MemoryLayout<CUstreamBatchMemOpParams>.stride
             guard let storage = malloc(max(bytes, 1)) else { break }
             if let src = UnsafeRawPointer(bitPattern: UInt(args[2])) { storage.copyMemory(from: src, byteCount: bytes) }
             var copy = call.pointee
-            ReefCall.mutableArgs(&copy)[2] = UInt64(UInt(bitPattern: storage))
+            copy.setArg(2, UInt64(UInt(bitPattern: storage)))
             return hold(copy, storage: storage, on: stream)
         case REEF_K_EVENT_RECORD:
             return holdEventRecord(call.pointee, event: args[0], stream: stream)
         case REEF_K_STREAM_WAIT:
             return holdStreamWait(call, event: args[1], stream: stream)
-        case REEF_K_ALLOC where roles.allocations.contains(api):
-            // The application needs the pointer now; memory that becomes valid early is harmless.
-            return backend.forward(call)
         default:
             return hold(call.pointee, storage: nil, on: stream)
         }
@@ -233,6 +235,9 @@ final class Scheduler: @unchecked Sendable {
             state.broadcast()   // back-pressure: the app blocks like on a full hardware queue
             state.wait(microseconds: 1000)
         }
+        if log.enabled(.debug) {
+            log.write(.debug, "hold #\(nextSequence) \(apis.names[Int(call.api)]) on \(hex(stream)): \((0..<Int(call.nargs)).map { hex(call.arg($0)) }.joined(separator: " "))")
+        }
         let command = HeldCommand(call: call, storage: storage, sequence: nextSequence, context: context,
                                   shadow: shadow, waitShadow: waitShadow)
         nextSequence += 1
@@ -269,7 +274,7 @@ final class Scheduler: @unchecked Sendable {
             return backend.forward(call)
         }
         var copy = call.pointee
-        ReefCall.mutableArgs(&copy)[1] = shadow.marker
+        copy.setArg(1, shadow.marker)
         return hold(copy, storage: nil, on: stream, waitShadow: shadow)
     }
 
@@ -297,7 +302,7 @@ final class Scheduler: @unchecked Sendable {
             let result = backend.forward(call)
             return result == 0 ? takeDeferredError(stream) : result
         }
-        if roles.eventWaits.contains(api) {
+        if roles.role(api) == .eventWait {
             if let shadow = latestShadow(of: args[0]) {
                 if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
                 args[0] = shadow.marker
@@ -459,7 +464,7 @@ final class Scheduler: @unchecked Sendable {
     /// A real-time stream gets the greatest hardware priority the runtime has: cuStreamCreate
     /// becomes cuStreamCreateWithPriority for a stream the policy makes real-time.
     private func promoteRealtimeStream(_ call: UnsafeMutablePointer<ReefCall>, api: Int) {
-        guard api == roles.streamCreate, let withPriority = roles.streamCreateWithPriority,
+        guard roles.isPromotable(api), let withPriority = roles.streamCreateWithPriority,
               let range = backend.priorityRange() else { return }
         let ordinal = state.withLock { streamsCreated + 1 }
         guard settings.policy.classify(handle: 0xffff_ffff_ffff, ordinal: ordinal, priority: nil, greatest: nil) == .realtime

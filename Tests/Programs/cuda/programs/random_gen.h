@@ -12,6 +12,8 @@
 #ifndef RANDOM_GEN_H
 #define RANDOM_GEN_H
 
+#include <stdio.h>
+
 #include "random_model.h"
 #include "random_rng.h"
 

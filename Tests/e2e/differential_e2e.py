@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Randomized differential test: random programs, plain vs under Reef, must print the same bytes.
+
+For each seed and runtime (CUDA: build/tests/cuda/random_program, HIP:
+build/tests/hip/random_program), the program generates a race-free random multi-stream program
+from the seed, runs it on the simulated runtime and prints a deterministic dump of its final
+state (and checks it against its own sequential reference). This script runs it
+  plain, twice (the second time with another simulated SM count, so the device interleaves work
+      differently): both must exit 0 and agree; if not, the GENERATOR is wrong (a racy program,
+      or one its own reference disagrees with), which is reported as such;
+  under LD_PRELOAD=$REEF_LIB with REEF_CAPTURE=all and a Reef configuration derived from the
+      seed (REEF_CLASS rt|be, REEF_BE_WINDOW 1-4, REEF_RT_STREAMS a random subset of the
+      program's created streams as creation ordinals "#1,#3"): it must exit 0 with stdout
+      bit-identical to the plain run.
+Every failure prints the seed, the Reef configuration and a one-line command that replays it,
+and the run goes on. Ends with exactly one line "N passed, N failed" (one case = one seed on one
+runtime); exits 1 when anything failed. Standard library only.
+
+  differential_e2e.py [--runtime cuda|hip|both] [--seeds N] [--start S] [--seed S] [--size Z]
+"""
+import argparse
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DEFAULT_SEEDS = 400  # per runtime: both runtimes together take well under 60 s on 2 cores
+RUN_TIMEOUT_S = 30
+SCRUBBED_PREFIXES = ("SIM_", "REEF_", "SIMRT_")
+EXIT_REFERENCE_MISMATCH = 3  # the program's device run disagrees with its sequential reference
+EXIT_GENERATOR_BUG = 4       # the program could not build a race-free program
+
+
+class Runtime:
+    """Where one runtime's program, simulator and extra arguments live."""
+
+    def __init__(self, name, build):
+        self.name = name
+        self.program = os.path.join(build, "tests", name, "random_program")
+        self.sim_dir = os.path.join(build, "sim", name)
+        module = os.path.join(build, "tests", "hip", "module_kernels.co")
+        self.extra_args = [module] if name == "hip" and os.path.exists(module) else []
+
+    def missing(self):
+        lib = "libcuda.so.1" if self.name == "cuda" else "libamdhip64.so.5"
+        return [p for p in (self.program, os.path.join(self.sim_dir, lib)) if not os.path.exists(p)]
+
+
+def reef_config(runtime, seed, nstreams):
+    """The Reef scheduling configuration of one case: a pure function of (runtime, seed)."""
+    rng = random.Random(seed * 2 + (runtime == "hip"))
+    rt = [i for i in range(1, nstreams + 1) if rng.random() < 0.5]
+    return {
+        "REEF_CAPTURE": "all",
+        "REEF_CLASS": rng.choice(["rt", "be"]),
+        "REEF_BE_WINDOW": str(rng.randint(1, 4)),
+        "REEF_RT_STREAMS": ",".join(f"#{i}" for i in rt),
+    }
+
+
+def second_sms(runtime, seed):
+    """SM count of the second plain run (the first uses the simulator's default, 8)."""
+    return str(random.Random(f"sms:{runtime}:{seed}").choice([1, 2, 3, 5, 16, 32]))
+
+
+def command_line(rt, seed, size, env_extra):
+    """The exact one-line shell command that reruns a program the way the test did."""
+    env = {"LD_LIBRARY_PATH": rt.sim_dir}
+    env.update(env_extra)
+    args = [rt.program, str(seed), str(size)] + rt.extra_args
+    scrub = " ".join(f"-u {v}" for v in ("LD_PRELOAD", "REEF_STATS", "REEF_DISABLE", "REEF_LOG"))
+    return "env " + scrub + " " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + \
+        " ".join(shlex.quote(a) for a in args)
+
+
+def run(rt, seed, size, env_extra, base_env):
+    env = dict(base_env)
+    env["LD_LIBRARY_PATH"] = rt.sim_dir
+    env.update(env_extra)
+    args = [rt.program, str(seed), str(size)] + rt.extra_args
+    try:
+        p = subprocess.run(args, env=env, capture_output=True, timeout=RUN_TIMEOUT_S)
+        return {"rc": p.returncode, "stdout": p.stdout.decode(errors="replace"),
+                "stderr": p.stderr.decode(errors="replace")}
+    except subprocess.TimeoutExpired as e:
+        return {"rc": f"timeout after {RUN_TIMEOUT_S}s (deadlock?)",
+                "stdout": (e.stdout or b"").decode(errors="replace"),
+                "stderr": (e.stderr or b"").decode(errors="replace")}
+
+
+def first_difference(a, b):
+    la, lb = a.splitlines(), b.splitlines()
+    for i in range(max(len(la), len(lb))):
+        x = la[i] if i < len(la) else "<end>"
+        y = lb[i] if i < len(lb) else "<end>"
+        if x != y:
+            return f"line {i + 1}: plain {x!r} vs {y!r}"
+    return "no difference"
+
+
+def tail(text, n=300):
+    text = text.strip()
+    return repr(text[-n:]) if text else "(empty)"
+
+
+def check_case(rt, seed, size, reef_lib, base_env, work_root):
+    """Runs one case; returns (ok, report lines)."""
+    plain_cmd = command_line(rt, seed, size, {})
+    a = run(rt, seed, size, {}, base_env)
+    sms = second_sms(rt.name, seed)
+    b = run(rt, seed, size, {"SIM_SMS": sms}, base_env)
+    where = f"{rt.name} seed={seed} size={size}"
+    if a["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH) or b["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH):
+        bad = a if a["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH) else b
+        why = ("could not build a race-free program" if bad["rc"] == EXIT_GENERATOR_BUG else
+               "the plain run disagrees with the program's own sequential reference (racy program?)")
+        return False, [f"GENERATOR BUG {where}: {why}",
+                       f"  replay: {plain_cmd if bad is a else command_line(rt, seed, size, {'SIM_SMS': sms})}",
+                       f"  stdout: {tail(bad['stdout'])}", f"  stderr: {tail(bad['stderr'])}"]
+    if a["rc"] != 0 or b["rc"] != 0:
+        bad = a if a["rc"] != 0 else b
+        return False, [f"FAIL {where}: plain run exited {bad['rc']} (program or simulator bug)",
+                       f"  replay: {plain_cmd}", f"  stderr: {tail(bad['stderr'])}"]
+    if a["stdout"] != b["stdout"]:
+        return False, [f"GENERATOR BUG {where}: two plain runs disagree (racy program)",
+                       f"  {first_difference(a['stdout'], b['stdout'])}",
+                       f"  replay: {plain_cmd}",
+                       f"  replay: {command_line(rt, seed, size, {'SIM_SMS': sms})}"]
+
+    m = re.search(r"\bstreams=(\d+)", a["stdout"])
+    cfg = reef_config(rt.name, seed, int(m.group(1)) if m else 6)
+    reef_env = dict(cfg, LD_PRELOAD=reef_lib)
+    c = run(rt, seed, size, reef_env, base_env)
+    if c["rc"] == 0 and c["stdout"] == a["stdout"]:
+        return True, [f"PASS {where}"]
+    lines = [f"FAIL {where} under Reef: " +
+             (f"exit {c['rc']}" if c["rc"] != 0 else "stdout differs from the plain run"),
+             "  reef config: " + " ".join(f"{k}={v}" for k, v in cfg.items()),
+             f"  replay: {command_line(rt, seed, size, reef_env)}",
+             f"  replay (plain): {plain_cmd}"]
+    if c["stdout"] != a["stdout"]:
+        lines.append(f"  {first_difference(a['stdout'], c['stdout'])}")
+    lines.append(f"  stderr: {tail(c['stderr'])}")
+    save = os.path.join(work_root, f"{rt.name}-{seed}")
+    os.makedirs(save, exist_ok=True)
+    for tag, res in (("plain", a), ("reef", c)):
+        for stream in ("stdout", "stderr"):
+            with open(os.path.join(save, f"{tag}.{stream}"), "w") as f:
+                f.write(res[stream])
+    lines.append(f"  outputs: {os.path.relpath(save, REPO)}/")
+    return False, lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build", help="build directory (default: build)")
+    ap.add_argument("--reef-lib", default=os.environ.get("REEF_LIB"),
+                    help="library to preload (default: $REEF_LIB, else <build>/libreef.so)")
+    ap.add_argument("--runtime", choices=["cuda", "hip", "both"], default="both")
+    ap.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"seeds per runtime (default {DEFAULT_SEEDS})")
+    ap.add_argument("--start", type=int, default=0, help="first seed (default 0)")
+    ap.add_argument("--seed", type=int, help="replay this one seed (same as --start SEED --seeds 1)")
+    ap.add_argument("--size", type=int, default=2, help="program size knob 1..8 (default 2: 20-200 steps)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel cases (default: CPUs)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print a line for passing cases too")
+    args = ap.parse_args()
+    if args.seed is not None:
+        args.start, args.seeds, args.verbose = args.seed, 1, True
+
+    build = args.build if os.path.isabs(args.build) else os.path.join(REPO, args.build)
+    reef_lib = args.reef_lib or os.path.join(build, "libreef.so")
+    reef_lib = reef_lib if os.path.isabs(reef_lib) else os.path.join(REPO, reef_lib)
+    runtimes = [Runtime(n, build) for n in (["cuda", "hip"] if args.runtime == "both" else [args.runtime])]
+    missing = [p for rt in runtimes for p in rt.missing()] + ([] if os.path.exists(reef_lib) else [reef_lib])
+    if missing:
+        print("FAIL setup: missing " + ", ".join(os.path.relpath(p, REPO) for p in missing) +
+              " (make lib, then make test-differential)")
+        print("0 passed, 1 failed")
+        return 1
+
+    base_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(SCRUBBED_PREFIXES) and k not in ("LD_PRELOAD", "LD_LIBRARY_PATH")}
+    work_root = os.path.join(build, "e2e", "differential")
+    cases = [(rt, seed) for rt in runtimes for seed in range(args.start, args.start + args.seeds)]
+    passed = failed = 0
+    started = time.monotonic()
+    print(f"# {len(cases)} cases, size {args.size}, preloading {os.path.relpath(reef_lib, REPO)}")
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(check_case, rt, seed, args.size, reef_lib, base_env, work_root)
+                   for rt, seed in cases]
+        for fut in futures:  # in seed order, whatever finishes first
+            ok, lines = fut.result()
+            passed += ok
+            failed += not ok
+            if not ok or args.verbose:
+                print("\n".join(lines))
+                sys.stdout.flush()
+    print(f"# {time.monotonic() - started:.1f}s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

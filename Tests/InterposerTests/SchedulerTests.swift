@@ -27,7 +27,7 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
             out.pointee = lock.withLock { nextHandle += 0x10; return nextHandle }
         }
         append("\(name) \(hex(args[0])) \(hex(args[1]))")
-        return 0
+        return name == "cuMemsetD32Async" && args[1] == 0xbad ? 1 : 0   // a command that fails
     }
 
     func createMarker() -> UInt64? { lock.withLock { nextHandle += 0x10; return nextHandle } }
@@ -188,6 +188,26 @@ struct SchedulerHarness {
         let be = SchedulerHarness(processClass: .bestEffort)
         _ = be.createStream()
         #expect(be.runtime.log.contains { $0.hasPrefix("cuStreamCreate ") })
+    }
+
+    @Test func anErrorFromHeldWorkSurfacesAtTheNextSynchronizeOfItsStream() {
+        let h = SchedulerHarness()
+        let s = h.createStream()
+        let other = h.createStream()
+        h.memset(s, value: 0xbad)                    // accepted now, fails when issued
+        #expect(h.call("cuStreamSynchronize", [other], stream: other) == 0)   // not this stream's error
+        #expect(h.call("cuStreamSynchronize", [s], stream: s) == 1)           // the runtime's own code
+        #expect(h.call("cuStreamSynchronize", [s], stream: s) == 0)           // reported once
+    }
+
+    @Test func aFullQueueBlocksTheApplicationUntilTheDispatcherMakesRoom() {
+        let h = SchedulerHarness()                   // at most 64 held per stream
+        let s = h.createStream()
+        for v in 1...300 { h.memset(s, value: UInt64(v)) }
+        h.call("cuStreamSynchronize", [s], stream: s)
+        let sets = h.runtime.log.filter { $0.hasPrefix("cuMemsetD32Async") }
+        #expect(sets.count == 300)
+        #expect(sets.last == "cuMemsetD32Async \(hex(0xd000 + 300)) \(hex(300))")
     }
 
     @Test func selectorsParse() {

@@ -31,7 +31,6 @@ from concurrent.futures import ThreadPoolExecutor
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEFAULT_SEEDS = 400  # per runtime: both runtimes together take well under 60 s on 2 cores
 RUN_TIMEOUT_S = 30
-SCRUBBED_PREFIXES = ("SIM_", "REEF_", "SIMRT_")
 EXIT_REFERENCE_MISMATCH = 3  # the program's device run disagrees with its sequential reference
 EXIT_GENERATOR_BUG = 4       # the program could not build a race-free program
 
@@ -68,23 +67,28 @@ def second_sms(runtime, seed):
     return str(random.Random(f"sms:{runtime}:{seed}").choice([1, 2, 3, 5, 16, 32]))
 
 
-def command_line(rt, seed, size, env_extra):
-    """The exact one-line shell command that reruns a program the way the test did."""
+def case_env(rt, env_extra):
+    """The whole environment of one run: nothing inherited, so the replay line is exact."""
     env = {"LD_LIBRARY_PATH": rt.sim_dir}
     env.update(env_extra)
-    args = [rt.program, str(seed), str(size)] + rt.extra_args
-    scrub = " ".join(f"-u {v}" for v in ("LD_PRELOAD", "REEF_STATS", "REEF_DISABLE", "REEF_LOG"))
-    return "env " + scrub + " " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + \
-        " ".join(shlex.quote(a) for a in args)
+    return env
 
 
-def run(rt, seed, size, env_extra, base_env):
-    env = dict(base_env)
-    env["LD_LIBRARY_PATH"] = rt.sim_dir
-    env.update(env_extra)
-    args = [rt.program, str(seed), str(size)] + rt.extra_args
+def case_args(rt, seed, size):
+    return [rt.program, str(seed), str(size)] + rt.extra_args
+
+
+def command_line(rt, seed, size, env_extra):
+    """The exact one-line shell command that reruns a program the way the test did."""
+    env = case_env(rt, env_extra)
+    return "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + \
+        " ".join(shlex.quote(a) for a in case_args(rt, seed, size))
+
+
+def run(rt, seed, size, env_extra):
     try:
-        p = subprocess.run(args, env=env, capture_output=True, timeout=RUN_TIMEOUT_S)
+        p = subprocess.run(case_args(rt, seed, size), env=case_env(rt, env_extra), capture_output=True,
+                           timeout=RUN_TIMEOUT_S)
         return {"rc": p.returncode, "stdout": p.stdout.decode(errors="replace"),
                 "stderr": p.stderr.decode(errors="replace")}
     except subprocess.TimeoutExpired as e:
@@ -108,12 +112,12 @@ def tail(text, n=300):
     return repr(text[-n:]) if text else "(empty)"
 
 
-def check_case(rt, seed, size, reef_lib, base_env, work_root):
+def check_case(rt, seed, size, reef_lib, work_root):
     """Runs one case; returns (ok, report lines)."""
     plain_cmd = command_line(rt, seed, size, {})
-    a = run(rt, seed, size, {}, base_env)
+    a = run(rt, seed, size, {})
     sms = second_sms(rt.name, seed)
-    b = run(rt, seed, size, {"SIM_SMS": sms}, base_env)
+    b = run(rt, seed, size, {"SIM_SMS": sms})
     where = f"{rt.name} seed={seed} size={size}"
     if a["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH) or b["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH):
         bad = a if a["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH) else b
@@ -135,7 +139,7 @@ def check_case(rt, seed, size, reef_lib, base_env, work_root):
     m = re.search(r"\bstreams=(\d+)", a["stdout"])
     cfg = reef_config(rt.name, seed, int(m.group(1)) if m else 6)
     reef_env = dict(cfg, LD_PRELOAD=reef_lib)
-    c = run(rt, seed, size, reef_env, base_env)
+    c = run(rt, seed, size, reef_env)
     if c["rc"] == 0 and c["stdout"] == a["stdout"]:
         return True, [f"PASS {where}"]
     lines = [f"FAIL {where} under Reef: " +
@@ -183,15 +187,13 @@ def main():
         print("0 passed, 1 failed")
         return 1
 
-    base_env = {k: v for k, v in os.environ.items()
-                if not k.startswith(SCRUBBED_PREFIXES) and k not in ("LD_PRELOAD", "LD_LIBRARY_PATH")}
     work_root = os.path.join(build, "e2e", "differential")
     cases = [(rt, seed) for rt in runtimes for seed in range(args.start, args.start + args.seeds)]
     passed = failed = 0
     started = time.monotonic()
     print(f"# {len(cases)} cases, size {args.size}, preloading {os.path.relpath(reef_lib, REPO)}")
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(check_case, rt, seed, args.size, reef_lib, base_env, work_root)
+        futures = [pool.submit(check_case, rt, seed, args.size, reef_lib, work_root)
                    for rt, seed in cases]
         for fut in futures:  # in seed order, whatever finishes first
             ok, lines = fut.result()

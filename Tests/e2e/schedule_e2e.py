@@ -11,7 +11,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(REPO, os.environ.get("BUILD", "build"))
 REEF_LIB = os.environ.get("REEF_LIB", os.path.join(BUILD, "libreef.so"))
-ERROR_PATH_PROGRAMS = {"drv_fault", "drv_launch", "error_paths", "plain_nogpu", "rt_fork"}
+ERROR_PATH_PROGRAMS = {"drv_fault", "drv_launch", "error_paths"}
 CONFIGS = [("be", 1), ("be", 2), ("be", 4), ("rt", 2)]
 REPEATS = int(os.environ.get("SCHEDULE_REPEATS", "2"))
 

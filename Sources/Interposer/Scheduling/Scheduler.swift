@@ -232,7 +232,14 @@ final class Scheduler: @unchecked Sendable {
             return r
         }
         while q.heldCount >= settings.maxHeldPerStream {
-            state.broadcast()   // back-pressure: the app blocks like on a full hardware queue
+            // Back-pressure: the app blocks, like on a full hardware queue, until the dispatcher
+            // makes room. While a capture is open the dispatcher pauses, so the caller makes room
+            // itself rather than wait for a capture it may be the one to end.
+            if capturing > 0 {
+                flushLocked(stream: stream, through: q.head?.sequence ?? 0)
+                continue
+            }
+            state.broadcast()
             state.wait(microseconds: 1000)
         }
         if log.enabled(.debug) {

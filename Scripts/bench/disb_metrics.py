@@ -13,8 +13,12 @@ from . import stats
 SCHED, SUBMIT, DONE, DEV_START, DEV_END, CPU = range(6)
 
 
-def standalone_key(model, rt_mode, closed):
-    return "%s|%s|%s" % (model, rt_mode, "closed" if closed else "open")
+def standalone_key(model, rt_mode, arrival, rate=0.0):
+    """A client's standalone reference: same model, mode and arrival process, alone (Poisson
+    arrivals use the uniform reference of the same mean rate)."""
+    if arrival in ("closed", "trace"):
+        return "%s|%s|%s" % (model, rt_mode, arrival)
+    return "%s|%s|uniform|%g" % (model, rt_mode, rate or 0.0)
 
 
 def increase(colocated_ms, standalone_ms):
@@ -68,7 +72,7 @@ def client_summary(raw, window):
     batch = raw.get("batch", 1)
     out = {
         "id": raw["id"], "model": raw["model"], "role": role, "batch": batch,
-        "rt_mode": raw.get("rt_mode"), "arrival": raw.get("arrival"),
+        "rt_mode": raw.get("rt_mode"), "arrival": raw.get("arrival"), "rate": raw.get("rate", 0.0),
         "graph_fallback": raw.get("graph_fallback"), "error": raw.get("error"),
         "completed": len(inside), "unserved": len(unserved),
         "throughput_rps": len(inside) / span if span > 0 else None,
@@ -107,8 +111,7 @@ def cell_summary(cell, replies, standalone=None):
             if s["role"] == "rt":
                 rt_lat.extend(s.pop("_latency"))
                 rt_queue.extend(s.pop("_queue"))
-                closed = s["arrival"] == "closed"
-                key = standalone_key(s["model"], s["rt_mode"] or "eager", closed)
+                key = standalone_key(s["model"], s["rt_mode"] or "eager", s["arrival"], s.get("rate"))
                 s["standalone_key"] = key
                 ref = standalone.get(key) or {}
                 s["disb"] = increase(s["latency_ms"]["mean"], ref.get("mean_ms"))
@@ -164,7 +167,7 @@ def standalone_entries(cell_result):
         lat = c["latency_ms"]
         if c["role"] != "rt" or not lat["n"]:
             continue
-        key = standalone_key(c["model"], c["rt_mode"] or "eager", c["arrival"] == "closed")
+        key = standalone_key(c["model"], c["rt_mode"] or "eager", c["arrival"], c.get("rate"))
         out[key] = {"mean_ms": lat["mean"], "p50_ms": lat["p50"], "p99_ms": lat["p99"], "n": lat["n"],
                     "device_ms": c["device_ms"]["mean"]}
     return out

@@ -116,7 +116,7 @@ def main(argv=None):
         "commit": environment.commit(REPO_ROOT), "backend": args.backend,
         "duration_s": args.duration, "warmup_s": args.warmup, "seed": args.seed,
         "variants": [v.key for v in variants], "delay_edges_ms": DELAY_EDGES_MS,
-        "standalone_rate": plan.STANDALONE_RATE, "trace": os.path.relpath(args.trace, REPO_ROOT),
+        "standalone": "each RT client alone with its workload's own arrival process", "trace": os.path.relpath(args.trace, REPO_ROOT),
         "reef": reef.library_label(reef_lib) if reef_lib else None, "notes": notes,
     }
     run_rec = {"command": command_line(argv), "started": environment.now_iso(),

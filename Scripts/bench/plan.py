@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from . import arrivals, workloads as wl
 
 RT_MODES = ("eager", "graph")
-STANDALONE_RATE = 50.0  # req/s: spaced enough that no model queues behind itself when alone
 # Rough costs for the time estimate (seconds), measured guesses for an H100 host.
 STARTUP_S = {"threads": 25.0, "processes": 20.0}
 CELL_OVERHEAD_S = 0.8  # start lead + drain + reply collection
@@ -58,7 +57,7 @@ class ClientRun:
 
     def to_wire(self):
         return {"id": self.client.id, "model": self.client.model, "role": self.client.role,
-                "arrival": self.client.arrival, "arrivals": self.arrivals, "batch": self.batch,
+                "arrival": self.client.arrival, "rate": self.client.rate, "arrivals": self.arrivals, "batch": self.batch,
                 "rt_mode": self.rt_mode, "high_priority": self.high_priority}
 
 
@@ -144,24 +143,39 @@ def build_cell(workload, system, variant, warmup, duration, seed, traces):
     return Cell(workload.name, system.name, variant, runs, warmup, duration)
 
 
-def standalone_cells(workload_list, variants, warmup, duration):
-    """One cell per (RT model, RT mode, open|closed) the run needs: the reference for 'increase'."""
+STANDALONE_DURATION = 1.0  # s measured: alone, latency varies little, and there are many
+
+
+def standalone_key_of(c):
+    """Poisson arrivals share the uniform reference of the same mean rate (D and E differ only in
+    that); closed loop and trace replay have their own."""
+    arrival = "uniform" if c.arrival == "poisson" else c.arrival
+    return arrival, (c.rate if arrival in ("uniform",) else 0.0)
+
+
+def standalone_cells(workload_list, variants, warmup, duration, seed, traces):
+    """The reference for DISB's 'increase': each RT client alone, with its workload's arrival
+    process (same model, mode, arrival and rate), one cell per distinct one."""
     seen, cells = set(), []
-    modes = [v.rt_mode for v in variants]
+    modes = []
+    for v in variants:
+        if v.rt_mode not in modes:
+            modes.append(v.rt_mode)
+    duration = min(duration, STANDALONE_DURATION)
+    horizon = warmup + duration
     for w in workload_list:
         for c in w.rt_clients:
-            closed = c.arrival == "closed"
+            arrival, rate = standalone_key_of(c)
+            alone = wl.Client(c.model, "rt", arrival, rate)
             for mode in modes:
-                key = (c.model, mode, closed)
+                key = (c.model, mode, arrival, rate)
                 if key in seen:
                     continue
                 seen.add(key)
-                client = wl.Client(c.model, "rt", "closed" if closed else "uniform",
-                                   0.0 if closed else STANDALONE_RATE)
-                arr = None if closed else arrivals.uniform(STANDALONE_RATE, warmup + duration)
-                cells.append(Cell("standalone", "standalone-%s" % ("closed" if closed else "open"),
-                                  Variant(mode, 1), [ClientRun(client, arr, 1, mode)], warmup, duration,
-                                  model=c.model))
+                same = arrival == c.arrival
+                arr = client_arrivals(w, c, horizon, seed, traces) if same else arrivals.uniform(rate, horizon)
+                cells.append(Cell("standalone", "standalone-" + arrival, Variant(mode, 1),
+                                  [ClientRun(c if same else alone, arr, 1, mode)], warmup, duration, model=c.model))
     return cells
 
 
@@ -187,7 +201,7 @@ def build_plan(workload_list, systems, variants, warmup, duration, seed, traces)
         name = "+".join(s.name for s in members) or "standalone"
         block = Block(name, sig[0], members)
         if sig == plain_sig:
-            block.cells.extend(standalone_cells(workload_list, variants, warmup, duration))
+            block.cells.extend(standalone_cells(workload_list, variants, warmup, duration, seed, traces))
         for w in workload_list:
             done_rt_only = set()
             for v in variants:

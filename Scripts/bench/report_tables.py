@@ -39,8 +39,9 @@ def header_section(results):
         "- Cells: %d ok, %d partial, %d skipped, %d failed" % (count("ok"), count("partial"), count("skipped"),
                                                               count("failed")),
         "- Each cell: %s s warm-up (not measured) + **%s s measured** (DISB runs 60 s; shortened to fit the GPU "
-        "budget). Standalone reference: each RT model alone, uniform %s req/s (closed loop for workload B)." % (
-            m.get("warmup_s"), m.get("duration_s"), m.get("standalone_rate")),
+        "budget). Standalone reference: %s." % (
+            m.get("warmup_s"), m.get("duration_s"),
+            m.get("standalone") or "each RT model alone, uniform %s req/s" % m.get("standalone_rate")),
         "- Latency = completion − *scheduled* arrival. Δ mean is DISB's RT-latency increase; its % is "
         "of the co-located latency, as DISB prints it; × SA is the ratio to standalone.",
         "- Queue delay = device start of the request's first kernel (CUDA events; a 1-element probe kernel "
@@ -76,7 +77,8 @@ def systems_section(results):
 def standalone_section(results):
     rows = []
     for key in sorted(results.get("standalone", {})):
-        model, mode, kind = key.split("|")
+        model, mode, kind = key.split("|", 2)
+        kind = kind.replace("|", " ") + (" req/s" if kind.startswith("uniform|") else "")
         e = results["standalone"][key]
         rows.append([model, mode, kind, f(e.get("mean_ms")), f(e.get("p50_ms")), f(e.get("p99_ms")),
                      f(e.get("device_ms")), e.get("n")])

@@ -107,7 +107,7 @@ def run_cell(backend, msg, stdin):
         ex = backend.executor(run["id"], run["rt_mode"], run["batch"], run["high_priority"])
         out = {"id": run["id"], "model": run["model"], "role": run["role"], "batch": run["batch"],
                "rt_mode": run["rt_mode"] if run["role"] == "rt" else None, "arrival": run["arrival"],
-               "graph_fallback": getattr(ex, "graph_fallback", None), "error": None,
+               "rate": run.get("rate", 0.0), "graph_fallback": getattr(ex, "graph_fallback", None), "error": None,
                "requests": [], "unserved": []}
         if run["role"] == "rt" and run["arrivals"] is not None:
             target, args = rt_open_loop, (ex, run, start, hard_stop, out)

@@ -23,16 +23,20 @@ import os
 import random
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_SEEDS = 400  # per runtime: both runtimes together take well under 60 s on 2 cores
-RUN_TIMEOUT_S = 30
+DEFAULT_SEEDS = 1000  # per runtime: both runtimes together take about 15 s on 2 cores today
+RUN_TIMEOUT_S = 10  # a run takes milliseconds: longer is a hang (a scheduler deadlock)
 EXIT_REFERENCE_MISMATCH = 3  # the program's device run disagrees with its sequential reference
 EXIT_GENERATOR_BUG = 4       # the program could not build a race-free program
+EXIT_MEANING = {1: "a runtime call failed", 2: "a runtime call failed or bad usage",
+                EXIT_REFERENCE_MISMATCH: "device results differ from the sequential reference",
+                EXIT_GENERATOR_BUG: "generator bug"}
 
 
 class Runtime:
@@ -112,8 +116,12 @@ def tail(text, n=300):
     return repr(text[-n:]) if text else "(empty)"
 
 
+def exit_text(rc):
+    return f"exit {rc}" + (f" ({EXIT_MEANING[rc]})" if rc in EXIT_MEANING else "")
+
+
 def check_case(rt, seed, size, reef_lib, work_root):
-    """Runs one case; returns (ok, report lines)."""
+    """Runs one case; returns (verdict, report lines), verdict "pass", "reef", "generator" or "plain"."""
     plain_cmd = command_line(rt, seed, size, {})
     a = run(rt, seed, size, {})
     sms = second_sms(rt.name, seed)
@@ -123,15 +131,15 @@ def check_case(rt, seed, size, reef_lib, work_root):
         bad = a if a["rc"] in (EXIT_GENERATOR_BUG, EXIT_REFERENCE_MISMATCH) else b
         why = ("could not build a race-free program" if bad["rc"] == EXIT_GENERATOR_BUG else
                "the plain run disagrees with the program's own sequential reference (racy program?)")
-        return False, [f"GENERATOR BUG {where}: {why}",
+        return "generator", [f"GENERATOR BUG {where}: {why}",
                        f"  replay: {plain_cmd if bad is a else command_line(rt, seed, size, {'SIM_SMS': sms})}",
                        f"  stdout: {tail(bad['stdout'])}", f"  stderr: {tail(bad['stderr'])}"]
     if a["rc"] != 0 or b["rc"] != 0:
         bad = a if a["rc"] != 0 else b
-        return False, [f"FAIL {where}: plain run exited {bad['rc']} (program or simulator bug)",
+        return "plain", [f"FAIL {where}: plain run {exit_text(bad['rc'])} (program or simulator bug)",
                        f"  replay: {plain_cmd}", f"  stderr: {tail(bad['stderr'])}"]
     if a["stdout"] != b["stdout"]:
-        return False, [f"GENERATOR BUG {where}: two plain runs disagree (racy program)",
+        return "generator", [f"GENERATOR BUG {where}: two plain runs disagree (racy program)",
                        f"  {first_difference(a['stdout'], b['stdout'])}",
                        f"  replay: {plain_cmd}",
                        f"  replay: {command_line(rt, seed, size, {'SIM_SMS': sms})}"]
@@ -141,9 +149,9 @@ def check_case(rt, seed, size, reef_lib, work_root):
     reef_env = dict(cfg, LD_PRELOAD=reef_lib)
     c = run(rt, seed, size, reef_env)
     if c["rc"] == 0 and c["stdout"] == a["stdout"]:
-        return True, [f"PASS {where}"]
+        return "pass", [f"PASS {where}"]
     lines = [f"FAIL {where} under Reef: " +
-             (f"exit {c['rc']}" if c["rc"] != 0 else "stdout differs from the plain run"),
+             (exit_text(c["rc"]) if c["rc"] != 0 else "stdout differs from the plain run"),
              "  reef config: " + " ".join(f"{k}={v}" for k, v in cfg.items()),
              f"  replay: {command_line(rt, seed, size, reef_env)}",
              f"  replay (plain): {plain_cmd}"]
@@ -157,7 +165,7 @@ def check_case(rt, seed, size, reef_lib, work_root):
             with open(os.path.join(save, f"{tag}.{stream}"), "w") as f:
                 f.write(res[stream])
     lines.append(f"  outputs: {os.path.relpath(save, REPO)}/")
-    return False, lines
+    return "reef", lines
 
 
 def main():
@@ -188,21 +196,24 @@ def main():
         return 1
 
     work_root = os.path.join(build, "e2e", "differential")
+    shutil.rmtree(work_root, ignore_errors=True)
     cases = [(rt, seed) for rt in runtimes for seed in range(args.start, args.start + args.seeds)]
-    passed = failed = 0
+    verdicts = {"pass": 0, "reef": 0, "generator": 0, "plain": 0}
     started = time.monotonic()
-    print(f"# {len(cases)} cases, size {args.size}, preloading {os.path.relpath(reef_lib, REPO)}")
+    print(f"# {len(cases)} cases, size {args.size}, preloading {reef_lib}")
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(check_case, rt, seed, args.size, reef_lib, work_root)
                    for rt, seed in cases]
         for fut in futures:  # in seed order, whatever finishes first
-            ok, lines = fut.result()
-            passed += ok
-            failed += not ok
-            if not ok or args.verbose:
+            verdict, lines = fut.result()
+            verdicts[verdict] += 1
+            if verdict != "pass" or args.verbose:
                 print("\n".join(lines))
                 sys.stdout.flush()
-    print(f"# {time.monotonic() - started:.1f}s")
+    passed = verdicts.pop("pass")
+    failed = sum(verdicts.values())
+    print(f"# {time.monotonic() - started:.1f}s; failures: {verdicts['reef']} under Reef, "
+          f"{verdicts['generator']} generator bugs, {verdicts['plain']} plain-run errors")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -107,8 +107,9 @@ class PlanTest(unittest.TestCase):
         blocks = self.build()
         threads = blocks[0].cells
         standalone = [c for c in threads if c.workload == "standalone"]
-        # 5 models x 2 RT modes open-loop, plus VGG-19 closed loop (workload B) x 2
-        self.assertEqual(len(standalone), 12)
+        # per RT mode (2): VGG-19 uniform 100 (A, C), closed (B); 5 models uniform 20 (D, and E's
+        # Poisson at the same rate); 5 models trace replay
+        self.assertEqual(len(standalone), 2 * (1 + 1 + 5 + 5))
         rt_only = [c for c in threads if c.system == "rt-only"]
         self.assertEqual(len(rt_only), 6 * 2)  # one per workload and RT mode, not per BE batch
         self.assertEqual(len(blocks[1].cells), 6 * 3)

@@ -66,8 +66,8 @@ class CellSummaryTest(unittest.TestCase):
             {"process_cpu_s": 0.03, "clients": [rt_raw(a, "vgg19"), rt_raw(b, "resnet152")]},
             {"process_cpu_s": 0.01, "clients": [be_raw(be)]},
         ]
-        standalone = {dm.standalone_key("vgg19", "eager", False): {"mean_ms": 1.0, "p99_ms": 1.0},
-                      dm.standalone_key("resnet152", "eager", False): {"mean_ms": 2.0, "p99_ms": 4.0}}
+        standalone = {dm.standalone_key("vgg19", "eager", "uniform", 0.0): {"mean_ms": 1.0, "p99_ms": 1.0},
+                      dm.standalone_key("resnet152", "eager", "uniform", 0.0): {"mean_ms": 2.0, "p99_ms": 4.0}}
         s = dm.cell_summary({"window": [0.0, 0.3]}, replies, standalone)
         self.assertAlmostEqual(s["rt"]["latency_ms"]["mean"], 3.0)
         # Pooled standalone: (3*1 + 3*2)/6 = 1.5 -> +1.5 ms, 50% of 3 ms (DISB), 2x standalone.

@@ -54,7 +54,7 @@ class PipelineTest(unittest.TestCase):
             self.assertGreater(c["throughput"]["be_rps"], 0)
             self.assertIsNotNone(c["rt"]["disb"]["ratio"])
             self.assertGreater(c["preemption"]["queue_delay_ms"]["n"], 0)
-        self.assertIn("vgg19|eager|open", r["standalone"])
+        self.assertIn("vgg19|eager|uniform|100", r["standalone"])
         self.assertEqual(self.mps_log(), ["start", "quit"])
         stats = r["systems"]["reef-passthrough"]["reef_stats"]
         self.assertEqual(stats["processes"], 2)  # one per client process: rt-vgg19, be-resnet152

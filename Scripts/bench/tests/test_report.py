@@ -18,7 +18,7 @@ def fake_cell(workload, system, variant, rt_ms, be_rps_batches, status="ok"):
          "arrival": "uniform", "requests": rt, "unserved": []},
         {"id": "be-resnet152", "model": "resnet152", "role": "be", "batch": int(variant.split("bs")[1]),
          "rt_mode": None, "arrival": "closed", "requests": be, "unserved": []}]}]
-    standalone = {"vgg19|eager|open": {"mean_ms": 1.0, "p99_ms": 1.0},
+    standalone = {"vgg19|eager|uniform|0": {"mean_ms": 1.0, "p99_ms": 1.0},
                   "vgg19|graph|open": {"mean_ms": 0.8, "p99_ms": 0.8}}
     summary = dm.cell_summary({"window": [0.0, 1.0]}, replies, standalone)
     rec = {"key": "%s/%s/%s" % (workload, system, variant), "workload": workload, "system": system,
@@ -48,7 +48,7 @@ def fake_results():
                              "reef_stats": {"processes": 2, "counters": {"launches": 1000}, "versions": ["0.1"],
                                             "preempt_latency_ms": {"n": 3, "p50": 0.05, "p99": 0.2, "max": 0.25}}},
     }
-    r["standalone"] = {"vgg19|eager|open": {"mean_ms": 1.0, "p50_ms": 1.0, "p99_ms": 1.0, "n": 50, "device_ms": 0.9}}
+    r["standalone"] = {"vgg19|eager|uniform|0": {"mean_ms": 1.0, "p50_ms": 1.0, "p99_ms": 1.0, "n": 50, "device_ms": 0.9}}
     cells = [fake_cell("A", "rt-only", "eager-bs1", 1.0, 0), fake_cell("A", "multi-stream", "eager-bs1", 3.0, 50),
              fake_cell("A", "multi-process", "eager-bs1", 2.0, 40), fake_cell("A", "reef-passthrough", "eager-bs1", 2.1, 40),
              fake_cell("A", "multi-stream", "graph-bs32", 4.0, 10), fake_cell("A", "rt-only", "graph-bs32", 0.8, 0)]

@@ -54,6 +54,7 @@ e2e-test: deps lib sim-cuda sim-hip
 	REEF_LIB=$(REEF_LIB) python3 Tests/e2e/process_e2e.py
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/schedule_e2e.py
+	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
 
 script-test:
 	python3 -m unittest discover -s Scripts/gpu/tests -t .

@@ -98,9 +98,19 @@ endif
 # random_program links the driver like drv_* (its name has no prefix rule above). test-differential
 # also builds the HIP twin through Tests/hip.mk, then runs both with and without $(REEF_LIB).
 $(CUDA_TEST_DIR)/random_program: $(CUDA_PROG_OBJDIR)/programs/random_program.o $(CUDA_SIM_LIB)
+	@mkdir -p $(@D)
 	$(SIM_CC) -o $@ $< -L$(CUDA_SIM_DIR) -lcuda -ldl -pthread -lm
 
 .PHONY: test-differential
 test-differential: $(CUDA_SIM_LIB) $(CUDA_TEST_DIR)/random_program
 	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
 	$(PYTHON) Tests/e2e/differential_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB) $(DIFFERENTIAL_ARGS)
+
+# ---- RT latency under scheduling, in simulated time: Tests/e2e/latency_e2e.py -----------------
+# rt_latency calls the driver directly, so this explicit rule overrides the rt_% (libsimcudart) one.
+$(CUDA_TEST_DIR)/rt_latency: $(CUDA_PROG_OBJDIR)/programs/rt_latency.o $(CUDA_SIM_LIB)
+	$(SIM_CC) -o $@ $< -L$(CUDA_SIM_DIR) -lcuda -ldl -pthread -lm
+
+.PHONY: test-latency
+test-latency: $(CUDA_SIM_LIB) $(CUDA_TEST_DIR)/rt_latency
+	$(PYTHON) Tests/e2e/latency_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB)

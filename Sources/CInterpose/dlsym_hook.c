@@ -8,6 +8,14 @@
 #include "reef_shim.h"
 
 REEF_EXPORT void *dlsym(void *handle, const char *name) {
+    /* RTLD_NEXT means "after the caller", and glibc finds the caller from the return address:
+     * hand the call over with a tail call so glibc sees the caller's address, not ours, and the
+     * answer is the caller's to keep (typically another interposer looking for what it wraps). */
+    if (handle == RTLD_NEXT) {
+        void *(*real)(void *, const char *) = reef_real_dlsym_fn();
+        if (real) __attribute__((musttail)) return real(handle, name);
+        return NULL;
+    }
     void *found = reef_real_dlsym(handle, name);
     if (found == NULL) return found;
     uint32_t api = reef_api_by_name(name);

@@ -45,15 +45,19 @@ void reef_c_warn_once(int *flag, const char *what, const char *detail) {
 typedef void *(*dlsym_fn)(void *, const char *);
 static dlsym_fn real_dlsym_fn;
 
-void *reef_real_dlsym(void *handle, const char *name) {
+dlsym_fn reef_real_dlsym_fn(void) {
     dlsym_fn fn = __atomic_load_n(&real_dlsym_fn, __ATOMIC_ACQUIRE);
     if (fn == NULL) {
         fn = (dlsym_fn)dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
         if (fn == NULL) fn = (dlsym_fn)dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
-        if (fn == NULL) return NULL;
-        __atomic_store_n(&real_dlsym_fn, fn, __ATOMIC_RELEASE);
+        if (fn != NULL) __atomic_store_n(&real_dlsym_fn, fn, __ATOMIC_RELEASE);
     }
-    return fn(handle, name);
+    return fn;
+}
+
+void *reef_real_dlsym(void *handle, const char *name) {
+    dlsym_fn fn = reef_real_dlsym_fn();
+    return fn ? fn(handle, name) : NULL;
 }
 
 void *reef_runtime_handle(int runtime) {

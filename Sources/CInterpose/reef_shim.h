@@ -32,6 +32,7 @@ int32_t reef_route_call(ReefCall *call);
 
 /* glibc's dlsym, never ours. */
 void *reef_real_dlsym(void *handle, const char *name);
+void *(*reef_real_dlsym_fn(void))(void *, const char *);
 /* A handle of the runtime library if it is loaded (RTLD_NOLOAD), else NULL. */
 void *reef_runtime_handle(int runtime);
 

@@ -225,6 +225,8 @@ struct SchedulerHarness {
         #expect(cuda.role(apis.id(named: "cuMemcpyDtoDAsync_v2")!) == .deviceToDevice)
         #expect(cuda.role(apis.id(named: "cuMemcpyHtoDAsync_v2")!) == .stagedHostToDevice)
         #expect(cuda.role(apis.id(named: "cuEventQuery")!) == .eventWait)
+        #expect(cuda.role(apis.id(named: "cuStreamBatchMemOp_v2_ptsz")!) == .batchMemOp)   // per-thread forms too
+        #expect(cuda.role(apis.id(named: "cuMemcpyHtoDAsync_v2_ptsz")!) == .stagedHostToDevice)
         #expect(cuda.role(apis.id(named: "hipMallocAsync")!) == .none)   // the other runtime's call
         let hip = RuntimeRoles(apis: apis, runtime: UInt8(REEF_RUNTIME_HIP))
         #expect(hip.role(apis.id(named: "hipMallocAsync")!) == .allocation)

@@ -54,11 +54,15 @@ class Runtime:
         return [p for p in (self.program, os.path.join(self.sim_dir, lib)) if not os.path.exists(p)]
 
 
+SCHEDULE = {"on": False}  # --schedule: run the cases with Reef's scheduling on
+
+
 def reef_config(runtime, seed, nstreams):
     """The Reef scheduling configuration of one case: a pure function of (runtime, seed)."""
     rng = random.Random(seed * 2 + (runtime == "hip"))
     rt = [i for i in range(1, nstreams + 1) if rng.random() < 0.5]
     return {
+        **({"REEF_SCHEDULE": "on"} if SCHEDULE["on"] else {}),
         "REEF_CAPTURE": "all",
         "REEF_CLASS": rng.choice(["rt", "be"]),
         "REEF_BE_WINDOW": str(rng.randint(1, 4)),
@@ -180,7 +184,10 @@ def main():
     ap.add_argument("--size", type=int, default=2, help="program size knob 1..8 (default 2: 20-200 steps)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel cases (default: CPUs)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print a line for passing cases too")
+    ap.add_argument("--schedule", action="store_true",
+                    help="run under Reef with REEF_SCHEDULE=on (held best-effort queues, preemption)")
     args = ap.parse_args()
+    SCHEDULE["on"] = args.schedule
     if args.seed is not None:
         args.start, args.seeds, args.verbose = args.seed, 1, True
 

@@ -36,8 +36,14 @@ struct RuntimeRoles {
         self.runtime = runtime
         var roles = [Role](repeating: .none, count: apis.count)
         let cuda = runtime == UInt8(REEF_RUNTIME_CUDA)
+        // Each role covers a call's per-thread forms too (_ptsz, _ptds, _spt): with an explicit
+        // stream they behave exactly like the legacy form.
         func assign(_ role: Role, _ names: [String]) {
-            for n in names { if let i = apis.id(named: n), apis.runtimes[i] == runtime { roles[i] = role } }
+            for n in names {
+                for variant in [n, n + "_ptsz", n + "_ptds", n + "_spt"] {
+                    if let i = apis.id(named: variant), apis.runtimes[i] == runtime { roles[i] = role }
+                }
+            }
         }
         assign(.streamCreateWithFlags, cuda ? ["cuStreamCreate"] : ["hipStreamCreateWithFlags"])
         assign(.streamCreateWithPriority, cuda ? ["cuStreamCreateWithPriority"] : ["hipStreamCreateWithPriority"])

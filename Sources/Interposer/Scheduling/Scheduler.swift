@@ -39,7 +39,7 @@ final class Scheduler: @unchecked Sendable {
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
     let counters = CounterArray(count: 8)
-    private enum Counter: Int { case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy }
+    private enum Counter: Int { case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
     private let modes: UnsafeMutablePointer<UInt8>
@@ -71,7 +71,14 @@ final class Scheduler: @unchecked Sendable {
     // MARK: - Entry from the core
 
     /// Is `stream` (table slot `slot`) held? Fast and lock-free once the stream is known.
+    /// While any capture is open nothing is held: a stream may have joined the capture through
+    /// an event, and work captured into a graph must reach the runtime at call time. Held work of
+    /// the stream is issued first (the caller flushes) so order is kept.
     @inline(__always) func isHeld(stream: UInt64, slot: Int?, perThreadForm: Bool) -> Bool {
+        if load(.captures) > 0 {
+            flush(stream: stream)
+            return false
+        }
         return mode(stream: stream, slot: slot) & StreamMode.held != 0
     }
 
@@ -206,6 +213,8 @@ final class Scheduler: @unchecked Sendable {
             if stream == StreamIdentity.legacy { flushBlocking() }
             else if blocking && load(.heldLegacy) > 0 { flush(stream: StreamIdentity.legacy) }
         }
+        // A wait on a memory value may wait for a write Reef holds: issue everything held first.
+        if Int32(kind) == REEF_K_MEMOP && load(.held) > 0 { flushAll() }
         if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1]) {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
             args[1] = shadow.marker
@@ -434,7 +443,10 @@ final class Scheduler: @unchecked Sendable {
             if shadow.users <= 0 { markers.append(shadow.marker) }
         }
         if let w = command.waitShadow { release(shadow: w) }
-        if result != 0 && q.deferredError == 0 { q.deferredError = result }
+        if result != 0 {
+            log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
+            if q.deferredError == 0 { q.deferredError = result }
+        }
         if let marker { q.inFlight.append(marker) }
         q.releasing = false
         count(.released)
@@ -517,7 +529,10 @@ final class Scheduler: @unchecked Sendable {
     private func setCapturing(_ stream: UInt64, _ on: Bool) {
         state.withLock {
             guard let q = queues[stream] else { return }
-            if q.capturing != on { capturing += on ? 1 : -1 }
+            if q.capturing != on {
+                capturing += on ? 1 : -1
+                count(.captures, on ? 1 : -1)
+            }
             q.capturing = on
             q.holdable = on ? false : q.schedulingClass == .bestEffort && stream != StreamIdentity.perThread
             if let s = slotOf[stream], s < modeSlots { modes[s] = StreamMode.of(q) }
@@ -584,6 +599,10 @@ final class Scheduler: @unchecked Sendable {
         refillMarkers(16)
         var wasBusy = false
         while true {
+            if load(.captures) > 0 {   // no runtime calls from here may disturb a capture
+                usleep(200)
+                continue
+            }
             if realtimeBusy() {
                 if !wasBusy && (load(.held) > 0 || state.withLock({ queues.values.contains { !$0.inFlight.isEmpty } })) {
                     count(.preemptions)

@@ -7,13 +7,15 @@
  * access is not yet ordered before it gets an explicit edge, itself chosen at random: an event
  * record + wait, a write-value + wait-value pair, or a host synchronisation. So the program's
  * results are the same under any legal schedule, and the sequential reference (random_ref.h),
- * which runs ops in issue order, computes them. Header-only, valid C11 and C++.
+ * which runs ops in issue order, computes them. Ops that would create a NaN are not issued
+ * (random_gen_shadow.h). Header-only, valid C11 and C++.
  */
 #ifndef RANDOM_GEN_H
 #define RANDOM_GEN_H
 
 #include <stdio.h>
 
+#include "random_gen_shadow.h"
 #include "random_model.h"
 #include "random_rng.h"
 
@@ -31,7 +33,9 @@ typedef struct rp_gen {
     rp_program *p;
     rp_rng r;
     rp_model m;
+    rp_shadow shadow; /* the data as issue order computes it */
     rp_caps caps;
+    int npool;             /* events [0, npool) are re-recorded for edges; later ones are tails */
     int tail_event[RP_NQ]; /* event recorded right before a stream was destroyed, or -1 */
     int next_tag;
     unsigned char graph_r[RP_MAX_GRAPHS][RP_NRES], graph_w[RP_MAX_GRAPHS][RP_NRES];
@@ -49,9 +53,12 @@ static inline rp_op rpg_blank(int kind, int q) {
 }
 
 static inline rp_op *rpg_emit(rp_gen *g, const rp_op *o) {
-    rp_op *slot = rp_push(g->p, o->kind, o->q);
-    *slot = *o;
+    rp_op *slot = rp_append(g->p, o);
     slot->variant = (uint32_t)rp_next(&g->r);
+    if (!rp_shadow_apply(&g->shadow, g->p, slot)) {
+        fprintf(stderr, "random_gen: op %d waits for a value not yet written (generator bug)\n", g->p->nops - 1);
+        exit(4);
+    }
     return slot;
 }
 
@@ -65,7 +72,7 @@ static inline int rpg_live_stream(rp_gen *g) { /* created 55%, legacy 25%, per-t
         if (g->m.live[RP_Q_S0 + i]) live[n++] = RP_Q_S0 + i;
     return n ? live[rp_range(&g->r, 0, n - 1)] : RP_Q_LEGACY;
 }
-static inline int rpg_pool_event(rp_gen *g) { return rp_range(&g->r, 0, RP_POOL_EVENTS - 1) % g->p->nevents; }
+static inline int rpg_pool_event(rp_gen *g) { return rp_range(&g->r, 0, g->npool - 1); }
 static inline int rpg_dev(rp_gen *g) { return rp_range(&g->r, 0, g->p->ndev - 1); }
 static inline int rpg_other_dev(rp_gen *g, int a, int b) {
     int d;
@@ -189,6 +196,7 @@ static inline void rpg_real(rp_gen *g, rp_op *o, const int *reads, int nr, const
         rpg_emit(g, o);
         return;
     }
+    if (!rp_shadow_nan_free_after(&g->shadow, g->p, o)) return; /* dropped: see random_gen_shadow.h */
     rpg_order(g, o->q, 1, reads, nr, writes, nw);
     rpg_commit(g, o, reads, nr, writes, nw);
 }

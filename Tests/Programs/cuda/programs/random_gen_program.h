@@ -99,9 +99,10 @@ static inline void rp_generate(rp_program *p, uint64_t seed, int size, const rp_
     }
     p->npinned = rp_range(&g.r, 2, RP_MAX_PINNED);
     p->npageable = rp_range(&g.r, 1, RP_MAX_PAGEABLE);
-    p->nevents = rp_range(&g.r, 3, RP_POOL_EVENTS);
+    p->nevents = g.npool = rp_range(&g.r, 3, RP_POOL_EVENTS);
     for (int e = 0; e < p->nevents; e++) p->event_flags[e] = (unsigned)rp_range(&g.r, 0, 2);
     rp_model_init(&g.m, p, caps->pt_blocking);
+    rp_shadow_init(&g.shadow, p);
 
     /* Initial data: pinned buffers from the host, each device buffer by a random kind of op. */
     for (int i = 0; i < p->npinned; i++) {
@@ -116,6 +117,7 @@ static inline void rp_generate(rp_program *p, uint64_t seed, int size, const rp_
 
     p->steps = 20 + (int)(rp_next(&g.r) % (uint64_t)(90 * size + 1));
     for (int s = 0; s < p->steps; s++) rpg_step(&g, s);
+    rp_shadow_free(&g.shadow, p);
     p->log_capacity = g.hostfns + g.graph_launches * RP_MAX_CAPTURED + 1;
 }
 

@@ -115,21 +115,15 @@ typedef struct rp_program {
     int nops, cap;
 } rp_program;
 
-static inline rp_op *rp_push(rp_program *p, int kind, int q) {
+/* Append a copy of o; returns the stored op (its address is stable once generation ends). */
+static inline rp_op *rp_append(rp_program *p, const rp_op *o) {
     if (p->nops == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 256;
         p->ops = (rp_op *)realloc(p->ops, (size_t)p->cap * sizeof(rp_op));
         if (!p->ops) abort();
     }
-    rp_op *op = &p->ops[p->nops++];
-    memset(op, 0, sizeof *op);
-    op->kind = kind;
-    op->q = q;
-    op->ev = -1;
-    op->graph = -1;
-    op->pinned = -1;
-    op->buf[0] = op->buf[1] = op->buf[2] = -1;
-    return op;
+    p->ops[p->nops] = *o;
+    return &p->ops[p->nops++];
 }
 
 static inline uint32_t rp_flag_offset(int q) { return (uint32_t)q * RP_FLAG_SLOT; }

@@ -1,0 +1,135 @@
+/*
+ * rt_latency.c — how long a real-time (RT) request waits behind best-effort (BE) work, in
+ * simulated time. Driver API directly (-lcuda), like drv_*.c; built by an explicit rule in
+ * Tests/cuda.mk (its rt_ prefix would otherwise link it against libsimcudart).
+ *
+ * One BE stream gets BE_KERNELS `delay` kernels, each one wave of SIM_SMS blocks of BE_NS, so
+ * each occupies the whole device for BE_NS (D). Then RT_REQUESTS requests go to an RT stream
+ * (created at the greatest priority, or with --rt-by-ordinal at the default priority through
+ * cuStreamCreate, for REEF_RT_STREAMS=#2), one at a time: event record -> delay kernel (SIM_SMS
+ * blocks of RT_NS, so it needs every SM) -> event record, then wait for the second event.
+ *
+ * Latency of a request = elapsed simulated time between its two events. The RT stream is idle
+ * when a request arrives, so the first record completes at the arrival instant (the paced device
+ * processes new work at the current paced time); the second completes when the kernel ends.
+ * The host's wall-clock wait (scaled to simulated ns) is printed too, as a cross-check that
+ * catches a shim delaying the first record itself.
+ *
+ * Pacing: unpaced, the simulator runs all BE work in microseconds of wall time, before any RT
+ * request could arrive. With --report the program sets SIM_TIME_SCALE=1 (1 wall ns per simulated
+ * ns) unless the caller chose a scale, and sleeps between submissions so that every request
+ * arrives while BE work is still queued or running.
+ *
+ * Output: without --report only deterministic lines (the e2e suites compare stdout across runs
+ * and with Reef); with --report one "rt N: ..." line per request as well. Always ends with OK.
+ */
+#include "drv_util.h"
+
+#include <math.h>
+#include <time.h>
+
+#define BE_KERNELS 64 /* enough to outlast 8 requests even when each waits for 4 BE kernels */
+#define BE_NS 10000000ull  /* D: 10 ms simulated per BE kernel */
+#define RT_REQUESTS 8
+#define RT_NS 50000ull     /* each RT kernel: 50 us simulated */
+#define FIRST_PAUSE_NS (BE_NS * 5 / 2)
+/* Pause after request i: D plus i/RT_REQUESTS of D, so requests arrive at spread phases of the
+ * running BE kernel (an RT request ends just after a BE kernel, which it waited for). */
+#define GAP_NS(i) (BE_NS + BE_NS * (uint64_t)(i) / RT_REQUESTS + BE_NS / 50)
+
+static double time_scale; /* wall ns per simulated ns; 0 = unpaced */
+
+static uint64_t wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleep for `sim_ns` of simulated time; nothing to wait for when unpaced. */
+static void pause_sim(uint64_t sim_ns) {
+    if (time_scale <= 0) return;
+    uint64_t ns = (uint64_t)((double)sim_ns * time_scale);
+    struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+    while (nanosleep(&ts, &ts) != 0) {}
+}
+
+static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long ns, CUstream s) {
+    void *params[] = {&ns};
+    CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
+}
+
+int main(int argc, char **argv) {
+    int report = 0, by_ordinal = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--report") == 0) report = 1;
+        else if (strcmp(argv[i], "--rt-by-ordinal") == 0) by_ordinal = 1;
+        else {
+            fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (report) setenv("SIM_TIME_SCALE", "1", 0); /* before cuInit: the device reads it then */
+    const char *scale = getenv("SIM_TIME_SCALE");
+    time_scale = scale ? strtod(scale, NULL) : 0.0;
+
+    drv_setup();
+    CUdevice dev;
+    int sms = 0, least = 0, greatest = 0;
+    CHECK(cuDeviceGet(&dev, 0));
+    CHECK(cuDeviceGetAttribute(&sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev));
+    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
+    CUmodule mod;
+    CUfunction delay;
+    CHECK(cuModuleLoadData(&mod, "reefsim-module\ndelay\n"));
+    CHECK(cuModuleGetFunction(&delay, mod, "delay"));
+
+    /* Stream #1 is BE (least priority), stream #2 is RT. */
+    CUstream be, rt;
+    CHECK(cuStreamCreateWithPriority(&be, CU_STREAM_NON_BLOCKING, least));
+    if (by_ordinal)
+        CHECK(cuStreamCreate(&rt, CU_STREAM_NON_BLOCKING));
+    else
+        CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+    CUevent start[RT_REQUESTS], end[RT_REQUESTS];
+    for (int i = 0; i < RT_REQUESTS; i++) {
+        CHECK(cuEventCreate(&start[i], CU_EVENT_DEFAULT));
+        CHECK(cuEventCreate(&end[i], CU_EVENT_DEFAULT));
+    }
+
+    printf("rt_latency: sms=%d be_kernels=%d rt_requests=%d be_kernel_ns=%llu rt_kernel_ns=%llu\n", sms,
+           BE_KERNELS, RT_REQUESTS, BE_NS, RT_NS);
+    if (report) printf("time_scale=%g\n", time_scale);
+
+    for (int i = 0; i < BE_KERNELS; i++) launch_delay(delay, (unsigned)sms, BE_NS, be);
+    pause_sim(FIRST_PAUSE_NS); /* BE is now running, with most of it still queued */
+
+    for (int i = 0; i < RT_REQUESTS; i++) {
+        uint64_t t0 = wall_ns();
+        CHECK(cuEventRecord(start[i], rt));
+        launch_delay(delay, (unsigned)sms, RT_NS, rt);
+        CHECK(cuEventRecord(end[i], rt));
+        CHECK(cuEventSynchronize(end[i]));
+        uint64_t waited = wall_ns() - t0;
+        float ms = 0;
+        CHECK(cuEventElapsedTime(&ms, start[i], end[i]));
+        long long latency = llround((double)ms * 1e6);
+        EXPECT(latency >= (long long)RT_NS - 1000); /* float ms: allow rounding */
+        if (report) {
+            long long wall_sim = time_scale > 0 ? (long long)((double)waited / time_scale) : -1;
+            printf("rt %d: latency_ns=%lld wall_ns=%lld\n", i, latency, wall_sim);
+        }
+        pause_sim(GAP_NS(i));
+    }
+
+    /* Whether BE work was still pending after the last request: the run was meaningful only
+     * if every request arrived while BE work existed. */
+    CUresult q = cuStreamQuery(be);
+    EXPECT(q == CUDA_SUCCESS || q == CUDA_ERROR_NOT_READY);
+    if (report) printf("be_pending_after_rt=%d\n", q == CUDA_ERROR_NOT_READY);
+    /* Paced, the rest of the BE work would take real time and measures nothing: exit without it
+     * (the simulator drops queued work at exit). Unpaced it is instant, so finish it cleanly. */
+    if (time_scale <= 0) CHECK(cuStreamSynchronize(be));
+    CHECK(cuStreamSynchronize(rt));
+    printf("OK\n");
+    return 0;
+}

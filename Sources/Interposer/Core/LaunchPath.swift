@@ -68,22 +68,28 @@ final class LaunchPath: @unchecked Sendable {
                 }
                 return scheduler.holdLaunch(call, stream: stream, plan: plan, layout: layout, keys: keys)
             }
-            if !captureAll { return scheduler.launchDirect(call, stream: stream, slot: streamSlot) }
+        }
+        // Issues a launch Reef does not hold: through the scheduler when there is one (order owed
+        // to held work, real-time accounting), straight to the runtime otherwise.
+        let scheduler = runtime == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler
+        @inline(__always) func issue(_ c: UnsafeMutablePointer<ReefCall>) -> Int32 {
+            if let scheduler { return scheduler.launchDirect(c, stream: stream, slot: streamSlot) }
+            return reef_forward(c)
         }
         // A launch Reef does not hold is issued as it came: the RT fast path, and today's
         // pass-through. REEF_CAPTURE=all issues every launch from its captured record instead,
         // which the end-to-end tests use to prove records are complete.
         if !captureAll && layout.isKnown && args[form == .config ? 2 : 9] != 0 {
-            return reef_forward(call)
+            return issue(call)
         }
         guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
             uncaptured.add(0)
-            return reef_forward(call)
+            return issue(call)
         }
-        if !captureAll { return reef_forward(call) }
+        if !captureAll { return issue(call) }
         return withUnsafeTemporaryAllocation(byteCount: plan.storageSize, alignment: 16) { storage in
             let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
-            return reef_forward(record.call)
+            return issue(record.call)
         }
     }
 

@@ -38,8 +38,10 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
-    let counters = CounterArray(count: 8)
-    private enum Counter: Int { case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures }
+    let counters = CounterArray(count: 10)
+    private enum Counter: Int {
+        case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime
+    }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
     private let modes: UnsafeMutablePointer<UInt8>
@@ -126,9 +128,16 @@ final class Scheduler: @unchecked Sendable {
             state.withLock { events.removeValue(forKey: args[0])?.destroyed = true }
             return backend.forward(call)
         case REEF_K_CAPTURE_BEGIN:
-            if let stream { flush(stream: stream) }
+            // Nothing may be held or issued behind the capture's back: count it first (the
+            // dispatcher stops), wait until the dispatcher is out of the runtime, issue
+            // everything held, then begin.
+            count(.captures, 1)
+            wakeDispatcher()
+            while load(.dispatcherInRuntime) != 0 { usleep(50) }
+            flushAll()
             let result = backend.forward(call)
-            if result == 0, let stream { setCapturing(stream, true) }
+            if let stream, result == 0 { setCapturing(stream, true) }
+            count(.captures, -1)
             return result
         case REEF_K_CAPTURE_END:
             let result = backend.forward(call)
@@ -156,22 +165,12 @@ final class Scheduler: @unchecked Sendable {
 
         switch Int32(kind) {
         case REEF_K_COPY:
-            var staged: (Int, Int)? = role == .stagedHostToDevice ? (1, 2) : nil
-            if role == .directedCopy {
-                switch args[3] {
-                case RuntimeRoles.hostToDevice: staged = (1, 2)
-                case RuntimeRoles.deviceToDevice: return hold(call.pointee, storage: nil, on: stream)
-                default: break
-                }
-            }
-            if let (sourceIndex, sizeIndex) = staged {
-                // Pageable host memory is read at call time: stage it in the command.
-                let size = Int(args[sizeIndex])
-                guard let storage = malloc(max(size, 1)) else { break }
-                if let src = UnsafeRawPointer(bitPattern: UInt(args[sourceIndex])) { storage.copyMemory(from: src, byteCount: size) }
-                var copy = call.pointee
-                copy.setArg(sourceIndex, UInt64(UInt(bitPattern: storage)))
-                return hold(copy, storage: storage, on: stream)
+            // Host-to-device copies are not held yet: from pinned memory the runtime reads the
+            // source when the copy executes (maybe after a copy into it completes), from pageable
+            // memory when it is called, and telling the two apart needs a pointer query this
+            // version does not make. They take the sync-point path below, which keeps order.
+            if role == .directedCopy && args[3] == RuntimeRoles.deviceToDevice {
+                return hold(call.pointee, storage: nil, on: stream)
             }
             if role == .deviceToDevice { return hold(call.pointee, storage: nil, on: stream) }
             // A copy that may touch host memory (pageable destinations complete before the call
@@ -558,7 +557,7 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock held.
     private func startDispatcherIfNeeded() {
-        guard !dispatcherRunning else { return }
+        guard !dispatcherRunning, getenv("REEF_DEBUG_NO_DISPATCHER") == nil else { return }
         dispatcherRunning = true
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
@@ -599,10 +598,15 @@ final class Scheduler: @unchecked Sendable {
         refillMarkers(16)
         var wasBusy = false
         while true {
-            if load(.captures) > 0 {   // no runtime calls from here may disturb a capture
+            // No runtime call from this thread may disturb a capture: announce that we are about
+            // to make some, then check no capture is open or starting.
+            count(.dispatcherInRuntime, 1)
+            if load(.captures) > 0 {
+                count(.dispatcherInRuntime, -1)
                 usleep(200)
                 continue
             }
+            defer { count(.dispatcherInRuntime, -1) }
             if realtimeBusy() {
                 if !wasBusy && (load(.held) > 0 || state.withLock({ queues.values.contains { !$0.inFlight.isEmpty } })) {
                     count(.preemptions)

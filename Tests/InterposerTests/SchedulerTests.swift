@@ -32,7 +32,7 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
 
     func createMarker() -> UInt64? { lock.withLock { nextHandle += 0x10; return nextHandle } }
     func record(_ event: UInt64, on stream: UInt64) -> Int32 { 0 }
-    func query(_ event: UInt64) -> Int32 { 0 }
+    func query(_ event: UInt64) -> Int32 { lock.withLock { realtimeRunning ? 600 : 0 } }
     func synchronize(_ event: UInt64) -> Int32 {
         lock.withLock { while realtimeRunning { lock.wait(microseconds: 1000) } }
         return 0

@@ -26,6 +26,8 @@ struct RuntimeRoles {
         case allocation
         /// Event synchronize / query.
         case eventWait
+        /// Stream wait on a memory value.
+        case memoryWait
     }
 
     let runtime: UInt8
@@ -53,11 +55,16 @@ struct RuntimeRoles {
         assign(.batchMemOp, cuda ? ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"] : [])
         assign(.allocation, cuda ? ["cuMemAllocAsync", "cuMemAllocFromPoolAsync"] : ["hipMallocAsync", "hipMallocFromPoolAsync"])
         assign(.eventWait, cuda ? ["cuEventSynchronize", "cuEventQuery"] : ["hipEventSynchronize", "hipEventQuery"])
+        assign(.memoryWait, cuda ? ["cuStreamWaitValue32", "cuStreamWaitValue32_v2", "cuStreamWaitValue64", "cuStreamWaitValue64_v2"]
+                                 : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
         self.roles = roles
         streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)
     }
 
     @inline(__always) func role(_ api: Int) -> Role { api >= 0 && api < roles.count ? roles[api] : .none }
+
+    /// Waits for a memory value that any earlier command may write (batches may hold waits).
+    func waitsOnMemory(_ api: Int) -> Bool { role(api) == .memoryWait || role(api) == .batchMemOp }
 
     /// The plain creation call promoted for real-time streams (cuStreamCreate /
     /// hipStreamCreateWithFlags): both carry the flags as argument 1.

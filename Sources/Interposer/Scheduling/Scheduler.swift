@@ -38,9 +38,10 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
-    let counters = CounterArray(count: 10)
+    let counters = CounterArray(count: 12)
     private enum Counter: Int {
-        case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime
+        case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
+             rtMemoryWaits
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -78,7 +79,7 @@ final class Scheduler: @unchecked Sendable {
     /// the stream is issued first (the caller flushes) so order is kept.
     @inline(__always) func isHeld(stream: UInt64, slot: Int?, perThreadForm: Bool) -> Bool {
         if load(.captures) > 0 {
-            flush(stream: stream)
+            flushBefore(stream: stream)
             return false
         }
         return mode(stream: stream, slot: slot) & StreamMode.held != 0
@@ -175,7 +176,7 @@ final class Scheduler: @unchecked Sendable {
             if role == .deviceToDevice { return hold(call.pointee, storage: nil, on: stream) }
             // A copy that may touch host memory (pageable destinations complete before the call
             // returns): issue everything before it, then the copy itself, now.
-            flush(stream: stream)
+            flushBefore(stream: stream)
             return backend.forward(call)
         case REEF_K_MEMOP:
             guard role == .batchMemOp else { return hold(call.pointee, storage: nil, on: stream) }
@@ -193,7 +194,7 @@ final class Scheduler: @unchecked Sendable {
         default:
             return hold(call.pointee, storage: nil, on: stream)
         }
-        flush(stream: stream)
+        flushBefore(stream: stream)
         return backend.forward(call)
     }
 
@@ -209,11 +210,16 @@ final class Scheduler: @unchecked Sendable {
         let realtime = m & StreamMode.realtime != 0
         let blocking = m & StreamMode.nonBlocking == 0
         if load(.held) > 0 {
+            flush(stream: stream)   // a stream that stopped being held may still hold older work
             if stream == StreamIdentity.legacy { flushBlocking() }
             else if blocking && load(.heldLegacy) > 0 { flush(stream: StreamIdentity.legacy) }
         }
-        // A wait on a memory value may wait for a write Reef holds: issue everything held first.
-        if Int32(kind) == REEF_K_MEMOP && load(.held) > 0 { flushAll() }
+        // A wait on a memory value may wait for a write Reef holds: issue everything held first,
+        // and let the dispatcher know real-time work may wait on best-effort work from now on.
+        if Int32(kind) == REEF_K_MEMOP && roles.waitsOnMemory(Int(call.pointee.api)) {
+            if realtime { count(.rtMemoryWaits) }
+            if load(.held) > 0 { flushAll() }
+        }
         if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1]) {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
             args[1] = shadow.marker
@@ -267,7 +273,7 @@ final class Scheduler: @unchecked Sendable {
 
     private func holdEventRecord(_ call: ReefCall, event: UInt64, stream: UInt64) -> Int32 {
         guard let marker = takeMarker() else {
-            flush(stream: stream)
+            flushBefore(stream: stream)
             var c = call
             return backend.forward(&c)
         }
@@ -285,7 +291,7 @@ final class Scheduler: @unchecked Sendable {
     private func holdStreamWait(_ call: UnsafeMutablePointer<ReefCall>, event: UInt64, stream: UInt64) -> Int32 {
         guard let shadow = latestShadow(of: event, retain: true) else {
             // The event's newest record was issued directly: its state is the runtime's, now.
-            flush(stream: stream)
+            flushBefore(stream: stream)
             return backend.forward(call)
         }
         var copy = call.pointee
@@ -348,6 +354,19 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// Issues everything a command about to be issued directly on `stream` must follow: the
+    /// stream's held work, and the legacy stream's implicit ordering (the legacy stream follows
+    /// blocking streams' earlier work, and they follow its).
+    func flushBefore(stream: UInt64) {
+        guard load(.held) > 0 else { return }
+        flush(stream: stream)
+        if stream == StreamIdentity.legacy {
+            flushBlocking()
+        } else if load(.heldLegacy) > 0 && mode(stream: stream, slot: nil) & StreamMode.nonBlocking == 0 {
+            flush(stream: StreamIdentity.legacy)
+        }
+    }
+
     /// Issues `stream`'s held commands up to `through` (all by default), in this thread.
     func flush(stream: UInt64, through: UInt64 = .max) {
         state.lock()
@@ -395,6 +414,13 @@ final class Scheduler: @unchecked Sendable {
     private func blocker(of command: HeldCommand, in q: StreamQueue) -> Blocker? {
         if let w = command.waitShadow, !w.issued {
             return .dependency(w.reference.stream, w.reference.sequence)
+        }
+        // A wait on a memory value may wait for any earlier write: everything submitted before
+        // it goes first.
+        if roles.waitsOnMemory(Int(command.call.api)) {
+            for other in queues.values where other.handle != q.handle {
+                if let pending = other.pendingSequence, pending < command.sequence { return .ordering(other.handle, command.sequence - 1) }
+            }
         }
         // The legacy stream waits for earlier work of blocking streams, and they for its.
         if q.handle == StreamIdentity.legacy {
@@ -576,22 +602,41 @@ final class Scheduler: @unchecked Sendable {
 
     private func realtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
 
-    /// Waits until every real-time command issued so far has completed.
-    private func settleRealtime() {
-        let issued = load(.rtIssued)
-        if load(.rtBegun) != issued { usleep(20); return }   // a submission is in progress
-        let streams = state.withLock { rtStreams }
-        var pending: [UInt64] = []
-        for s in streams {
-            guard let m = takeMarker() else { continue }
-            if backend.record(m, on: s) == 0 { pending.append(m) } else { state.withLock { markers.append(m) } }
+    /// Markers recorded on real-time streams that have not completed yet, and since when.
+    private var realtimeMarkers: [UInt64] = []
+    private var realtimeMarkedAt: UInt64 = 0
+    private var realtimeMarkedIssued: UInt64 = 0
+    /// How long real-time work that waits on memory values may stay incomplete before the
+    /// dispatcher lets best-effort work run anyway: the value may be written by work Reef holds
+    /// (a wait-value whose write comes later), and holding that back would deadlock.
+    private let realtimeStallNanos: UInt64 = 2_000_000
+
+    /// Polls the completion of every real-time command issued so far. Returns false when it has
+    /// waited longer than `realtimeStallNanos` (then best-effort work may run).
+    private func settleRealtime() -> Bool {
+        if realtimeMarkers.isEmpty {
+            let issued = load(.rtIssued)
+            if load(.rtBegun) != issued { usleep(20); return true }   // a submission is in progress
+            for s in state.withLock({ rtStreams }) {
+                guard let m = takeMarker() else { continue }
+                if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { markers.append(m) } }
+            }
+            realtimeMarkedAt = monotonicNanos()
+            realtimeMarkedIssued = issued
         }
-        for m in pending { _ = backend.synchronize(m) }
-        state.withLock {
-            markers.append(contentsOf: pending)
-            lastRealtimeIdleNanos = monotonicNanos()
+        while let m = realtimeMarkers.first, backend.query(m) != backend.notReady {
+            realtimeMarkers.removeFirst()
+            state.withLock { markers.append(m) }
         }
-        _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, issued)
+        if realtimeMarkers.isEmpty {
+            state.withLock { lastRealtimeIdleNanos = monotonicNanos() }
+            _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, realtimeMarkedIssued)
+            _ = reef_atomic_exchange(counters.base + Counter.rtMemoryWaits.rawValue, 0)
+            return true
+        }
+        if load(.rtMemoryWaits) > 0 && monotonicNanos() &- realtimeMarkedAt > realtimeStallNanos { return false }
+        usleep(20)
+        return true
     }
 
     private func dispatchLoop() {
@@ -612,12 +657,13 @@ final class Scheduler: @unchecked Sendable {
                     count(.preemptions)
                 }
                 wasBusy = true
-                settleRealtime()
-                continue
+                if settleRealtime() { continue }
+                // Real-time work has not completed for a while: it may wait on held work.
+            } else {
+                wasBusy = false
             }
-            wasBusy = false
             let sinceIdle = monotonicNanos() &- state.withLock { lastRealtimeIdleNanos }
-            if sinceIdle < settings.lingerNanos {
+            if !realtimeBusy() && sinceIdle < settings.lingerNanos {
                 usleep(UInt32(max(1, (settings.lingerNanos - sinceIdle) / 1000)))
                 continue
             }
@@ -626,8 +672,9 @@ final class Scheduler: @unchecked Sendable {
             if capturing > 0 { state.wait(microseconds: 1000); state.unlock(); continue }
             var issued = false
             var waitingOnWindow = false
+            let stalled = realtimeBusy()
             for q in Array(queues.values) where q.holdable && q.heldCount > 0 {
-                if realtimeBusy() { break }
+                if realtimeBusy() && !stalled { break }
                 if q.inFlight.count >= settings.window { waitingOnWindow = true; continue }
                 if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
                 // Checked after the refill: another thread may have issued the head meanwhile.

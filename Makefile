@@ -55,6 +55,7 @@ e2e-test: deps lib sim-cuda sim-hip
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/schedule_e2e.py
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
+	python3 Tests/e2e/differential_e2e.py --schedule --build $(BUILD) --reef-lib $(REEF_LIB)
 
 script-test:
 	python3 -m unittest discover -s Scripts/gpu/tests -t .

@@ -237,12 +237,25 @@ final class Scheduler: @unchecked Sendable {
                       shadow: EventShadow? = nil, waitShadow: EventShadow? = nil) -> Int32 {
         let context = backend.currentContext()
         state.lock()
-        guard let q = queues[stream], q.holdable else {
-            if let waitShadow { release(shadow: waitShadow) }
+        guard let q = queues[stream], q.holdable, load(.captures) == 0 else {
+            // The stream stopped being held since the caller looked (a capture began, or it was
+            // destroyed): issue the command now, after what it must follow, shadow included.
             state.unlock()
+            flushBefore(stream: stream)
             var c = call
-            let r = backend.forward(&c)
+            var r: Int32 = 0
+            if let shadow {
+                r = backend.record(shadow.marker, on: stream)
+                if r == 0 { r = backend.forward(&c) }
+            } else {
+                r = backend.forward(&c)
+            }
             if let storage { free(storage) }
+            state.withLock {
+                if let shadow { shadow.issued = true }
+                if let waitShadow { release(shadow: waitShadow) }
+                state.broadcast()
+            }
             return r
         }
         while q.heldCount >= settings.maxHeldPerStream {

@@ -324,7 +324,7 @@ final class Scheduler: @unchecked Sendable {
     private func release(shadow: EventShadow?) {
         guard let shadow else { return }
         shadow.users -= 1
-        if shadow.users <= 0 && shadow.issued { markers.append(shadow.marker) }
+        if shadow.users <= 0 && shadow.issued { recycle(shadow.marker, "release") }
     }
 
     // MARK: - Synchronisation: issue held work the caller waits for
@@ -473,12 +473,12 @@ final class Scheduler: @unchecked Sendable {
         }
         command.free()
         var marker = windowMarker
-        if let m = marker, backend.record(m, on: q.handle) != 0 { marker = nil; state.withLock { markers.append(m) } }
+        if let m = marker, backend.record(m, on: q.handle) != 0 { marker = nil; state.withLock { recycle(m, "window-fail") } }
 
         state.lock()
         if let shadow = command.shadow {
             shadow.issued = true
-            if shadow.users <= 0 { markers.append(shadow.marker) }
+            if shadow.users <= 0 { recycle(shadow.marker, "issued") }
         }
         if let w = command.waitShadow { release(shadow: w) }
         if result != 0 {
@@ -579,6 +579,12 @@ final class Scheduler: @unchecked Sendable {
 
     // MARK: - Markers
 
+    /// Lock held. Returns a marker to the pool (REEF_LOG=debug checks it is not there twice).
+    private func recycle(_ m: UInt64, _ why: String) {
+        if log.enabled(.debug) && markers.contains(m) { log.write(.debug, "marker \(hex(m)) recycled twice (\(why))") }
+        markers.append(m)
+    }
+
     private func takeMarker() -> UInt64? {
         if let m = state.withLock({ markers.popLast() }) { return m }
         return backend.createMarker()
@@ -632,14 +638,14 @@ final class Scheduler: @unchecked Sendable {
             if load(.rtBegun) != issued { usleep(20); return true }   // a submission is in progress
             for s in state.withLock({ rtStreams }) {
                 guard let m = takeMarker() else { continue }
-                if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { markers.append(m) } }
+                if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { recycle(m, "rt-fail") } }
             }
             realtimeMarkedAt = monotonicNanos()
             realtimeMarkedIssued = issued
         }
         while let m = realtimeMarkers.first, backend.query(m) != backend.notReady {
             realtimeMarkers.removeFirst()
-            state.withLock { markers.append(m) }
+            state.withLock { recycle(m, "rt-done") }
         }
         if realtimeMarkers.isEmpty {
             state.withLock { lastRealtimeIdleNanos = monotonicNanos() }
@@ -721,7 +727,7 @@ final class Scheduler: @unchecked Sendable {
             }
             if done > 0 {
                 state.withLock {
-                    markers.append(contentsOf: q.inFlight.prefix(done))
+                    for m in q.inFlight.prefix(done) { recycle(m, "reaped") }
                     q.inFlight.removeFirst(done)
                 }
             }

@@ -21,39 +21,21 @@ protocol SchedulerBackend: AnyObject {
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
 final class CUDASchedulerBackend: SchedulerBackend, @unchecked Sendable {
-    private let eventCreate: UInt32, eventRecord: UInt32, eventQuery: UInt32, eventSync: UInt32, eventDestroy: UInt32
+    private let events: EventCalls
 
     init?(apis: ApiTable) {
-        func id(_ name: String) -> UInt32? { apis.id(named: name).map(UInt32.init) }
-        guard let c = id("cuEventCreate"), let r = id("cuEventRecord"), let q = id("cuEventQuery"),
-              let s = id("cuEventSynchronize"), let d = id("cuEventDestroy_v2") else { return nil }
-        (eventCreate, eventRecord, eventQuery, eventSync, eventDestroy) = (c, r, q, s, d)
-    }
-
-    private func call(_ api: UInt32, _ args: UInt64...) -> Int32 {
-        var c = ReefCall()
-        c.api = api
-        c.nargs = UInt32(args.count)
-        return withUnsafeMutablePointer(to: &c) { p in
-            let a = ReefCall.mutableArgs(p)
-            for (i, v) in args.enumerated() { a[i] = v }
-            return reef_forward(p)
-        }
+        guard let e = EventCalls(apis: apis, create: "cuEventCreate", record: "cuEventRecord", query: "cuEventQuery",
+                                 synchronize: "cuEventSynchronize", destroy: "cuEventDestroy_v2",
+                                 markerFlags: UInt64(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)) else { return nil }
+        events = e
     }
 
     func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 { reef_forward(call) }
-
-    func createMarker() -> UInt64? {
-        var event: UInt64 = 0
-        let flags = UInt64(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)
-        let r = withUnsafeMutablePointer(to: &event) { call(eventCreate, UInt64(UInt(bitPattern: $0)), flags) }
-        return r == 0 ? event : nil
-    }
-
-    func record(_ event: UInt64, on stream: UInt64) -> Int32 { call(eventRecord, event, stream) }
-    func query(_ event: UInt64) -> Int32 { call(eventQuery, event) }
-    func synchronize(_ event: UInt64) -> Int32 { call(eventSync, event) }
-    func destroy(_ event: UInt64) { _ = call(eventDestroy, event) }
+    func createMarker() -> UInt64? { events.createMarker() }
+    func record(_ event: UInt64, on stream: UInt64) -> Int32 { events.call(events.record, event, stream) }
+    func query(_ event: UInt64) -> Int32 { events.call(events.query, event) }
+    func synchronize(_ event: UInt64) -> Int32 { events.call(events.synchronize, event) }
+    func destroy(_ event: UInt64) { _ = events.call(events.destroy, event) }
     var notReady: Int32 { Int32(CUDA_ERROR_NOT_READY) }
 
     func currentContext() -> UInt64 {

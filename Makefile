@@ -57,7 +57,7 @@ e2e-test: deps lib sim-cuda sim-hip
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
 
 # The randomized differential test with scheduling on. Not in `make test` yet: about 1 case in
-# 1000 still differs under load (a race being hunted; see docs/ARCHITECTURE.md).
+# 6000 still differs (a race being hunted; see docs/ARCHITECTURE.md).
 test-schedule-random: deps lib sim-cuda sim-hip
 	$(MAKE) test-differential REEF_LIB=$(REEF_LIB)
 	python3 Tests/e2e/differential_e2e.py --schedule --build $(BUILD) --reef-lib $(REEF_LIB)

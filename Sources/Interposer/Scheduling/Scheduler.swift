@@ -38,10 +38,10 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
-    let counters = CounterArray(count: 12)
+    let counters = CounterArray(count: 14)
     private enum Counter: Int {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
-             rtMemoryWaits
+             rtMemoryWaits, issuing
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -209,7 +209,7 @@ final class Scheduler: @unchecked Sendable {
         let m = mode(stream: stream, slot: slot)
         let realtime = m & StreamMode.realtime != 0
         let blocking = m & StreamMode.nonBlocking == 0
-        if load(.held) > 0 {
+        if pendingWork() {
             flush(stream: stream)   // a stream that stopped being held may still hold older work
             if stream == StreamIdentity.legacy { flushBlocking() }
             else if blocking && load(.heldLegacy) > 0 { flush(stream: StreamIdentity.legacy) }
@@ -218,7 +218,7 @@ final class Scheduler: @unchecked Sendable {
         // and let the dispatcher know real-time work may wait on best-effort work from now on.
         if Int32(kind) == REEF_K_MEMOP && roles.waitsOnMemory(Int(call.pointee.api)) {
             if realtime { count(.rtMemoryWaits) }
-            if load(.held) > 0 { flushAll() }
+            if pendingWork() { flushAll() }
         }
         if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1]) {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
@@ -371,7 +371,7 @@ final class Scheduler: @unchecked Sendable {
     /// stream's held work, and the legacy stream's implicit ordering (the legacy stream follows
     /// blocking streams' earlier work, and they follow its).
     func flushBefore(stream: UInt64) {
-        guard load(.held) > 0 else { return }
+        guard pendingWork() else { return }
         flush(stream: stream)
         if stream == StreamIdentity.legacy {
             flushBlocking()
@@ -379,6 +379,9 @@ final class Scheduler: @unchecked Sendable {
             flush(stream: StreamIdentity.legacy)
         }
     }
+
+    /// Commands held, or popped and still being issued by another thread.
+    @inline(__always) private func pendingWork() -> Bool { load(.held) > 0 || load(.issuing) > 0 }
 
     /// Issues `stream`'s held commands up to `through` (all by default), in this thread.
     func flush(stream: UInt64, through: UInt64 = .max) {
@@ -389,7 +392,11 @@ final class Scheduler: @unchecked Sendable {
 
     private func flushLocked(stream: UInt64, through: UInt64) {
         guard let q = queues[stream] else { return }
-        while let head = q.head, head.sequence <= through {
+        while true {
+            // A command another thread popped is not in the runtime's hands until its issue
+            // returns: wait for it too, or a command issued after this flush could overtake it.
+            if q.releasing && q.issuingSequence <= through { state.wait(microseconds: 200); continue }
+            guard let head = q.head, head.sequence <= through else { break }
             if q.releasing { state.wait(microseconds: 200); continue }
             guard let b = blocker(of: head, in: q) else {
                 issueHead(q, countForWindow: false)
@@ -452,6 +459,7 @@ final class Scheduler: @unchecked Sendable {
         var command = q.popHead()
         q.releasing = true
         q.issuingSequence = command.sequence
+        count(.issuing, 1)
         count(.held, -1)
         if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
         let windowMarker = countForWindow ? markers.popLast() : nil
@@ -487,6 +495,7 @@ final class Scheduler: @unchecked Sendable {
         }
         if let marker { q.inFlight.append(marker) }
         q.releasing = false
+        count(.issuing, -1)
         count(.released)
         state.broadcast()
     }

@@ -7,7 +7,7 @@ import CInterpose
 /// registered by hipcc-built programs, and modules loaded at run time. Publishes each function
 /// handle into the kernel catalog, so launches find it without a lock.
 final class HIPKernelRegistry: @unchecked Sendable {
-    private let lock = PThreadLock()
+    private let lock = LockedCondition()
     private var codeObjects: [UInt64: [String: KernelLayout]] = [:]   // fat-binary handle or module
     private let catalog: KernelCatalog
     private let log: Log

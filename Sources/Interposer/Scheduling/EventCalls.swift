@@ -30,3 +30,23 @@ struct EventCalls {
         return r == 0 ? event : nil
     }
 }
+
+/// What CUDA and HIP scheduler backends share: forwarding and marker events through
+/// `EventCalls`. Subclasses add the runtime's notion of the submitting thread's context and its
+/// priority range.
+class EventMarkerBackend: @unchecked Sendable {
+    let events: EventCalls
+    let notReady: Int32
+
+    init(events: EventCalls, notReady: Int32) {
+        self.events = events
+        self.notReady = notReady
+    }
+
+    func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 { reef_forward(call) }
+    func createMarker() -> UInt64? { events.createMarker() }
+    func record(_ event: UInt64, on stream: UInt64) -> Int32 { events.call(events.record, event, stream) }
+    func query(_ event: UInt64) -> Int32 { events.call(events.query, event) }
+    func synchronize(_ event: UInt64) -> Int32 { events.call(events.synchronize, event) }
+    func destroy(_ event: UInt64) { _ = events.call(events.destroy, event) }
+}

@@ -31,7 +31,6 @@ final class Scheduler: @unchecked Sendable {
     private var nextSequence: UInt64 = 1
     private var streamsCreated = 0
     private var markers: [UInt64] = []
-    private var capturing = 0
     private var dispatcherRunning = false
     private var rtStreams: [UInt64] = []
     private var lastRealtimeIdleNanos: UInt64 = 0
@@ -262,7 +261,7 @@ final class Scheduler: @unchecked Sendable {
             // Back-pressure: the app blocks, like on a full hardware queue, until the dispatcher
             // makes room. While a capture is open the dispatcher pauses, so the caller makes room
             // itself rather than wait for a capture it may be the one to end.
-            if capturing > 0 {
+            if load(.captures) > 0 {
                 flushLocked(stream: stream, through: q.head?.sequence ?? 0)
                 continue
             }
@@ -576,10 +575,7 @@ final class Scheduler: @unchecked Sendable {
     private func setCapturing(_ stream: UInt64, _ on: Bool) {
         state.withLock {
             guard let q = queues[stream] else { return }
-            if q.capturing != on {
-                capturing += on ? 1 : -1
-                count(.captures, on ? 1 : -1)
-            }
+            if q.capturing != on { count(.captures, on ? 1 : -1) }
             q.capturing = on
             q.holdable = on ? false : q.schedulingClass == .bestEffort && stream != StreamIdentity.perThread
             if let s = slotOf[stream], s < modeSlots { modes[s] = StreamMode.of(q) }
@@ -697,7 +693,6 @@ final class Scheduler: @unchecked Sendable {
             }
             reapCompleted()
             state.lock()
-            if capturing > 0 { state.wait(microseconds: 1000); state.unlock(); continue }
             var issued = false
             var waitingOnWindow = false
             let stalled = realtimeBusy()

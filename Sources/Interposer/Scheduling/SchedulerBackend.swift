@@ -20,23 +20,13 @@ protocol SchedulerBackend: AnyObject {
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
-final class CUDASchedulerBackend: SchedulerBackend, @unchecked Sendable {
-    private let events: EventCalls
-
+final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @unchecked Sendable {
     init?(apis: ApiTable) {
         guard let e = EventCalls(apis: apis, create: "cuEventCreate", record: "cuEventRecord", query: "cuEventQuery",
                                  synchronize: "cuEventSynchronize", destroy: "cuEventDestroy_v2",
                                  markerFlags: UInt64(CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC)) else { return nil }
-        events = e
+        super.init(events: e, notReady: Int32(CUDA_ERROR_NOT_READY))
     }
-
-    func forward(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 { reef_forward(call) }
-    func createMarker() -> UInt64? { events.createMarker() }
-    func record(_ event: UInt64, on stream: UInt64) -> Int32 { events.call(events.record, event, stream) }
-    func query(_ event: UInt64) -> Int32 { events.call(events.query, event) }
-    func synchronize(_ event: UInt64) -> Int32 { events.call(events.synchronize, event) }
-    func destroy(_ event: UInt64) { _ = events.call(events.destroy, event) }
-    var notReady: Int32 { Int32(CUDA_ERROR_NOT_READY) }
 
     func currentContext() -> UInt64 {
         var ctx: CUcontext? = nil

@@ -19,7 +19,6 @@ final class StreamQueue {
     /// First error a released command returned; reported at the next sync on this stream.
     var deferredError: Int32 = 0
     var capturing = false
-    var destroyed = false
 
     init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
         self.handle = handle

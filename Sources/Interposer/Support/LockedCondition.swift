@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// A mutex with one condition variable, for the scheduler's cold paths and its dispatcher's
-/// sleep. Plain pthreads: re-initialised in a fork child instead of Swift's `Mutex`.
+/// A pthread mutex with one condition variable, for cold paths (registration, the scheduler) and
+/// the dispatcher's sleep. Plain pthreads, re-initialised in a fork child: Swift's `Mutex` caches the
+/// thread id and breaks in forked children.
 final class LockedCondition: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let cond: UnsafeMutablePointer<pthread_cond_t>
@@ -35,7 +36,6 @@ final class LockedCondition: @unchecked Sendable {
         pthread_cond_timedwait(cond, mutex, &deadline)
     }
 
-    func wait() { pthread_cond_wait(cond, mutex) }
     func broadcast() { pthread_cond_broadcast(cond) }
 
     func reinitialiseAfterFork() {

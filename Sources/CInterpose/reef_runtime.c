@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include "reef_shim.h"
 
@@ -104,4 +105,8 @@ __attribute__((constructor)) static void reef_library_init(void) {
     pthread_atfork(NULL, NULL, after_fork_child);
     atexit(at_exit);
     __atomic_store_n(&reef_active, 1, __ATOMIC_RELEASE);
+}
+
+void reef_set_timer_slack_ns(unsigned long nanoseconds) {
+    (void)prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }

@@ -84,6 +84,10 @@ int reef_elf_for_each_note(const void *image, size_t size,
 /* Write all of `size` bytes to fd (stderr logging, stats). */
 void reef_write_all(int fd, const void *bytes, size_t size);
 
+/* Sets the calling thread's timer slack (prctl is variadic, so Swift cannot call it). Short
+ * sleeps of the dispatcher then last what they ask for, not the default 50 us more. */
+void reef_set_timer_slack_ns(unsigned long nanoseconds);
+
 /* The Swift core's state, set once by reef_core_init (a plain global: no lazy initialisation on
  * the launch path). */
 extern void *reef_core_instance;

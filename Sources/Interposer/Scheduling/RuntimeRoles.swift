@@ -28,6 +28,8 @@ struct RuntimeRoles {
         case eventWait
         /// Stream wait on a memory value.
         case memoryWait
+        /// Frees device memory a held command may still use.
+        case memoryFree
     }
 
     let runtime: UInt8
@@ -57,6 +59,7 @@ struct RuntimeRoles {
         assign(.eventWait, cuda ? ["cuEventSynchronize", "cuEventQuery"] : ["hipEventSynchronize", "hipEventQuery"])
         assign(.memoryWait, cuda ? ["cuStreamWaitValue32", "cuStreamWaitValue32_v2", "cuStreamWaitValue64", "cuStreamWaitValue64_v2"]
                                  : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
+        assign(.memoryFree, cuda ? ["cuMemFree_v2"] : ["hipFree"])
         self.roles = roles
         streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)
     }

@@ -40,7 +40,7 @@ final class Scheduler: @unchecked Sendable {
     let counters = CounterArray(count: 14)
     private enum Counter: Int {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
-             rtMemoryWaits, issuing
+             rtMemoryWaits, issuing, rtArrivalNanos
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -105,10 +105,9 @@ final class Scheduler: @unchecked Sendable {
         let args = ReefCall.mutableArgs(call)
         switch Int32(kind) {
         case REEF_K_SYNC, REEF_K_QUERY:
-            return synchronizeOrQuery(call, api: api, stream: stream)
+            return synchronizeOrQuery(call, api: api, kind: kind, stream: stream)
         case REEF_K_SYNC_COPY:
-            flushAll()
-            return backend.forward(call)
+            return synchronousCall(call, api: api)
         case REEF_K_STREAM_CREATE:
             promoteRealtimeStream(call, api: api)
             let result = backend.forward(call)
@@ -173,9 +172,9 @@ final class Scheduler: @unchecked Sendable {
                 return hold(call.pointee, storage: nil, on: stream)
             }
             if role == .deviceToDevice { return hold(call.pointee, storage: nil, on: stream) }
-            // A copy that may touch host memory (pageable destinations complete before the call
-            // returns): issue everything before it, then the copy itself, now.
-            flushBefore(stream: stream)
+            // A copy that may touch host memory (pageable memory is read or written before the
+            // call returns): once the dispatcher has released everything before it, issue it.
+            awaitIssued(before: stream)
             return backend.forward(call)
         case REEF_K_MEMOP:
             guard role == .batchMemOp else { return hold(call.pointee, storage: nil, on: stream) }
@@ -209,7 +208,9 @@ final class Scheduler: @unchecked Sendable {
         let realtime = m & StreamMode.realtime != 0
         let blocking = m & StreamMode.nonBlocking == 0
         if pendingWork() {
-            flush(stream: stream)   // a stream that stopped being held may still hold older work
+            // A best-effort stream that stopped being held (a capture) may still hold older
+            // work; real-time streams never hold any.
+            if !realtime { flush(stream: stream) }
             if stream == StreamIdentity.legacy { flushBlocking() }
             else if blocking && load(.heldLegacy) > 0 { flush(stream: StreamIdentity.legacy) }
         }
@@ -223,7 +224,14 @@ final class Scheduler: @unchecked Sendable {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
             args[1] = shadow.marker
         }
-        if realtime { count(.rtBegun); wakeDispatcher() }
+        if realtime {
+            // The first command of a real-time burst: note when it came (preemption latency)
+            // and wake the dispatcher so it sees it at once. Later ones only count.
+            let arriving = load(.rtBegun) == load(.rtSettled)
+            if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, monotonicNanos()) }
+            count(.rtBegun)
+            if arriving { wakeDispatcher() }
+        }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }
         if Int32(kind) == REEF_K_EVENT_RECORD, result == 0 {
@@ -328,24 +336,48 @@ final class Scheduler: @unchecked Sendable {
 
     // MARK: - Synchronisation: issue held work the caller waits for
 
-    private func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, stream: UInt64?) -> Int32 {
+    /// A host wait never pushes held best-effort work past the window: it waits for the
+    /// dispatcher to release the work, which it does as soon as no real-time work runs. Only a
+    /// real-time stream waiting on held work (`issueDirect`) issues it at once.
+    private func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?) -> Int32 {
         let args = ReefCall.mutableArgs(call)
+        let query = Int32(kind) == REEF_K_QUERY
         if let stream {
-            if stream == StreamIdentity.legacy { flushBlocking() } else { flush(stream: stream) }
+            if query {
+                // Held work has not run, so the stream is not idle: say so without issuing it.
+                if state.withLock({ queues[stream]?.pendingSequence != nil }) { return backend.notReady }
+            } else {
+                awaitIssued(before: stream)
+            }
             let result = backend.forward(call)
             return result == 0 ? takeDeferredError(stream) : result
         }
         if roles.role(api) == .eventWait {
             if let shadow = latestShadow(of: args[0]) {
-                if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
+                if !shadow.issued {
+                    if query { return backend.notReady }
+                    awaitIssued(through: shadow.reference.sequence) { $0.handle == shadow.reference.stream }
+                }
                 args[0] = shadow.marker
             }
             return backend.forward(call)
         }
         // Context / device synchronize.
-        flushAll()
+        awaitIssued { _ in true }
         let result = backend.forward(call)
         return result == 0 ? takeAnyDeferredError() : result
+    }
+
+    /// A synchronous copy or set runs on the legacy default stream (or the calling thread's
+    /// default stream, which follows the legacy one); a free may release memory any held command
+    /// still uses, so it waits for everything.
+    private func synchronousCall(_ call: UnsafeMutablePointer<ReefCall>, api: Int) -> Int32 {
+        if roles.role(api) == .memoryFree {
+            awaitIssued { _ in true }
+        } else {
+            awaitIssued(before: StreamIdentity.legacy)
+        }
+        return backend.forward(call)
     }
 
     private func takeDeferredError(_ stream: UInt64) -> Int32 {
@@ -363,6 +395,48 @@ final class Scheduler: @unchecked Sendable {
                 return q.deferredError
             }
             return 0
+        }
+    }
+
+    /// Waits until the dispatcher has released every command that a command issued directly on
+    /// `stream` now must follow (as `flushBefore` does, but within the window).
+    private func awaitIssued(before stream: UInt64) {
+        let blocking = state.withLock { queues[stream]?.blocking ?? true }
+        awaitIssued { q in
+            q.handle == stream || (stream == StreamIdentity.legacy && q.blocking)
+                || (blocking && q.handle == StreamIdentity.legacy)
+        }
+    }
+
+    /// How long a waiting thread lets the dispatcher make no progress at all before it issues
+    /// the work itself (a guard against a dependency the dispatcher cannot see).
+    private let stuckWaitNanos: UInt64 = 1_000_000_000
+
+    /// Waits until the selected queues' commands submitted so far (up to `through`) are in the
+    /// runtime's hands. The dispatcher issues them under the window and the real-time rule;
+    /// without a dispatcher, during a capture, or when it makes no progress, this thread does.
+    private func awaitIssued(through: UInt64 = .max, _ include: (StreamQueue) -> Bool) {
+        guard pendingWork() else { return }
+        state.lock()
+        defer { state.unlock() }
+        let limit = min(through, nextSequence &- 1)
+        var progress = load(.released)
+        var since = monotonicNanos()
+        while true {
+            guard let q = queues.values.first(where: { q in
+                include(q) && (q.pendingSequence.map { $0 <= limit } ?? false)
+            }) else { return }
+            let now = monotonicNanos()
+            if load(.released) != progress { progress = load(.released); since = now }
+            let stuck = now &- since > stuckWaitNanos
+            if !dispatcherRunning || load(.captures) > 0 || !q.holdable || stuck {
+                if stuck { log.once(.heldWorkStuck, .warn, "a wait for held best-effort work saw no progress for 1 s; issuing it in the waiting thread") }
+                flushLocked(stream: q.handle, through: limit)
+                since = monotonicNanos()
+                continue
+            }
+            state.broadcast()   // the dispatcher may be sleeping on the condition
+            state.wait(microseconds: 1000)
         }
     }
 
@@ -640,7 +714,7 @@ final class Scheduler: @unchecked Sendable {
     private func settleRealtime() -> Bool {
         if realtimeMarkers.isEmpty {
             let issued = load(.rtIssued)
-            if load(.rtBegun) != issued { usleep(20); return true }   // a submission is in progress
+            if load(.rtBegun) != issued { usleep(10); return true }   // a submission is in progress
             for s in state.withLock({ rtStreams }) {
                 guard let m = takeMarker() else { continue }
                 if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { recycle(m, "rt-fail") } }
@@ -659,13 +733,39 @@ final class Scheduler: @unchecked Sendable {
             return true
         }
         if load(.rtMemoryWaits) > 0 && monotonicNanos() &- realtimeMarkedAt > realtimeStallNanos { return false }
-        usleep(20)
+        usleep(10)
         return true
     }
 
+    /// Dispatcher only: the preemption being measured (arrival, release stopped), until the
+    /// best-effort work that was running drains.
+    private var preemption: (arrival: UInt64, stopped: UInt64)?
+    private let preemptionLog = PreemptionLog()
+
+    /// Dispatcher only. Ends the measurement once no released best-effort command runs (or
+    /// real-time work finished first, which means the same for it).
+    private func trackPreemption(realtimeDone: Bool) {
+        guard let p = preemption else { return }
+        reapCompleted()
+        let drained = state.withLock { queues.values.allSatisfy { $0.inFlight.isEmpty } }
+        guard drained || realtimeDone else { return }
+        let now = monotonicNanos()
+        state.withLock { preemptionLog.add(arrival: p.arrival, stopped: p.stopped, drained: now) }
+        preemption = nil
+    }
+
+    func preemptionJSON() -> String { state.withLock { preemptionLog.json() } }
+
+    /// How long the dispatcher polls in-flight work without sleeping after the last completion:
+    /// best-effort kernels of a few microseconds would otherwise leave the device idle between
+    /// releases. Past it, it sleeps between polls (a stalled or slow device costs no core).
+    private let spinNanos: UInt64 = 200_000
+
     private func dispatchLoop() {
+        reef_set_timer_slack_ns(1000)
         refillMarkers(16)
         var wasBusy = false
+        var lastProgress = monotonicNanos()
         while true {
             // No runtime call from this thread may disturb a capture: announce that we are about
             // to make some, then check no capture is open or starting.
@@ -679,12 +779,15 @@ final class Scheduler: @unchecked Sendable {
             if realtimeBusy() {
                 if !wasBusy && (load(.held) > 0 || state.withLock({ queues.values.contains { !$0.inFlight.isEmpty } })) {
                     count(.preemptions)
+                    preemption = (load(.rtArrivalNanos), monotonicNanos())
                 }
                 wasBusy = true
+                trackPreemption(realtimeDone: false)
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
             } else {
                 wasBusy = false
+                trackPreemption(realtimeDone: true)
             }
             let sinceIdle = monotonicNanos() &- state.withLock { lastRealtimeIdleNanos }
             if !realtimeBusy() && sinceIdle < settings.lingerNanos {
@@ -705,10 +808,12 @@ final class Scheduler: @unchecked Sendable {
                 issueHead(q, countForWindow: true)
                 issued = true
             }
+            if issued { lastProgress = monotonicNanos() }
             if !issued {
                 if waitingOnWindow || queues.values.contains(where: { !$0.inFlight.isEmpty }) {
                     state.unlock()
-                    usleep(20)   // in-flight work completes soon: poll gently
+                    // In-flight work completes soon: poll, spinning while releases keep coming.
+                    if monotonicNanos() &- lastProgress < spinNanos { sched_yield() } else { usleep(20) }
                     continue
                 }
                 if load(.held) == 0 { state.wait(microseconds: 100_000) } else { state.wait(microseconds: 200) }

@@ -1,0 +1,54 @@
+"""The models of the in-process benchmark: the real-time CUDA graph (ResNet-50 bs1 fp16) and the
+best-effort eager models (ResNet-152 bs32 fp16; a large-batch transformer encoder whose kernels
+run for milliseconds). Weights and inputs are seeded, so every row computes the same numbers."""
+import torch
+
+
+def seeded(shape, seed, dtype=torch.float16):
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=gen).to(dtype).cuda()
+
+
+def resnet(depth):
+    import torchvision
+    torch.manual_seed(depth)
+    build = {50: torchvision.models.resnet50, 152: torchvision.models.resnet152}[depth]
+    return build(weights=None).eval().half().cuda()
+
+
+def transformer(d_model=2048, layers=4):
+    torch.manual_seed(7)
+    layer = torch.nn.TransformerEncoderLayer(d_model, nhead=16, dim_feedforward=4 * d_model, batch_first=True)
+    return torch.nn.TransformerEncoder(layer, num_layers=layers, enable_nested_tensor=False).eval().half().cuda()
+
+
+def best_effort(name):
+    """(callable, input) of a best-effort model by name."""
+    if name == "resnet152":
+        return resnet(152), seeded((32, 3, 224, 224), 2)
+    if name == "transformer":
+        return transformer(), seeded((64, 512, 2048), 3)
+    raise ValueError("unknown best-effort model %r (resnet152, transformer)" % name)
+
+
+def capture_realtime_graph():
+    """ResNet-50 bs1 fp16 captured into a CUDA graph that is kept (not only instantiated), so the
+    C client can instantiate and launch it itself. Returns (graph object, raw CUgraph handle,
+    static output, reference output bytes)."""
+    torch.backends.cudnn.benchmark = False
+    model = resnet(50)
+    x = seeded((1, 3, 224, 224), 1)
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.inference_mode(), torch.cuda.stream(side):
+        for _ in range(3):
+            model(x)
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    g = torch.cuda.CUDAGraph(keep_graph=True)
+    with torch.inference_mode(), torch.cuda.graph(g):
+        out = model(x)
+    g.replay()
+    torch.cuda.synchronize()
+    reference = out.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes()
+    return g, int(g.raw_cuda_graph()), out, reference, (model, x)

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Turns an in-process benchmark run (the folder run.sh wrote) into
+bench/results/inprocess-h100.{json,md} and latency-CDF PNGs, with the issue's verdicts:
+  Reef RT p99 <= 1.10 x RT-alone p99, Reef BE throughput >= 85 % of the no-Reef run, and
+  bit-identical RT and BE outputs (every request and iteration checked in-process, and the
+  output hashes equal across rows).
+
+  python3 Scripts/gpu/inprocess/report.py RUN_DIR [--out-dir bench/results] [--name inprocess-h100]
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, REPO)
+from Scripts.bench import charts  # noqa: E402
+
+P99_LIMIT = 1.10
+BE_LIMIT = 0.85
+GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
+           ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window1",
+            "reef_window4", "reef_rt_alone", "rt_alone_end"]),
+          ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
+           ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef"])]
+LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
+          "reef": "Reef", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
+          "reef_linger500": "Reef, linger 500 us", "reef_window1": "Reef, window 1",
+          "reef_window4": "Reef, window 4", "tf_no_reef": "no Reef", "tf_priority": "no Reef + stream priority",
+          "tf_reef": "Reef", "rt_alone_end": "RT alone (again, at the end)"}
+
+
+def load_rows(run_dir):
+    rows = {}
+    for path in sorted(glob.glob(os.path.join(run_dir, "rows", "*.json"))):
+        if ".reef-stats." in path:
+            continue
+        with open(path) as f:
+            row = json.load(f)
+        stats = []
+        for sp in sorted(glob.glob(os.path.join(run_dir, "rows", row["row"] + ".reef-stats.*.json"))):
+            with open(sp) as f:
+                stats.append(json.load(f))
+        row["reef_stats"] = [s.get("scheduling") for s in stats if s.get("scheduling")]
+        rows[row["row"]] = row
+    return rows
+
+
+def percentile(values, q):
+    s = sorted(values)
+    if not s:
+        return None
+    k = (len(s) - 1) * q / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def cdf_points(values, n=200):
+    s = sorted(values)
+    if not s:
+        return []
+    idx = sorted({min(len(s) - 1, int(i * (len(s) - 1) / (n - 1))) for i in range(n)})
+    return [(s[i], (i + 1) / len(s)) for i in idx]
+
+
+def preemption_summary(row):
+    stopped, drained = [], []
+    for s in row.get("reef_stats") or []:
+        p = s.get("preemption_latency") or {}
+        stopped += p.get("stopped_us", [])
+        drained += p.get("drained_us", [])
+    if not drained:
+        return None
+    return {"count": len(drained),
+            "stopped_us": {q: percentile(stopped, q) for q in (50, 90, 99)} | {"max": max(stopped)},
+            "drained_us": {q: percentile(drained, q) for q in (50, 90, 99)} | {"max": max(drained)},
+            "drained_all_us": drained}
+
+
+def summarize(rows):
+    base = rows.get("rt_alone")
+    out = {"rows": {}, "verdicts": {}}
+    for name, r in rows.items():
+        lat = r.get("rt_latency_ms") or []
+        s = {k: r.get(k) for k in ("be_model", "high_priority", "requests", "rt_p50_ms", "rt_p90_ms", "rt_p99_ms",
+                                    "rt_max_ms", "be_its", "be_alone_its", "be_iterations_during_rt", "rt_mismatches",
+                                    "be_mismatches", "be_error", "rt_output_sha256", "be_output_sha256", "reef",
+                                    "preloaded")}
+        s["rt_requests_measured"] = len(lat)
+        s["cdf_ms"] = cdf_points(lat)
+        if base and r.get("rt_p99_ms") is not None:
+            s["rt_p99_vs_alone"] = r["rt_p99_ms"] / base["rt_p99_ms"]
+            s["rt_p50_vs_alone"] = r["rt_p50_ms"] / base["rt_p50_ms"]
+        s["preemption"] = preemption_summary(r)
+        s["reef_scheduling"] = [{k: v for k, v in st.items() if k != "preemption_latency"} for st in r.get("reef_stats") or []]
+        out["rows"][name] = s
+
+    def verdict(reef, no_reef):
+        if reef not in rows or no_reef not in rows or not base:
+            return {"pass": None, "why": "row missing"}
+        r, n = out["rows"][reef], out["rows"][no_reef]
+        p99 = r["rt_p99_vs_alone"]
+        be = (r["be_its"] or 0) / n["be_its"] if n.get("be_its") else None
+        return {"rt_p99_ratio": p99, "rt_p99_limit": P99_LIMIT, "be_throughput_ratio": be, "be_limit": BE_LIMIT,
+                "pass": bool(p99 <= P99_LIMIT and be is not None and be >= BE_LIMIT)}
+
+    out["verdicts"]["resnet152"] = verdict("reef", "no_reef")
+    out["verdicts"]["transformer"] = verdict("tf_reef", "tf_no_reef")
+    rt_hashes = {r.get("rt_output_sha256") for r in rows.values()}
+    be_hashes = {}
+    for r in rows.values():
+        if r.get("be_output_sha256"):
+            be_hashes.setdefault(r["be_model"], set()).add(r["be_output_sha256"])
+    identical = (len(rt_hashes) == 1 and all(len(h) == 1 for h in be_hashes.values())
+                 and all((r.get("rt_mismatches") or 0) == 0 and (r.get("be_mismatches") or 0) == 0
+                         and not r.get("be_error") for r in rows.values()))
+    out["verdicts"]["outputs_identical"] = {"pass": identical, "rt_hashes": len(rt_hashes),
+                                            "be_hashes": {k: len(v) for k, v in be_hashes.items()}}
+    return out
+
+
+def fmt(v, spec="%.3f"):
+    return "—" if v is None else spec % v
+
+
+def markdown(summary, env, command):
+    lines = ["# In-process RT/BE scheduling on one GPU (issue 3)", ""]
+    lines += ["- command: `%s`" % command.strip(), "- commit: `%s`" % env.get("commit"),
+              "- GPU: %s, driver %s, CUDA %s; torch %s, torchvision %s; date %s" % (
+                  env.get("gpu_name"), env.get("driver_version"), env.get("cuda_driver_api_version"), env.get("torch"),
+                  env.get("torchvision"), env.get("date_utc")),
+              "- RT: CUDA-graph ResNet-50 bs1 fp16, one request every 10 ms, replayed by a C client (ctypes, GIL released) "
+              "on its own stream; latency = completion of the stream synchronize - scheduled arrival.",
+              "- BE: closed loop in a Python thread of the same process, on another stream; each iteration's output is "
+              "compared with a reference computed before the run; every RT request's output too.",
+              "- Each row is its own process; all rows ran in one call, one after another.", ""]
+    for key, title, names in GROUPS:
+        lines += ["## " + title, "",
+                  "| row | RT p50 ms | RT p99 ms | p99 / RT alone | RT max ms | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for n in names:
+            r = summary["rows"].get(n)
+            if not r:
+                continue
+            p = r.get("preemption")
+            sched = (r.get("reef_scheduling") or [{}])[0]
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                LABELS.get(n, n), fmt(r["rt_p50_ms"]), fmt(r["rt_p99_ms"]), fmt(r.get("rt_p99_vs_alone"), "%.2f"),
+                fmt(r["rt_max_ms"]), fmt(r.get("be_its"), "%.1f"), fmt(r.get("be_alone_its"), "%.1f"),
+                sched.get("preemptions", "—"),
+                ("%.0f / %.0f" % (p["drained_us"][50], p["drained_us"][99])) if p else "—"))
+        v = summary["verdicts"].get(key, {})
+        if v.get("pass") is not None:
+            lines += ["", "Verdict: RT p99 ratio %.2f (limit %.2f), BE throughput %.0f %% of no Reef (limit %.0f %%): **%s**" % (
+                v["rt_p99_ratio"], P99_LIMIT, 100 * (v["be_throughput_ratio"] or 0), 100 * BE_LIMIT,
+                "pass" if v["pass"] else "FAIL")]
+        lines.append("")
+    o = summary["verdicts"]["outputs_identical"]
+    lines += ["Outputs: %s (RT output hashes across rows: %d distinct; BE: %s; per-request/iteration mismatches counted in "
+              "each row)." % ("bit-identical" if o["pass"] else "NOT identical", o["rt_hashes"], o["be_hashes"]), "",
+              "Preemption latency: from the first RT command of a burst to the dispatcher stopping BE release "
+              "(stopped) and to no released BE command still running (drained), measured by Reef on the host "
+              "(poll interval ~10 us); the RT kernels may start earlier on SMs the BE kernels leave free.", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run_dir")
+    ap.add_argument("--out-dir", default=os.path.join(REPO, "bench", "results"))
+    ap.add_argument("--name", default="inprocess-h100")
+    a = ap.parse_args(argv)
+    rows = load_rows(a.run_dir)
+    if not rows:
+        sys.exit("no rows under %s/rows" % a.run_dir)
+    env = {}
+    if os.path.exists(os.path.join(a.run_dir, "env.json")):
+        with open(os.path.join(a.run_dir, "env.json")) as f:
+            env = json.load(f)
+    command = ""
+    if os.path.exists(os.path.join(a.run_dir, "command.txt")):
+        with open(os.path.join(a.run_dir, "command.txt")) as f:
+            command = f.read()
+    summary = summarize(rows)
+    summary["environment"] = env
+    summary["command"] = command.strip()
+    os.makedirs(a.out_dir, exist_ok=True)
+    with open(os.path.join(a.out_dir, a.name + ".json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    with open(os.path.join(a.out_dir, a.name + ".md"), "w") as f:
+        f.write(markdown(summary, env, command))
+    for key, title, names in GROUPS:
+        series = [(LABELS.get(n, n), [x for x, _ in summary["rows"][n]["cdf_ms"]], [y for _, y in summary["rows"][n]["cdf_ms"]])
+                  for n in names if n in summary["rows"] and summary["rows"][n]["cdf_ms"]
+                  and n not in ("rt_alone_end",)]
+        if series:
+            charts.line_chart(os.path.join(a.out_dir, "%s-cdf-%s.png" % (a.name, key)),
+                              "RT latency CDF, " + title, "RT latency (ms, log)", "fraction of requests", series)
+    print(json.dumps(summary["verdicts"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

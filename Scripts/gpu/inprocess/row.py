@@ -1,0 +1,123 @@
+"""One row of the in-process benchmark, in its own process: the real-time CUDA graph replayed every
+10 ms by the C client (rt_driver.c) while, optionally, a best-effort model runs a closed loop in a
+Python thread on another stream of the same process. Writes one JSON object.
+
+  python3 row.py --row reef --be resnet152 --requests 1500 --driver rt_driver.so --out row.json
+
+The row decides only the RT stream priority (--high-priority) and whether a BE model runs;
+Reef itself comes from the environment (LD_PRELOAD, REEF_SCHEDULE) set by run.sh."""
+import argparse
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models import best_effort, capture_realtime_graph  # noqa: E402
+from rt_driver import RTDriver  # noqa: E402
+
+
+def percentile(values, q):
+    s = sorted(values)
+    if not s:
+        return None
+    k = (len(s) - 1) * q / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+class BestEffortLoop(threading.Thread):
+    """Closed loop: forward pass on its own stream, wait for it, compare with the reference."""
+
+    def __init__(self, model, x, reference):
+        super().__init__(daemon=True)
+        self.model, self.x, self.reference = model, x, reference
+        self.stream = torch.cuda.Stream()
+        self.stop = threading.Event()
+        self.done = []          # completion times (monotonic ns)
+        self.mismatches = 0
+        self.error = None
+
+    def run(self):
+        try:
+            with torch.inference_mode(), torch.cuda.stream(self.stream):
+                while not self.stop.is_set():
+                    y = self.model(self.x)
+                    same = torch.equal(y, self.reference)   # waits for the stream
+                    self.done.append(time.monotonic_ns())
+                    if not same:
+                        self.mismatches += 1
+        except Exception as e:  # reported in the row's JSON
+            self.error = repr(e)
+
+    def rate(self, start_ns, end_ns):
+        n = sum(1 for t in self.done if start_ns <= t <= end_ns)
+        return n / ((end_ns - start_ns) / 1e9)
+
+
+def sha256(t):
+    return hashlib.sha256(t.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes()).hexdigest()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--row", required=True)
+    ap.add_argument("--be", default="none", help="none, resnet152 or transformer")
+    ap.add_argument("--high-priority", action="store_true", help="RT stream at the greatest CUDA priority")
+    ap.add_argument("--requests", type=int, default=1500)
+    ap.add_argument("--period-ms", type=float, default=10.0)
+    ap.add_argument("--be-alone-s", type=float, default=3.0, help="BE-alone throughput window before RT starts")
+    ap.add_argument("--driver", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    result = {"row": a.row, "be_model": a.be, "high_priority": a.high_priority, "requests": a.requests,
+              "period_ms": a.period_ms, "reef": {k: v for k, v in os.environ.items() if k.startswith("REEF_")},
+              "preloaded": "libreef" in os.environ.get("LD_PRELOAD", "")}
+    driver = RTDriver(a.driver)
+    graph, handle, out, reference, keep = capture_realtime_graph()
+    result["rt_output_sha256"] = hashlib.sha256(reference).hexdigest()
+
+    be = None
+    if a.be != "none":
+        model, x = best_effort(a.be)
+        with torch.inference_mode():
+            ref = model(x)
+            torch.cuda.synchronize()
+            ref = model(x)   # the second run is the reference (first-run effects excluded)
+            torch.cuda.synchronize()
+        result["be_output_sha256"] = sha256(ref)
+        be = BestEffortLoop(model, x, ref)
+        be.start()
+        time.sleep(1.0)      # warm-up
+        t0 = time.monotonic_ns()
+        time.sleep(a.be_alone_s)
+        result["be_alone_its"] = be.rate(t0, time.monotonic_ns())
+
+    lat, start, end, mism = driver.run(handle, a.high_priority, a.requests, a.period_ms, out.data_ptr(),
+                                       out.numel() * out.element_size(), reference)
+    result["rt_mismatches"] = mism
+    result["rt_latency_ms"] = lat
+    result["rt_p50_ms"], result["rt_p90_ms"], result["rt_p99_ms"], result["rt_max_ms"] = (
+        percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), max(lat))
+    if be is not None:
+        result["be_its"] = be.rate(start, end)
+        be.stop.set()
+        be.join(timeout=60)
+        result["be_iterations_during_rt"] = sum(1 for t in be.done if start <= t <= end)
+        result["be_mismatches"] = be.mismatches
+        result["be_error"] = be.error
+    with open(a.out, "w") as f:
+        json.dump(result, f)
+    print("%s: RT p50 %.3f p99 %.3f ms%s" % (a.row, result["rt_p50_ms"], result["rt_p99_ms"],
+          (", BE %.1f it/s (alone %.1f)" % (result["be_its"], result["be_alone_its"])) if be else ""), flush=True)
+    del keep, graph
+
+
+if __name__ == "__main__":
+    main()

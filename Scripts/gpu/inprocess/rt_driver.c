@@ -1,0 +1,119 @@
+/* The real-time client of the in-process benchmark: replays one CUDA graph on its own stream at
+ * a fixed period and times each request, from its scheduled arrival to the end of its stream
+ * synchronize. It runs in C, called through ctypes (which releases the GIL), so the Python
+ * best-effort thread of the same process cannot delay it; only the GPU (and Reef) can.
+ *
+ * Driver entry points are resolved with dlsym from libcuda.so.1 as any application would, so
+ * under LD_PRELOAD=libreef.so these calls go through Reef. Declared here, not from cuda.h, so
+ * the file builds on machines without the CUDA toolkit. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef int CUresult;
+typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec;
+typedef int CUdevice;
+typedef unsigned long long CUdeviceptr;
+
+static struct {
+    CUresult (*deviceGet)(CUdevice *, int);
+    CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+    CUresult (*ctxSetCurrent)(CUcontext);
+    CUresult (*priorityRange)(int *, int *);
+    CUresult (*streamCreateWithPriority)(CUstream *, unsigned, int);
+    CUresult (*streamDestroy)(CUstream);
+    CUresult (*graphInstantiate)(CUgraphExec *, CUgraph, unsigned long long);
+    CUresult (*graphLaunch)(CUgraphExec, CUstream);
+    CUresult (*graphExecDestroy)(CUgraphExec);
+    CUresult (*streamSynchronize)(CUstream);
+    CUresult (*copyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+} cu;
+
+static char last_error[256];
+const char *rt_driver_error(void) { return last_error; }
+
+#define CHECK(call) do { CUresult r_ = (call); if (r_ != 0) { \
+    snprintf(last_error, sizeof last_error, "%s returned %d", #call, r_); goto fail; } } while (0)
+
+static int resolve(void) {
+    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+    if (!lib) { snprintf(last_error, sizeof last_error, "dlopen libcuda.so.1: %s", dlerror()); return -1; }
+#define SYM(field, name) if (!(*(void **)&cu.field = dlsym(lib, name))) { \
+        snprintf(last_error, sizeof last_error, "dlsym %s failed", name); return -1; }
+    SYM(deviceGet, "cuDeviceGet")
+    SYM(primaryCtxRetain, "cuDevicePrimaryCtxRetain")
+    SYM(ctxSetCurrent, "cuCtxSetCurrent")
+    SYM(priorityRange, "cuCtxGetStreamPriorityRange")
+    SYM(streamCreateWithPriority, "cuStreamCreateWithPriority")
+    SYM(streamDestroy, "cuStreamDestroy_v2")
+    SYM(graphInstantiate, "cuGraphInstantiateWithFlags")
+    SYM(graphLaunch, "cuGraphLaunch")
+    SYM(graphExecDestroy, "cuGraphExecDestroy")
+    SYM(streamSynchronize, "cuStreamSynchronize")
+    SYM(copyDtoHAsync, "cuMemcpyDtoHAsync_v2")
+#undef SYM
+    return 0;
+}
+
+static uint64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Replays `graph` (a CUgraph, instantiated here) `requests` times, one every `period_ns`, on a
+ * new non-blocking stream of the device's greatest priority when `high_priority`, else priority
+ * 0. latencies_ns[i]: completion - scheduled arrival of request i; start_ns/end_ns: the
+ * CLOCK_MONOTONIC span of the timed requests. After each request the output (out, out_bytes)
+ * is copied back and compared with `reference`; *mismatches counts the differing requests.
+ * Returns 0, or -1 with rt_driver_error() set. */
+int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, uint64_t period_ns,
+                  uint64_t out, uint64_t out_bytes, const void *reference,
+                  uint64_t *latencies_ns, uint64_t *start_ns, uint64_t *end_ns, int *mismatches) {
+    CUdevice dev;
+    CUcontext ctx;
+    CUstream stream = NULL;
+    CUgraphExec exec = NULL;
+    void *host = NULL;
+    int least = 0, greatest = 0;
+    if (!cu.graphLaunch && resolve() != 0) return -1;
+    CHECK(cu.deviceGet(&dev, 0));
+    CHECK(cu.primaryCtxRetain(&ctx, dev));
+    CHECK(cu.ctxSetCurrent(ctx));
+    CHECK(cu.priorityRange(&least, &greatest));
+    CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
+    CHECK(cu.graphInstantiate(&exec, (CUgraph)(uintptr_t)graph, 0));
+    host = malloc(out_bytes ? out_bytes : 1);
+    if (!host) { snprintf(last_error, sizeof last_error, "malloc(%llu) failed", (unsigned long long)out_bytes); goto fail; }
+    for (int i = 0; i < warmup; i++) CHECK(cu.graphLaunch(exec, stream));
+    CHECK(cu.streamSynchronize(stream));
+
+    *mismatches = 0;
+    uint64_t t0 = now_ns() + 1000000;
+    *start_ns = t0;
+    for (int i = 0; i < requests; i++) {
+        uint64_t arrival = t0 + (uint64_t)i * period_ns;
+        struct timespec at = { (time_t)(arrival / 1000000000ull), (long)(arrival % 1000000000ull) };
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0) {}
+        CHECK(cu.graphLaunch(exec, stream));
+        CHECK(cu.streamSynchronize(stream));
+        latencies_ns[i] = now_ns() - arrival;
+        CHECK(cu.copyDtoHAsync(host, (CUdeviceptr)out, out_bytes, stream));
+        CHECK(cu.streamSynchronize(stream));
+        if (reference && memcmp(host, reference, out_bytes) != 0) (*mismatches)++;
+    }
+    *end_ns = now_ns();
+    free(host);
+    cu.graphExecDestroy(exec);
+    cu.streamDestroy(stream);
+    return 0;
+fail:
+    free(host);
+    if (exec) cu.graphExecDestroy(exec);
+    if (stream) cu.streamDestroy(stream);
+    return -1;
+}

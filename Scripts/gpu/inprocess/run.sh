@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The in-process benchmark of issue 3 on one NVIDIA GPU:
+#   REEF_COMMIT=<sha> bash Scripts/gpu/inprocess/run.sh      (from the repository root)
+# RT = CUDA-graph ResNet-50 bs1 fp16 every 10 ms (C client, own stream); BE = eager ResNet-152
+# bs32 fp16 or a large-batch transformer encoder, closed loop in a Python thread of the same
+# process. Each row is its own process; all rows run here, in one call, one after another.
+# Writes $OUT/inprocess/rows/*.json, reef-stats files, env.json and run.log; then
+#   python3 Scripts/gpu/inprocess/report.py $OUT/inprocess --out-dir bench/results
+# Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (1200), INPROCESS_ROWS
+# (space-separated subset of row names).
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+cd "$REPO" || exit 1
+OUT=${OUT:-/tmp/reef-inprocess-out}/inprocess
+LIB=${REEF_LIB:-$REPO/dist/libreef.so}
+PY=${PYTHON:-python3}
+REQUESTS=${INPROCESS_REQUESTS:-1200}
+mkdir -p "$OUT/rows"
+exec > >(tee "$OUT/run.log") 2>&1
+unset LD_PRELOAD REEF_STATS REEF_DISABLE REEF_SCHEDULE
+export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+START=$(date +%s)
+log() { printf '[%s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - START))" "$*"; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/reef-inprocess.XXXXXX")
+DRIVER=$WORK/rt_driver.so
+cc -O2 -shared -fPIC -o "$DRIVER" "$HERE/rt_driver.c" -ldl || { log "cannot build rt_driver.c"; exit 1; }
+"$PY" "$REPO/Scripts/gpu/interception/env_info.py" --repo "$REPO" --lib "$LIB" --out "$OUT/env.json" \
+  || log "env_info failed (environment block incomplete)"
+printf '%s\n' "REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/inprocess/run.sh" >"$OUT/command.txt"
+
+REEF_ENV=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on)
+# name | BE model | RT stream priority | environment
+ROWS=(
+  "rt_alone|none|normal|"
+  "no_reef|resnet152|normal|"
+  "priority|resnet152|high|"
+  "reef|resnet152|high|reef"
+  "reef_rt_alone|none|high|reef"
+  "reef_linger0|resnet152|high|reef REEF_RT_LINGER_US=0"
+  "reef_linger500|resnet152|high|reef REEF_RT_LINGER_US=500"
+  "reef_window1|resnet152|high|reef REEF_BE_WINDOW=1"
+  "reef_window4|resnet152|high|reef REEF_BE_WINDOW=4"
+  "tf_no_reef|transformer|normal|"
+  "tf_priority|transformer|high|"
+  "tf_reef|transformer|high|reef"
+  "rt_alone_end|none|normal|"
+)
+for spec in "${ROWS[@]}"; do
+  IFS='|' read -r name be prio envspec <<<"$spec"
+  if [[ -n "${INPROCESS_ROWS:-}" && " $INPROCESS_ROWS " != *" $name "* ]]; then continue; fi
+  envs=()
+  for e in $envspec; do
+    if [[ $e == reef ]]; then envs+=("${REEF_ENV[@]}" "REEF_STATS=$OUT/rows/$name.reef-stats.%p.json"); else envs+=("$e"); fi
+  done
+  args=(--row "$name" --be "$be" --requests "$REQUESTS" --driver "$DRIVER" --out "$OUT/rows/$name.json")
+  [[ $prio == high ]] && args+=(--high-priority)
+  log "BEGIN $name: ${envs[*]:-} row.py ${args[*]}"
+  timeout -k 10 150 env "${envs[@]}" "$PY" "$HERE/row.py" "${args[@]}" </dev/null
+  log "END $name rc=$?"
+done
+rm -rf "$WORK"
+log "done"

@@ -72,6 +72,21 @@ CUresult reef_cu_ctx_set_current(CUcontext ctx) {
     return fn ? fn(ctx) : CUDA_ERROR_NOT_FOUND;
 }
 
+/* Whether host memory is page-locked (known to the driver): 1 pinned or managed, 0 pageable,
+ * -1 when the driver cannot say. A held copy from pinned memory reads it when it runs, as the
+ * driver's own would; pageable memory is read at call time, so Reef stages it. */
+typedef CUresult (*pointer_attribute_fn)(void *, int, CUdeviceptr);
+
+int reef_cu_host_memory_is_pinned(const void *p) {
+    static pointer_attribute_fn fn;
+    if (!fn) fn = (pointer_attribute_fn)driver_fn("cuPointerGetAttribute");
+    if (!fn) return -1;
+    unsigned int type = 0;
+    CUresult r = fn(&type, 2 /* CU_POINTER_ATTRIBUTE_MEMORY_TYPE */, (CUdeviceptr)(uintptr_t)p);
+    if (r == CUDA_SUCCESS) return 1;
+    return r == CUDA_ERROR_INVALID_VALUE ? 0 : -1;
+}
+
 typedef CUresult (*priority_range_fn)(int *, int *);
 
 CUresult reef_cu_stream_priority_range(int *least, int *greatest) {

@@ -191,6 +191,27 @@ int32_t reef_hip_set_device(int device) {
     return fn ? fn(device) : 500;
 }
 
+/* As reef_cu_host_memory_is_pinned: HIP 5.2 answers hipErrorInvalidValue for pageable memory. */
+typedef hipError_t (*pointer_attributes_fn)(hipPointerAttribute_t *, const void *);
+
+/* A failed query sets the thread's last error, which the app may read next: query only while
+ * it is clear, and clear it again after. */
+typedef hipError_t (*last_error_fn)(void);
+
+int reef_hip_host_memory_is_pinned(const void *p) {
+    static pointer_attributes_fn fn;
+    static last_error_fn peek, take;
+    if (!fn) fn = (pointer_attributes_fn)hip_fn("hipPointerGetAttributes");
+    if (!peek) peek = (last_error_fn)hip_fn("hipPeekAtLastError");
+    if (!take) take = (last_error_fn)hip_fn("hipGetLastError");
+    if (!fn || !peek || !take || peek() != hipSuccess) return -1;
+    hipPointerAttribute_t a;
+    hipError_t r = fn(&a, p);
+    if (r == hipSuccess) return 1;
+    (void)take();
+    return r == hipErrorInvalidValue ? 0 : -1;
+}
+
 int32_t reef_hip_stream_priority_range(int *least, int *greatest) {
     static hip_priority_range_fn fn;
     if (!fn) fn = (hip_priority_range_fn)hip_fn("hipDeviceGetStreamPriorityRange");

@@ -42,6 +42,7 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
     func currentContext() -> UInt64 { 0xc0 }
     func makeCurrent(_ context: UInt64) {}
     func priorityRange() -> (least: Int32, greatest: Int32)? { (0, -5) }
+    func hostMemoryIsPinned(_ address: UInt64) -> Bool? { nil }
 
     func setRealtimeRunning(_ on: Bool) { lock.withLock { realtimeRunning = on; lock.broadcast() } }
 }

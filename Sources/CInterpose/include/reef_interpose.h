@@ -67,6 +67,9 @@ CUresult reef_cu_ctx_set_current(CUcontext ctx);
 CUresult reef_cu_stream_priority_range(int *least, int *greatest);
 /* HIP equivalents (hipError_t values; 500 when the runtime lacks the function). */
 int32_t reef_hip_get_device(int *device);
+/* 1: page-locked or managed host memory (read/written when the copy runs); 0: pageable; -1: unknown. */
+int reef_cu_host_memory_is_pinned(const void *p);
+int reef_hip_host_memory_is_pinned(const void *p);
 int32_t reef_hip_set_device(int device);
 int32_t reef_hip_stream_priority_range(int *least, int *greatest);
 

@@ -25,4 +25,9 @@ final class HIPSchedulerBackend: EventMarkerBackend, SchedulerBackend, @unchecke
         var least: Int32 = 0, greatest: Int32 = 0
         return reef_hip_stream_priority_range(&least, &greatest) == 0 ? (least, greatest) : nil
     }
+
+    func hostMemoryIsPinned(_ address: UInt64) -> Bool? {
+        let r = reef_hip_host_memory_is_pinned(UnsafeRawPointer(bitPattern: UInt(address)))
+        return r < 0 ? nil : r == 1
+    }
 }

@@ -30,6 +30,32 @@ struct RuntimeRoles {
         case memoryWait
         /// Frees device memory a held command may still use.
         case memoryFree
+        /// Device-to-host copy whose host destination is argument 0.
+        case deviceToHost
+    }
+
+    /// Which host memory an asynchronous copy touches.
+    enum HostSide: Equatable {
+        case none                                   // device to device
+        case source(address: UInt64, size: Int)     // host to device
+        case destination(address: UInt64)           // device to host
+        case unknown
+    }
+
+    static func hostSide(of role: Role, args: UnsafeMutablePointer<UInt64>) -> HostSide {
+        switch role {
+        case .deviceToDevice: return .none
+        case .stagedHostToDevice: return .source(address: args[1], size: Int(args[2]))
+        case .deviceToHost: return .destination(address: args[0])
+        case .directedCopy:
+            switch args[3] {
+            case Self.deviceToDevice: return .none
+            case Self.hostToDevice: return .source(address: args[1], size: Int(args[2]))
+            case Self.deviceToHostKind: return .destination(address: args[0])
+            default: return .unknown
+            }
+        default: return .unknown
+        }
     }
 
     let runtime: UInt8
@@ -60,6 +86,7 @@ struct RuntimeRoles {
         assign(.memoryWait, cuda ? ["cuStreamWaitValue32", "cuStreamWaitValue32_v2", "cuStreamWaitValue64", "cuStreamWaitValue64_v2"]
                                  : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
         assign(.memoryFree, cuda ? ["cuMemFree_v2"] : ["hipFree"])
+        assign(.deviceToHost, cuda ? ["cuMemcpyDtoHAsync_v2"] : ["hipMemcpyDtoHAsync"])
         self.roles = roles
         streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)
     }
@@ -76,5 +103,5 @@ struct RuntimeRoles {
     func hasFlags(_ api: Int) -> Bool { role(api) == .streamCreateWithFlags || role(api) == .streamCreateWithPriority }
 
     /// hipMemcpyKind values.
-    static let hostToDevice: UInt64 = 1, deviceToDevice: UInt64 = 3
+    static let hostToDevice: UInt64 = 1, deviceToHostKind: UInt64 = 2, deviceToDevice: UInt64 = 3
 }

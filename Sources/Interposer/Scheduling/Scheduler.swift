@@ -164,16 +164,10 @@ final class Scheduler: @unchecked Sendable {
 
         switch Int32(kind) {
         case REEF_K_COPY:
-            // Host-to-device copies are not held yet: from pinned memory the runtime reads the
-            // source when the copy executes (maybe after a copy into it completes), from pageable
-            // memory when it is called, and telling the two apart needs a pointer query this
-            // version does not make. They take the sync-point path below, which keeps order.
-            if role == .directedCopy && args[3] == RuntimeRoles.deviceToDevice {
-                return hold(call.pointee, storage: nil, on: stream)
-            }
-            if role == .deviceToDevice { return hold(call.pointee, storage: nil, on: stream) }
-            // A copy that may touch host memory (pageable memory is read or written before the
-            // call returns): once the dispatcher has released everything before it, issue it.
+            if let held = holdCopy(call, role: role, stream: stream) { return held }
+            // A copy into pageable memory (complete when the call returns), or one whose host
+            // side Reef cannot classify: once the dispatcher has released everything before it
+            // on this stream, issue it.
             awaitIssued(before: stream)
             return backend.forward(call)
         case REEF_K_MEMOP:
@@ -194,6 +188,35 @@ final class Scheduler: @unchecked Sendable {
         }
         flushBefore(stream: stream)
         return backend.forward(call)
+    }
+
+    /// Holds an asynchronous copy where its semantics allow, else returns nil. Device-only copies
+    /// and copies from or to page-locked memory touch host memory when they run, exactly as
+    /// when the runtime queues them; a pageable source is read when the call is made, so Reef
+    /// reads it then too, into a buffer the held copy owns.
+    private func holdCopy(_ call: UnsafeMutablePointer<ReefCall>, role: RuntimeRoles.Role, stream: UInt64) -> Int32? {
+        let args = ReefCall.mutableArgs(call)
+        switch RuntimeRoles.hostSide(of: role, args: args) {
+        case .none:
+            return hold(call.pointee, storage: nil, on: stream)
+        case let .source(address, size):
+            switch backend.hostMemoryIsPinned(address) {
+            case true?:
+                return hold(call.pointee, storage: nil, on: stream)
+            case false?:
+                guard let staged = malloc(max(size, 1)), let source = UnsafeRawPointer(bitPattern: UInt(address)) else { return nil }
+                staged.copyMemory(from: source, byteCount: size)
+                var copy = call.pointee
+                copy.setArg(1, UInt64(UInt(bitPattern: staged)))
+                return hold(copy, storage: staged, on: stream)
+            case nil:
+                return nil
+            }
+        case let .destination(address):
+            return backend.hostMemoryIsPinned(address) == true ? hold(call.pointee, storage: nil, on: stream) : nil
+        case .unknown:
+            return nil
+        }
     }
 
     /// A kernel launch on a stream that is not held.

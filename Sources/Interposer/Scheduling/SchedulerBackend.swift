@@ -17,6 +17,8 @@ protocol SchedulerBackend: AnyObject {
     func makeCurrent(_ context: UInt64)
     /// The runtime's stream priority range (greatest = most urgent = numerically lowest).
     func priorityRange() -> (least: Int32, greatest: Int32)?
+    /// Whether host memory at `address` is page-locked (true), pageable (false), or unknown.
+    func hostMemoryIsPinned(_ address: UInt64) -> Bool?
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -40,5 +42,10 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
     func priorityRange() -> (least: Int32, greatest: Int32)? {
         var least: Int32 = 0, greatest: Int32 = 0
         return reef_cu_stream_priority_range(&least, &greatest) == 0 ? (least, greatest) : nil
+    }
+
+    func hostMemoryIsPinned(_ address: UInt64) -> Bool? {
+        let r = reef_cu_host_memory_is_pinned(UnsafeRawPointer(bitPattern: UInt(address)))
+        return r < 0 ? nil : r == 1
     }
 }

@@ -61,6 +61,16 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *pdptr, void *p, unsigned int 
     return CUDA_SUCCESS;
 }
 
+CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr ptr) {
+    CUresult r = cu_enter(__func__);
+    if (r) return r;
+    if (!data || attribute != 2 /* CU_POINTER_ATTRIBUTE_MEMORY_TYPE */) return CUDA_ERROR_INVALID_VALUE;
+    simdev_mem_kind kind = simdev_mem_kind_of((const void *)(uintptr_t)ptr);
+    if (kind == SIMDEV_MEM_PAGEABLE) return CUDA_ERROR_INVALID_VALUE;
+    *(unsigned int *)data = kind == SIMDEV_MEM_DEVICE ? 2u /* DEVICE */ : 1u /* HOST */;
+    return CUDA_SUCCESS;
+}
+
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     CUresult r = cu_enter(__func__);
     if (r) return r;

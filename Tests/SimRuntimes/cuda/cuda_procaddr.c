@@ -53,6 +53,7 @@ static const proc_entry table[] = {
     E("cuMemHostAlloc", 2020, cuMemHostAlloc),
     E("cuMemFreeHost", 2000, cuMemFreeHost),
     E("cuMemHostGetDevicePointer", 3020, cuMemHostGetDevicePointer_v2),
+    E("cuPointerGetAttribute", 4000, cuPointerGetAttribute),
     E("cuMemGetInfo", 3020, cuMemGetInfo_v2),
     EP("cuMemAllocAsync", 11020, cuMemAllocAsync, cuMemAllocAsync_ptsz),
     EP("cuMemAllocFromPoolAsync", 11020, cuMemAllocFromPoolAsync, cuMemAllocFromPoolAsync_ptsz),

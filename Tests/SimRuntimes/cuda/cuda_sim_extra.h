@@ -113,6 +113,9 @@ CUresult cuMemAllocHost_v2(void **pp, size_t bytesize);
 CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags);
 CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *pdptr, void *p, unsigned int Flags);
 CUresult cuMemGetInfo_v2(size_t *free, size_t *total);
+/* Only CU_POINTER_ATTRIBUTE_MEMORY_TYPE (2): device and pinned memory are known, pageable
+ * memory is CUDA_ERROR_INVALID_VALUE, as on the real driver. */
+CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr ptr);
 
 /* Modules, libraries, functions, kernels. Images are text: "reefsim-module\n<kernel>\n...". */
 CUresult cuModuleLoadData(CUmodule *module, const void *image);

@@ -34,6 +34,12 @@ final class Scheduler: @unchecked Sendable {
     private var dispatcherRunning = false
     private var rtStreams: [UInt64] = []
     private var lastRealtimeIdleNanos: UInt64 = 0
+    /// Queues with held, releasing or in-flight work (apps create many streams; the dispatcher
+    /// and waiters look only at these). Added to by `hold`, pruned by the dispatcher.
+    private var active = ContiguousArray<StreamQueue>()
+    /// Threads waiting for every release (flushes behind another thread's issue, back-pressure).
+    private var eagerWaiters = 0
+    private var dispatcherSleeping = false
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
@@ -297,7 +303,9 @@ final class Scheduler: @unchecked Sendable {
                 continue
             }
             state.broadcast()
+            eagerWaiters += 1
             state.wait(microseconds: 1000)
+            eagerWaiters -= 1
         }
         if log.enabled(.debug) {
             log.write(.debug, "hold #\(nextSequence) \(apis.names[Int(call.api)]) on \(hex(stream)): \((0..<Int(call.nargs)).map { hex(call.arg($0)) }.joined(separator: " "))")
@@ -306,10 +314,11 @@ final class Scheduler: @unchecked Sendable {
                                   shadow: shadow, waitShadow: waitShadow)
         nextSequence += 1
         q.push(command)
+        if !q.isActive { q.isActive = true; active.append(q) }
         count(.held)
         if stream == StreamIdentity.legacy { count(.heldLegacy) }
         startDispatcherIfNeeded()
-        state.broadcast()
+        if dispatcherSleeping { state.broadcast() }
         state.unlock()
         return 0
     }
@@ -446,7 +455,7 @@ final class Scheduler: @unchecked Sendable {
         var progress = load(.released)
         var since = monotonicNanos()
         while true {
-            guard let q = queues.values.first(where: { q in
+            guard let q = active.first(where: { q in
                 include(q) && (q.pendingSequence.map { $0 <= limit } ?? false)
             }) else { return }
             let now = monotonicNanos()
@@ -458,7 +467,8 @@ final class Scheduler: @unchecked Sendable {
                 since = monotonicNanos()
                 continue
             }
-            state.broadcast()   // the dispatcher may be sleeping on the condition
+            if dispatcherSleeping { state.broadcast() }
+            q.wakeAt = min(q.wakeAt, limit)   // the release that ends this wait wakes us
             state.wait(microseconds: 1000)
         }
     }
@@ -491,9 +501,9 @@ final class Scheduler: @unchecked Sendable {
         while true {
             // A command another thread popped is not in the runtime's hands until its issue
             // returns: wait for it too, or a command issued after this flush could overtake it.
-            if q.releasing && q.issuingSequence <= through { state.wait(microseconds: 200); continue }
+            if q.releasing && q.issuingSequence <= through { waitForRelease(); continue }
             guard let head = q.head, head.sequence <= through else { break }
-            if q.releasing { state.wait(microseconds: 200); continue }
+            if q.releasing { waitForRelease(); continue }
             guard let b = blocker(of: head, in: q) else {
                 issueHead(q, countForWindow: false)
                 continue
@@ -502,8 +512,15 @@ final class Scheduler: @unchecked Sendable {
             case let .dependency(s, seq), let .ordering(s, seq): flushLocked(stream: s, through: seq)
             }
             // Still blocked: another thread is issuing what we wait for.
-            if blocker(of: head, in: q) == b { state.wait(microseconds: 200) }
+            if blocker(of: head, in: q) == b { waitForRelease() }
         }
+    }
+
+    /// Lock held. Waits until another thread's release completes (or briefly).
+    private func waitForRelease() {
+        eagerWaiters += 1
+        state.wait(microseconds: 200)
+        eagerWaiters -= 1
     }
 
     /// Issues every blocking stream's held work, and the legacy stream's (what the legacy
@@ -593,7 +610,12 @@ final class Scheduler: @unchecked Sendable {
         q.releasing = false
         count(.issuing, -1)
         count(.released)
-        state.broadcast()
+        // Wake only threads this release may concern: one waiting for this sequence (or for
+        // the queue to empty), or threads waiting for any release.
+        if eagerWaiters > 0 || command.sequence >= q.wakeAt || q.head == nil {
+            q.wakeAt = .max
+            state.broadcast()
+        }
     }
 
 
@@ -770,7 +792,7 @@ final class Scheduler: @unchecked Sendable {
     private func trackPreemption(realtimeDone: Bool) {
         guard let p = preemption else { return }
         reapCompleted()
-        let drained = state.withLock { queues.values.allSatisfy { $0.inFlight.isEmpty } }
+        let drained = work.allSatisfy { $0.inFlight.isEmpty }
         guard drained || realtimeDone else { return }
         let now = monotonicNanos()
         state.withLock { preemptionLog.add(arrival: p.arrival, stopped: p.stopped, drained: now) }
@@ -783,6 +805,22 @@ final class Scheduler: @unchecked Sendable {
     /// best-effort kernels of a few microseconds would otherwise leave the device idle between
     /// releases. Past it, it sleeps between polls (a stalled or slow device costs no core).
     private let spinNanos: UInt64 = 200_000
+
+    /// Dispatcher only: the active queues as of the last look (a copy, so it can be read
+    /// without the lock; only the dispatcher changes a queue's in-flight list).
+    private var work = ContiguousArray<StreamQueue>()
+
+    /// Lock held, dispatcher only. Drops queues with nothing held, releasing or in flight from
+    /// the active list and copies it into `work` (no allocation once capacity is reached).
+    private func collectWork() {
+        active.removeAll { q in
+            let idle = q.heldCount == 0 && !q.releasing && q.inFlight.isEmpty
+            if idle { q.isActive = false }
+            return idle
+        }
+        work.removeAll(keepingCapacity: true)
+        work.append(contentsOf: active)
+    }
 
     private func dispatchLoop() {
         reef_set_timer_slack_ns(1000)
@@ -800,7 +838,7 @@ final class Scheduler: @unchecked Sendable {
             }
             defer { count(.dispatcherInRuntime, -1) }
             if realtimeBusy() {
-                if !wasBusy && (load(.held) > 0 || state.withLock({ queues.values.contains { !$0.inFlight.isEmpty } })) {
+                if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
                     count(.preemptions)
                     preemption = (load(.rtArrivalNanos), monotonicNanos())
                 }
@@ -819,10 +857,11 @@ final class Scheduler: @unchecked Sendable {
             }
             reapCompleted()
             state.lock()
+            collectWork()
             var issued = false
             var waitingOnWindow = false
             let stalled = realtimeBusy()
-            for q in Array(queues.values) where q.holdable && q.heldCount > 0 {
+            for q in work where q.holdable && q.heldCount > 0 {
                 if realtimeBusy() && !stalled { break }
                 if q.inFlight.count >= settings.window { waitingOnWindow = true; continue }
                 if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
@@ -833,13 +872,15 @@ final class Scheduler: @unchecked Sendable {
             }
             if issued { lastProgress = monotonicNanos() }
             if !issued {
-                if waitingOnWindow || queues.values.contains(where: { !$0.inFlight.isEmpty }) {
+                if waitingOnWindow || work.contains(where: { !$0.inFlight.isEmpty }) {
                     state.unlock()
                     // In-flight work completes soon: poll, spinning while releases keep coming.
                     if monotonicNanos() &- lastProgress < spinNanos { sched_yield() } else { usleep(20) }
                     continue
                 }
+                dispatcherSleeping = true
                 if load(.held) == 0 { state.wait(microseconds: 100_000) } else { state.wait(microseconds: 200) }
+                dispatcherSleeping = false
             }
             state.unlock()
         }
@@ -848,12 +889,10 @@ final class Scheduler: @unchecked Sendable {
     /// Drops the markers of released work that has completed (only the dispatcher adds or
     /// removes window markers, so the lists cannot change under it).
     private func reapCompleted() {
-        let lists: [(StreamQueue, [UInt64])] = state.withLock {
-            queues.values.filter { !$0.inFlight.isEmpty }.map { ($0, $0.inFlight) }
-        }
-        for (q, list) in lists {
+        if work.isEmpty { state.withLock { collectWork() } }
+        for q in work where !q.inFlight.isEmpty {
             var done = 0
-            for m in list {
+            for m in q.inFlight {
                 if backend.query(m) == backend.notReady { break }
                 done += 1
             }

@@ -19,6 +19,10 @@ final class StreamQueue {
     /// First error a released command returned; reported at the next sync on this stream.
     var deferredError: Int32 = 0
     var capturing = false
+    /// In the scheduler's active list (it has or had held work since the dispatcher last looked).
+    var isActive = false
+    /// The lowest sequence a thread waits to see released from this queue (.max: none).
+    var wakeAt: UInt64 = .max
 
     init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
         self.handle = handle

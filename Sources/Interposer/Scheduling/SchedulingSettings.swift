@@ -1,6 +1,6 @@
 /// Scheduling settings from the environment. Scheduling is opt-in while it is being built:
 /// REEF_SCHEDULE=on. REEF_CLASS=rt|be (process default, `be`), REEF_RT_STREAMS (see
-/// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 2),
+/// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 4: chosen on the H100, see bench/results/inprocess-h100.md),
 /// REEF_RT_LINGER_US (how long best-effort stays held after real-time work completes, 100).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
@@ -28,7 +28,7 @@ enum SchedulingSettings {
         }
         return Scheduler.Settings(
             policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),
-            window: number("REEF_BE_WINDOW", default: 2, range: 1...1024),
+            window: number("REEF_BE_WINDOW", default: 4, range: 1...1024),
             lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 100, range: 0...10_000_000)) * 1000,
             maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000))
     }

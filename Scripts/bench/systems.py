@@ -65,13 +65,16 @@ def load_reef_configs(path=REEF_CONFIGS):
         clients = e.get("clients", "processes")
         if clients not in CLIENT_MODES:
             raise ValueError("%s[%d]: clients must be one of %s" % (path, i, CLIENT_MODES))
-        unknown = set(e) - {"name", "env", "clients", "note"}
+        rt_high = e.get("rt_high_priority", False)
+        if not isinstance(rt_high, bool):
+            raise ValueError("%s[%d]: rt_high_priority must be true or false" % (path, i))
+        unknown = set(e) - {"name", "env", "clients", "note", "rt_high_priority"}
         if unknown:
             raise ValueError("%s[%d]: unknown keys %s" % (path, i, sorted(unknown)))
         knobs = ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "defaults"
         systems.append(System(
             name, clients, "Reef (LD_PRELOAD libreef.so), knobs: %s" % knobs,
-            reef_env=dict(env), note=e.get("note", ""),
+            reef_env=dict(env), note=e.get("note", ""), rt_high_priority=rt_high,
             cpu_baseline="multi-process" if clients == "processes" else "multi-stream"))
     return systems
 

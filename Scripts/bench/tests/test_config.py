@@ -42,7 +42,7 @@ class WorkloadTest(unittest.TestCase):
 class SystemsTest(unittest.TestCase):
     def test_every_alternative_is_present(self):
         names = [s.name for s in systems.all_systems()]
-        for n in ("rt-only", "multi-stream", "stream-priority", "multi-process", "mps", "reef-passthrough"):
+        for n in ("rt-only", "multi-stream", "stream-priority", "multi-process", "mps", "reef-schedule"):
             self.assertIn(n, names)
 
     def test_committed_reef_configs_one_per_line(self):
@@ -50,7 +50,9 @@ class SystemsTest(unittest.TestCase):
             lines = [l for l in f.read().splitlines() if l.strip() not in ("[", "]", "")]
         reefs = systems.load_reef_configs()
         self.assertEqual(len(lines), len(reefs))
-        self.assertTrue(all(s.is_reef and s.clients == "processes" for s in reefs))
+        self.assertTrue(all(s.is_reef for s in reefs))
+        schedule = [s for s in reefs if s.name == "reef-schedule"][0]
+        self.assertEqual((schedule.clients, schedule.rt_high_priority), ("threads", True))
 
     def write(self, entries):
         fd, path = tempfile.mkstemp(suffix=".json")
@@ -98,8 +100,8 @@ class PlanTest(unittest.TestCase):
     def test_blocks_and_order(self):
         blocks = self.build()
         self.assertEqual([b.name for b in blocks],
-                         ["rt-only+multi-stream+stream-priority", "multi-process", "reef-passthrough", "mps"])
-        self.assertEqual([b.clients for b in blocks], ["threads", "processes", "processes", "processes"])
+                         ["rt-only+multi-stream+stream-priority", "multi-process", "reef-schedule", "mps"])
+        self.assertEqual([b.clients for b in blocks], ["threads", "processes", "threads", "processes"])
         # 10 client ids serve every workload: 5 RT + 5 BE
         self.assertTrue(all(len(b.client_specs()) == 10 for b in blocks))
 

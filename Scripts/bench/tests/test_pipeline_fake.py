@@ -11,7 +11,7 @@ import unittest
 from Scripts.bench import main
 from Scripts.bench.tests.mps_standin import install_standin
 from Scripts.bench.tests.pngcheck import read_png
-SYSTEMS = "multi-stream,stream-priority,multi-process,mps,reef-passthrough"
+SYSTEMS = "multi-stream,stream-priority,multi-process,mps,reef-schedule"
 
 
 class PipelineTest(unittest.TestCase):
@@ -56,10 +56,10 @@ class PipelineTest(unittest.TestCase):
             self.assertGreater(c["preemption"]["queue_delay_ms"]["n"], 0)
         self.assertIn("vgg19|eager|uniform|100", r["standalone"])
         self.assertEqual(self.mps_log(), ["start", "quit"])
-        stats = r["systems"]["reef-passthrough"]["reef_stats"]
-        self.assertEqual(stats["processes"], 2)  # one per client process: rt-vgg19, be-resnet152
+        stats = r["systems"]["reef-schedule"]["reef_stats"]
+        self.assertEqual(stats["processes"], 1)  # reef-schedule: one process hosts both clients
         self.assertEqual(stats["versions"], ["fake"])
-        self.assertEqual(stats["counters"]["launches"], 2)
+        self.assertEqual(stats["counters"]["launches"], 1)  # the fake library counts one per process
 
         rc, _ = self.run_main("B")
         self.assertEqual(rc, 0)

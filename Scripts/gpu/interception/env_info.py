@@ -27,11 +27,12 @@ def sh(argv, cwd=None, timeout=30):
 
 
 def commit(repo):
+    # REEF_COMMIT wins: a copy of the working tree sent to the GPU machine may carry a stale .git.
+    if os.environ.get("REEF_COMMIT"):
+        return os.environ["REEF_COMMIT"], "REEF_COMMIT"
     head = sh(["git", "-C", repo, "rev-parse", "HEAD"]) if os.path.isdir(os.path.join(repo, ".git")) else None
     if head and re.fullmatch(r"[0-9a-f]{40}", head):
         return head, "git rev-parse HEAD"
-    if os.environ.get("REEF_COMMIT"):
-        return os.environ["REEF_COMMIT"], "REEF_COMMIT"
     return None, "unknown (no git checkout and no REEF_COMMIT)"
 
 

@@ -1,6 +1,8 @@
 /// Which class a stream belongs to: REEF_RT_STREAMS names streams explicitly (creation ordinals
-/// `#1`, `legacy`, or handles `0x…`); a stream created at the greatest priority the runtime allows
-/// is real-time; everything else takes the process default, REEF_CLASS (default `be`).
+/// `#1`, `legacy`, or handles `0x…`); a stream created at a priority more urgent than the
+/// runtime's default is real-time (the greatest the runtime allows, and also PyTorch's
+/// `torch.cuda.Stream(priority=-1)`: PyTorch never creates CUDA's greatest level, -5 on an H100);
+/// everything else takes the process default, REEF_CLASS (default `be`).
 struct ClassPolicy: Sendable {
     enum Selector: Equatable, Sendable {
         case ordinal(Int)
@@ -32,9 +34,10 @@ struct ClassPolicy: Sendable {
     }
 
     /// The class of a stream. `ordinal` is its creation number in this process (nil for the
-    /// legacy stream or streams Reef did not see created); `priority`/`greatest` come from
-    /// cuStreamCreateWithPriority and the runtime's range (greatest = numerically lowest).
-    func classify(handle: UInt64, ordinal: Int?, priority: Int32?, greatest: Int32?) -> SchedulingClass {
+    /// legacy stream or streams Reef did not see created); `priority` comes from
+    /// cuStreamCreateWithPriority and `least` is the runtime's default, least urgent, priority
+    /// (more urgent = numerically lower).
+    func classify(handle: UInt64, ordinal: Int?, priority: Int32?, least: Int32?) -> SchedulingClass {
         for s in realtimeStreams {
             switch s {
             case .legacy where handle == StreamIdentity.legacy: return .realtime
@@ -43,7 +46,7 @@ struct ClassPolicy: Sendable {
             default: continue
             }
         }
-        if let priority, let greatest, priority <= greatest { return .realtime }
+        if let priority, let least, priority < least { return .realtime }
         return processDefault
     }
 }

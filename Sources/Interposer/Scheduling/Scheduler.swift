@@ -630,7 +630,7 @@ final class Scheduler: @unchecked Sendable {
             }
             return q
         }
-        let cls = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, greatest: nil)
+        let cls = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, least: nil)
         let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: true,
                             holdable: cls == .bestEffort && stream != StreamIdentity.perThread)
         register(q, slot: slot)
@@ -651,7 +651,7 @@ final class Scheduler: @unchecked Sendable {
         guard roles.isPromotable(api), let withPriority = roles.streamCreateWithPriority,
               let range = backend.priorityRange() else { return }
         let ordinal = state.withLock { streamsCreated + 1 }
-        guard settings.policy.classify(handle: 0xffff_ffff_ffff, ordinal: ordinal, priority: nil, greatest: nil) == .realtime
+        guard settings.policy.classify(handle: 0xffff_ffff_ffff, ordinal: ordinal, priority: nil, least: nil) == .realtime
         else { return }
         let args = ReefCall.mutableArgs(call)
         call.pointee.api = UInt32(withPriority)
@@ -663,7 +663,7 @@ final class Scheduler: @unchecked Sendable {
         let range = priority != nil ? backend.priorityRange() : nil
         state.withLock {
             streamsCreated += 1
-            let cls = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, greatest: range?.greatest)
+            let cls = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, least: range?.least)
             let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: flags & UInt32(CU_STREAM_NON_BLOCKING) == 0,
                                 holdable: cls == .bestEffort)
             queues.removeValue(forKey: stream)

@@ -6,8 +6,8 @@
 # process. Each row is its own process; all rows run here, in one call, one after another.
 # Writes $OUT/inprocess/rows/*.json, reef-stats files, env.json and run.log; then
 #   python3 Scripts/gpu/inprocess/report.py $OUT/inprocess --out-dir bench/results
-# Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (1000), INPROCESS_ROWS
-# (space-separated subset of row names).
+# Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (2000), INPROCESS_ROWS
+# (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,7 +16,7 @@ cd "$REPO" || exit 1
 OUT=${OUT:-/tmp/reef-inprocess-out}/inprocess
 LIB=${REEF_LIB:-$REPO/dist/libreef.so}
 PY=${PYTHON:-python3}
-REQUESTS=${INPROCESS_REQUESTS:-1000}
+REQUESTS=${INPROCESS_REQUESTS:-2000}
 mkdir -p "$OUT/rows"
 exec > >(tee "$OUT/run.log") 2>&1
 unset LD_PRELOAD REEF_STATS REEF_DISABLE REEF_SCHEDULE
@@ -38,16 +38,12 @@ ROWS=(
   "no_reef|resnet152|normal|"
   "priority|resnet152|high|"
   "reef|resnet152|high|reef"
-  "reef_window2|resnet152|high|reef REEF_BE_WINDOW=2"
-  "reef_window8|resnet152|high|reef REEF_BE_WINDOW=8"
   "reef_linger0|resnet152|high|reef REEF_RT_LINGER_US=0"
-  "reef_linger500|resnet152|high|reef REEF_RT_LINGER_US=500"
-  "reef_rt_alone|none|high|reef"
-  "tf_no_reef|transformer|normal|"
-  "tf_priority|transformer|high|"
-  "tf_reef|transformer|high|reef"
   "rt_alone_end|none|normal|"
 )
+if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
+  ROWS+=("tf_no_reef|transformer|normal|" "tf_priority|transformer|high|" "tf_reef|transformer|high|reef")
+fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"
   if [[ -n "${INPROCESS_ROWS:-}" && " $INPROCESS_ROWS " != *" $name "* ]]; then continue; fi

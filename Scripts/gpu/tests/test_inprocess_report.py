@@ -14,7 +14,7 @@ REPORT = os.path.join(_paths.GPU, "inprocess", "report.py")
 def row(name, p99, be_its=None, be="none", rt_sha="a", be_sha=None, mism=0, lat=None):
     r = {"row": name, "be_model": be, "high_priority": False, "requests": 4, "rt_p50_ms": p99 / 2,
          "rt_p90_ms": p99 * 0.9, "rt_p99_ms": p99, "rt_max_ms": p99 * 1.5, "rt_output_sha256": rt_sha,
-         "rt_mismatches": mism, "rt_latency_ms": lat or [p99 / 2, p99 / 2, p99, p99 * 1.5]}
+         "rt_mismatches": mism, "rt_latency_ms": lat or [p99 / 2, p99 / 2, p99, p99]}
     if be_its is not None:
         r.update(be_its=be_its, be_alone_its=be_its * 1.2, be_output_sha256=be_sha or "b", be_mismatches=0,
                  be_error=None)
@@ -62,6 +62,15 @@ class InprocessReportTest(unittest.TestCase):
 
         starved = [row("rt_alone", 1.0), row("no_reef", 2.0, 50.0, "resnet152"), row("reef", 1.0, 40.0, "resnet152")]
         self.assertFalse(self.run_report(starved)[0]["verdicts"]["resnet152"]["pass"])
+
+    def test_baseline_pools_both_rt_alone_rows(self):
+        rows = [row("rt_alone", 1.0), row("rt_alone_end", 1.2), row("no_reef", 2.0, 50.0, "resnet152"),
+                row("reef", 1.3, 50.0, "resnet152")]
+        s, md = self.run_report(rows)
+        self.assertEqual(s["rt_alone_baseline"]["n"], 8)
+        self.assertAlmostEqual(s["rt_alone_baseline"]["rt_p99_ms"], 1.2)
+        self.assertAlmostEqual(s["verdicts"]["resnet152"]["rt_p99_ratio"], 1.3 / 1.2)
+        self.assertIn("pooled", md)
 
     def test_output_differences_fail(self):
         rows = [row("rt_alone", 1.0), row("no_reef", 2.0, 50.0, "resnet152"),

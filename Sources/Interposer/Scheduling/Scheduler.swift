@@ -505,7 +505,7 @@ final class Scheduler: @unchecked Sendable {
             guard let head = q.head, head.sequence <= through else { break }
             if q.releasing { waitForRelease(); continue }
             guard let b = blocker(of: head, in: q) else {
-                issueHead(q, countForWindow: false)
+                issueHead(q)
                 continue
             }
             switch b {
@@ -567,7 +567,7 @@ final class Scheduler: @unchecked Sendable {
     }
 
     /// Lock held on entry and exit, dropped around the runtime calls. Issues `q`'s head.
-    private func issueHead(_ q: StreamQueue, countForWindow: Bool) {
+    private func issueHead(_ q: StreamQueue) {
         guard q.head != nil, !q.releasing else { return }
         var command = q.popHead()
         q.releasing = true
@@ -575,7 +575,6 @@ final class Scheduler: @unchecked Sendable {
         count(.issuing, 1)
         count(.held, -1)
         if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
-        let windowMarker = countForWindow ? markers.popLast() : nil
         let recordAppEvent: Bool
         if let shadow = command.shadow, let e = events[shadow.appEvent], e.latest === shadow, !e.destroyed {
             recordAppEvent = true
@@ -593,8 +592,6 @@ final class Scheduler: @unchecked Sendable {
             result = backend.forward(&command.call)
         }
         command.free()
-        var marker = windowMarker
-        if let m = marker, backend.record(m, on: q.handle) != 0 { marker = nil; state.withLock { recycle(m, "window-fail") } }
 
         state.lock()
         if let shadow = command.shadow {
@@ -606,7 +603,6 @@ final class Scheduler: @unchecked Sendable {
             log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
             if q.deferredError == 0 { q.deferredError = result }
         }
-        if let marker { q.inFlight.append(marker) }
         q.releasing = false
         count(.issuing, -1)
         count(.released)
@@ -863,12 +859,22 @@ final class Scheduler: @unchecked Sendable {
             let stalled = realtimeBusy()
             for q in work where q.holdable && q.heldCount > 0 {
                 if realtimeBusy() && !stalled { break }
-                if q.inFlight.count >= settings.window { waitingOnWindow = true; continue }
+                let room = settings.window - q.inFlightCommands
+                if room <= 0 { waitingOnWindow = true; continue }
                 if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
-                // Checked after the refill: another thread may have issued the head meanwhile.
-                guard let head = q.head, !q.releasing, blocker(of: head, in: q) == nil else { continue }
-                issueHead(q, countForWindow: true)
-                issued = true
+                // A batch of up to half the window, then one marker: two batches keep the device
+                // busy while the dispatcher notices the first completing. Checked per command:
+                // another thread may have issued the head meanwhile, real-time work may arrive.
+                var batch = 0
+                while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
+                    if batch > 0 && realtimeBusy() && !stalled { break }
+                    issueHead(q)
+                    batch += 1
+                }
+                if batch > 0 {
+                    markReleased(q, covering: batch)
+                    issued = true
+                }
             }
             if issued { lastProgress = monotonicNanos() }
             if !issued {
@@ -886,6 +892,25 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// Commands per window marker.
+    private var markerEvery: Int { max(1, settings.window / 2) }
+
+    /// Lock held on entry and exit, dispatcher only. Records a marker after the `count` commands
+    /// just released from `q`; without one (no event could be made) they are not counted.
+    private func markReleased(_ q: StreamQueue, covering count: Int) {
+        guard let m = markers.popLast() else { return }
+        state.unlock()
+        let ok = backend.record(m, on: q.handle) == 0
+        state.lock()
+        if ok {
+            q.inFlight.append(m)
+            q.inFlightCovers.append(count)
+            q.inFlightCommands += count
+        } else {
+            recycle(m, "window-fail")
+        }
+    }
+
     /// Drops the markers of released work that has completed (only the dispatcher adds or
     /// removes window markers, so the lists cannot change under it).
     private func reapCompleted() {
@@ -899,7 +924,9 @@ final class Scheduler: @unchecked Sendable {
             if done > 0 {
                 state.withLock {
                     for m in q.inFlight.prefix(done) { recycle(m, "reaped") }
+                    q.inFlightCommands -= q.inFlightCovers.prefix(done).reduce(0, +)
                     q.inFlight.removeFirst(done)
+                    q.inFlightCovers.removeFirst(done)
                 }
             }
         }

@@ -10,8 +10,12 @@ final class StreamQueue {
     var holdable: Bool
     var held: [HeldCommand] = []
     var headIndex = 0
-    /// Markers recorded after released commands, oldest first, with the time of release.
+    /// Markers recorded after batches of released commands, oldest first, and how many commands
+    /// each covers (a marker per command would add a device operation after every kernel).
     var inFlight: [UInt64] = []
+    var inFlightCovers: [Int] = []
+    /// Released commands not known to be complete: the window counts these.
+    var inFlightCommands = 0
     /// A thread is issuing this queue's head: nobody else may issue from it meanwhile.
     var releasing = false
     /// The sequence number of the command being issued, while `releasing`.

@@ -55,12 +55,14 @@ e2e-test: deps lib sim-cuda sim-hip
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/schedule_e2e.py
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
+	$(MAKE) test-schedule-random REEF_LIB=$(REEF_LIB)
 
-# The randomized differential test with scheduling on. Not in `make test` yet: about 1 case in
-# 6000 still differs (a race being hunted; see docs/ARCHITECTURE.md).
-test-schedule-random: deps lib sim-cuda sim-hip
-	$(MAKE) test-differential REEF_LIB=$(REEF_LIB)
-	python3 Tests/e2e/differential_e2e.py --schedule --build $(BUILD) --reef-lib $(REEF_LIB)
+# The randomized differential test with scheduling on: random programs (random RT/BE streams and
+# windows) bit-identical with and without Reef, CUDA and HIP. SCHEDULE_SEEDS per runtime.
+SCHEDULE_SEEDS ?= 2000
+test-schedule-random: lib sim-cuda sim-hip $(CUDA_TEST_DIR)/random_program
+	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
+	python3 Tests/e2e/differential_e2e.py --schedule --seeds $(SCHEDULE_SEEDS) --build $(BUILD) --reef-lib $(REEF_LIB)
 
 script-test:
 	python3 -m unittest discover -s Scripts/gpu/tests -t .

@@ -105,8 +105,17 @@ def main(argv=None):
     notes = []
     if any(s.is_reef for s in sys_list):
         if reef_lib:
-            notes.append("Reef rows ran with %s; today's library is pass-through (intercepts and counts, "
-                         "schedules nothing), so they measure interception overhead, not scheduling." % reef_lib)
+            notes.append("Reef rows ran with %s." % reef_lib)
+            for s in sys_list:
+                if not s.is_reef:
+                    continue
+                if (s.reef_env or {}).get("REEF_SCHEDULE") != "on":
+                    notes.append("`%s` does not turn scheduling on (REEF_SCHEDULE): it measures interception "
+                                 "overhead only." % s.name)
+                elif s.clients == "threads":
+                    notes.append("`%s` schedules inside one Python process: a BE thread blocked in a call that "
+                                 "keeps the GIL (e.g. `.item()`) while Reef holds its work back for RT also stalls "
+                                 "the RT threads until that work runs." % s.name)
         elif args.backend == "torch":
             notes.append("Reef rows skipped: no libreef.so (expected dist/libreef.so or --reef-lib).")
     if args.backend == "fake":

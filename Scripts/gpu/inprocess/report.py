@@ -25,7 +25,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
-          "reef": "Reef (defaults: window 4, linger 100 us)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
+          "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
           "reef_window4": "Reef, window 4", "reef_window8": "Reef, window 8", "reef_window16": "Reef, window 16",
           "reef_window32": "Reef, window 32", "tf_no_reef": "no Reef", "tf_priority": "no Reef + stream priority",
@@ -145,13 +145,16 @@ def markdown(summary, env, command):
               "- RT: CUDA-graph ResNet-50 bs1 fp16, one request every 10 ms, replayed by a C client (ctypes, GIL released) "
               "on its own stream; latency = completion of the stream synchronize - scheduled arrival.",
               "- BE: closed loop in a Python thread of the same process, on another stream; each iteration's output is "
-              "compared with a reference computed before the run; every RT request's output too.",
+              "compared with the loop's own second pass (same stream); every RT request's output with the graph's "
+              "first replay.",
               "- Each row is its own process; all rows ran in one call, one after another.", ""]
     b = summary.get("rt_alone_baseline")
     if b:
         lines += ["RT-alone baseline for the ratios: the %d latencies of %s pooled: p50 %.3f ms, p99 %.3f ms." % (
             b["n"], " and ".join(b["rows"]), b["rt_p50_ms"], b["rt_p99_ms"]), ""]
     for key, title, names in GROUPS:
+        if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
+            continue
         lines += ["## " + title, "",
                   "| row | RT p50 ms | RT p99 ms | p99 / RT alone (pooled) | RT max ms | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us |",
                   "|---|---|---|---|---|---|---|---|---|"]
@@ -206,7 +209,17 @@ def main(argv=None):
         json.dump(summary, f, indent=1)
     with open(os.path.join(a.out_dir, a.name + ".md"), "w") as f:
         f.write(markdown(summary, env, command))
+    drained = [(LABELS.get(n, n), summary["rows"][n]["preemption"]["drained_all_us"]) for n in summary["rows"]
+               if (summary["rows"][n].get("preemption") or {}).get("drained_all_us")]
+    if drained:
+        series = [(label, [max(v, 1) for v in sorted(vals)], [(i + 1) / len(vals) for i in range(len(vals))])
+                  for label, vals in drained]
+        charts.line_chart(os.path.join(a.out_dir, "%s-preemption.png" % a.name),
+                          "Preemption latency: RT arrival to BE drained (host-observed)", "microseconds (log)",
+                          "fraction of preemptions", series)
     for key, title, names in GROUPS:
+        if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
+            continue
         series = [(LABELS.get(n, n), [x for x, _ in summary["rows"][n]["cdf_ms"]], [y for _, y in summary["rows"][n]["cdf_ms"]])
                   for n in names if n in summary["rows"] and summary["rows"][n]["cdf_ms"]
                   and n not in ("rt_alone_end",)]

@@ -33,7 +33,9 @@ final class Scheduler: @unchecked Sendable {
     private var markers: [UInt64] = []
     private var dispatcherRunning = false
     private var rtStreams: [UInt64] = []
-    private var lastRealtimeIdleNanos: UInt64 = 0
+    /// Events last recorded directly on a real-time stream: how many real-time commands had
+    /// begun by then (a host wait for the event waits for those).
+    private var realtimeEventBegun: [UInt64: UInt64] = [:]
     /// Queues with held, releasing or in-flight work (apps create many streams; the dispatcher
     /// and waiters look only at these). Added to by `hold`, pruned by the dispatcher.
     private var active = ContiguousArray<StreamQueue>()
@@ -46,7 +48,7 @@ final class Scheduler: @unchecked Sendable {
     let counters = CounterArray(count: 14)
     private enum Counter: Int {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
-             rtMemoryWaits, issuing, rtArrivalNanos
+             rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -130,7 +132,10 @@ final class Scheduler: @unchecked Sendable {
             if let stream { streamDestroyed(stream, slot: slot) }
             return result
         case REEF_K_EVENT_DESTROY:
-            state.withLock { events.removeValue(forKey: args[0])?.destroyed = true }
+            state.withLock {
+                events.removeValue(forKey: args[0])?.destroyed = true
+                realtimeEventBegun[args[0]] = nil
+            }
             return backend.forward(call)
         case REEF_K_CAPTURE_BEGIN:
             // Nothing may be held or issued behind the capture's back: count it first (the
@@ -249,22 +254,33 @@ final class Scheduler: @unchecked Sendable {
             if realtime { count(.rtMemoryWaits) }
             if pendingWork() { flushAll() }
         }
-        if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1]) {
+        // The shadow is retained until the wait is in the runtime's hands: released, its marker
+        // could be recorded again for something else before this call reaches the runtime.
+        var waitedShadow: EventShadow? = nil
+        if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1], retain: true) {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
             args[1] = shadow.marker
+            waitedShadow = shadow
         }
+        defer { if let waitedShadow { state.withLock { release(shadow: waitedShadow) } } }
         if realtime {
             // The first command of a real-time burst: note when it came (preemption latency)
-            // and wake the dispatcher so it sees it at once. Later ones only count.
+            // and wake the dispatcher so it sees it at once. Every one notes its time (linger).
             let arriving = load(.rtBegun) == load(.rtSettled)
-            if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, monotonicNanos()) }
+            let now = monotonicNanos()
+            _ = reef_atomic_exchange(counters.base + Counter.rtLastCommandNanos.rawValue, now)
+            if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, now) }
             count(.rtBegun)
             if arriving { wakeDispatcher() }
         }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }
         if Int32(kind) == REEF_K_EVENT_RECORD, result == 0 {
-            state.withLock { if let e = events[args[0]] { release(shadow: e.latest); e.latest = nil } }
+            let begun = load(.rtBegun)
+            state.withLock {
+                if let e = events[args[0]] { release(shadow: e.latest); e.latest = nil }
+                if realtime { realtimeEventBegun[args[0]] = begun } else { realtimeEventBegun[args[0]] = nil }
+            }
         }
         return result
     }
@@ -374,6 +390,7 @@ final class Scheduler: @unchecked Sendable {
     private func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?) -> Int32 {
         let args = ReefCall.mutableArgs(call)
         let query = Int32(kind) == REEF_K_QUERY
+        let begun = load(.rtBegun)
         if let stream {
             if query {
                 // Held work has not run, so the stream is not idle: say so without issuing it.
@@ -382,22 +399,38 @@ final class Scheduler: @unchecked Sendable {
                 awaitIssued(before: stream)
             }
             let result = backend.forward(call)
+            if result == 0 && mode(stream: stream, slot: nil) & StreamMode.realtime != 0 { realtimeWaitedFor(begun) }
             return result == 0 ? takeDeferredError(stream) : result
         }
         if roles.role(api) == .eventWait {
-            if let shadow = latestShadow(of: args[0]) {
+            if let shadow = latestShadow(of: args[0], retain: true) {
+                // Retained until the wait returns: released, its marker could be recorded again.
+                defer { state.withLock { release(shadow: shadow) } }
                 if !shadow.issued {
                     if query { return backend.notReady }
                     awaitIssued(through: shadow.reference.sequence) { $0.handle == shadow.reference.stream }
                 }
                 args[0] = shadow.marker
+                return backend.forward(call)
             }
-            return backend.forward(call)
+            let event = args[0]
+            let result = backend.forward(call)
+            if result == 0, let recorded = state.withLock({ realtimeEventBegun[event] }) { realtimeWaitedFor(recorded) }
+            return result
         }
         // Context / device synchronize.
         awaitIssued { _ in true }
         let result = backend.forward(call)
+        if result == 0 { realtimeWaitedFor(begun) }
         return result == 0 ? takeAnyDeferredError() : result
+    }
+
+    /// The host has seen the first `begun` real-time commands complete: a request that ends with
+    /// a wait is over, and best-effort work may run at once instead of after the linger.
+    private func realtimeWaitedFor(_ begun: UInt64) {
+        let p = counters.base + Counter.rtWaitedFor.rawValue
+        var seen = reef_atomic_load(p)
+        while seen < begun && reef_atomic_cas(p, &seen, begun) == 0 {}   // a failed swap reloads `seen`
     }
 
     /// A synchronous copy or set runs on the legacy default stream (or the calling thread's
@@ -574,7 +607,6 @@ final class Scheduler: @unchecked Sendable {
         q.issuingSequence = command.sequence
         count(.issuing, 1)
         count(.held, -1)
-        if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
         let recordAppEvent: Bool
         if let shadow = command.shadow, let e = events[shadow.appEvent], e.latest === shadow, !e.destroyed {
             recordAppEvent = true
@@ -604,6 +636,9 @@ final class Scheduler: @unchecked Sendable {
             if q.deferredError == 0 { q.deferredError = result }
         }
         q.releasing = false
+        // Only now: until the command is in the runtime's hands, a blocking stream's direct
+        // command must still wait for it (the legacy stream's implicit synchronisation).
+        if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
         count(.issuing, -1)
         count(.released)
         // Wake only threads this release may concern: one waiting for this sequence (or for
@@ -768,7 +803,6 @@ final class Scheduler: @unchecked Sendable {
             state.withLock { recycle(m, "rt-done") }
         }
         if realtimeMarkers.isEmpty {
-            state.withLock { lastRealtimeIdleNanos = monotonicNanos() }
             _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, realtimeMarkedIssued)
             _ = reef_atomic_exchange(counters.base + Counter.rtMemoryWaits.rawValue, 0)
             return true
@@ -846,10 +880,16 @@ final class Scheduler: @unchecked Sendable {
                 wasBusy = false
                 trackPreemption(realtimeDone: true)
             }
-            let sinceIdle = monotonicNanos() &- state.withLock { lastRealtimeIdleNanos }
-            if !realtimeBusy() && sinceIdle < settings.lingerNanos {
-                usleep(UInt32(max(1, (settings.lingerNanos - sinceIdle) / 1000)))
-                continue
+            // Real-time work is complete. If the host has waited for all of it, the request is
+            // over: go on at once. Otherwise more of the same request may follow (an eager model
+            // launching kernel after kernel from Python): hold on until the linger has passed
+            // since the last real-time command.
+            if !realtimeBusy() && load(.rtWaitedFor) < load(.rtBegun) {
+                let since = monotonicNanos() &- load(.rtLastCommandNanos)
+                if since < settings.lingerNanos {
+                    usleep(UInt32(max(1, min(50_000, (settings.lingerNanos - since) / 1000))))
+                    continue
+                }
             }
             reapCompleted()
             state.lock()

@@ -1,7 +1,9 @@
 /// Scheduling settings from the environment. Scheduling is opt-in while it is being built:
 /// REEF_SCHEDULE=on. REEF_CLASS=rt|be (process default, `be`), REEF_RT_STREAMS (see
 /// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 4: chosen on the H100, see bench/results/inprocess-h100.md),
-/// REEF_RT_LINGER_US (how long best-effort stays held after real-time work completes, 100).
+/// REEF_RT_LINGER_US (how long best-effort stays held after the last real-time command while the
+/// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
+/// releases best-effort work at once).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
         guard let on = Environment.string("REEF_SCHEDULE"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
@@ -29,7 +31,7 @@ enum SchedulingSettings {
         return Scheduler.Settings(
             policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),
             window: number("REEF_BE_WINDOW", default: 4, range: 1...1024),
-            lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 100, range: 0...10_000_000)) * 1000,
+            lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 500, range: 0...10_000_000)) * 1000,
             maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000))
     }
 }

@@ -21,15 +21,20 @@ let package = Package(
             ],
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
+        // The shared-memory control segment: its C layout and robust lock, and the Swift code
+        // both libreef.so and reefctl use to attach, register and read it.
+        .target(name: "CControl", linkerSettings: [.linkedLibrary("pthread")]),
+        .target(name: "ControlPlane", dependencies: ["CControl"]),
         .target(
             name: "Interposer",
-            dependencies: ["CInterpose"],
+            dependencies: ["CInterpose", "ControlPlane"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(
             name: "ControlCLI",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ControlPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "InterposerTests", dependencies: ["Interposer", "CInterpose"], exclude: ["Fixtures"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "CControl"]),
     ]
 )

@@ -1,0 +1,79 @@
+/* reef_control.h — the shared-memory control segment every preloaded process of a user and GPU
+ * attaches to, and `reefctl` reads and writes. A fixed, versioned layout: change it only with a
+ * new REEF_CONTROL_VERSION. Fields other processes change are read with atomics and bounds-checked
+ * by the reader; nothing read from the segment is trusted. */
+#ifndef REEF_CONTROL_H
+#define REEF_CONTROL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define REEF_CONTROL_MAGIC 0x4c544e4346454552ull /* "REEFCNTL" little-endian */
+#define REEF_CONTROL_VERSION 1u
+#define REEF_CONTROL_SLOTS 64u
+#define REEF_CONTROL_COMMAND_BYTES 112u
+
+/* Classes as stored (0 = not set). */
+#define REEF_CONTROL_CLASS_UNSET 0u
+#define REEF_CONTROL_CLASS_BE 1u
+#define REEF_CONTROL_CLASS_RT 2u
+
+/* One attached process. `pid` is claimed last (under the lock) and cleared on exit or reclaim;
+ * `start_ticks` (field 22 of /proc/<pid>/stat) tells a reused pid from the process that wrote. */
+typedef struct {
+    uint64_t pid;
+    uint64_t start_ticks;
+    uint32_t process_class;      /* the class it runs with (REEF_CONTROL_CLASS_*) */
+    uint32_t class_override;     /* written by reefctl set; REEF_CONTROL_CLASS_UNSET = none */
+    char command[REEF_CONTROL_COMMAND_BYTES];
+    /* Published by the process (atomics): real-time commands begun, the number of them the host
+     * has waited for, and the time (CLOCK_MONOTONIC ns) of the last one. */
+    uint64_t rt_begun;
+    uint64_t rt_waited_for;
+    uint64_t rt_last_command_ns;
+    /* Counters for reefctl status. */
+    uint64_t launches;
+    uint64_t held;
+    uint64_t released;
+    uint64_t preemptions;
+    uint64_t reserved[4];
+} ReefControlSlot;
+
+typedef struct {
+    uint64_t magic;              /* written last by the creator */
+    uint32_t version;
+    uint32_t slot_count;
+    uint64_t segment_size;
+    uint64_t header_checksum;    /* FNV-1a of version, slot_count, segment_size */
+    /* Policy (0 = unset: each process keeps its environment's value). */
+    uint64_t policy_window;
+    uint64_t policy_linger_us;
+    uint64_t reserved[8];
+    pthread_mutex_t lock;        /* robust, process-shared: slot claims and reclaims only */
+    char lock_pad[64 - sizeof(pthread_mutex_t) % 64];
+    ReefControlSlot slots[REEF_CONTROL_SLOTS];
+} ReefControlSegment;
+
+static inline uint64_t reef_control_checksum(uint32_t version, uint32_t slot_count, uint64_t segment_size) {
+    uint64_t h = 1469598103934665603ull;
+    uint64_t v[3] = {version, slot_count, segment_size};
+    for (int i = 0; i < 3; i++)
+        for (int b = 0; b < 8; b++) { h ^= (v[i] >> (8 * b)) & 0xff; h *= 1099511628211ull; }
+    return h;
+}
+
+static inline uint64_t reef_control_load(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void reef_control_store(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline void reef_control_add(uint64_t *p, uint64_t v) { __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }
+static inline uint32_t reef_control_load32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void reef_control_store32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+/* Robust process-shared mutex. lock returns 0, or -1 on an error it cannot recover; a previous
+ * owner that died holding it is recovered (the slots it guards are rechecked by the caller). */
+int reef_control_init_lock(pthread_mutex_t *m);
+int reef_control_lock(pthread_mutex_t *m);
+void reef_control_unlock(pthread_mutex_t *m);
+/* Slot pointer by index, or NULL out of range. */
+ReefControlSlot *reef_control_slot(ReefControlSegment *s, uint32_t i);
+
+#endif

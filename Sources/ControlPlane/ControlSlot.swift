@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CControl
+
+/// One process's entry in the control segment. Counters are read and written with atomics;
+/// everything read is bounds-checked by its user (another process may write anything here).
+public struct ControlSlot: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<ReefControlSlot>
+    public let index: Int
+
+    func field(_ f: KeyPath<ReefControlSlot, UInt64>) -> UnsafeMutablePointer<UInt64> {
+        (UnsafeMutableRawPointer(pointer) + MemoryLayout<ReefControlSlot>.offset(of: f)!).assumingMemoryBound(to: UInt64.self)
+    }
+
+    public func load(_ f: KeyPath<ReefControlSlot, UInt64>) -> UInt64 { reef_control_load(field(f)) }
+    public func store(_ f: KeyPath<ReefControlSlot, UInt64>, _ v: UInt64) { reef_control_store(field(f), v) }
+    public func add(_ f: KeyPath<ReefControlSlot, UInt64>, _ v: UInt64) { reef_control_add(field(f), v) }
+
+    /// The pointer to a published counter, for the hot path (no key-path lookup per store).
+    public func counter(_ f: KeyPath<ReefControlSlot, UInt64>) -> UnsafeMutablePointer<UInt64> { field(f) }
+
+    public var classOverride: UInt32 {
+        get { reef_control_load32(&pointer.pointee.class_override) }
+        nonmutating set { reef_control_store32(&pointer.pointee.class_override, newValue) }
+    }
+
+    func clear() {
+        UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<ReefControlSlot>.size)
+    }
+
+    func setCommand(_ command: String) {
+        let offset = MemoryLayout<ReefControlSlot>.offset(of: \.command)!
+        let dst = (UnsafeMutableRawPointer(pointer) + offset).assumingMemoryBound(to: UInt8.self)
+        let bytes = Array(command.utf8.prefix(Int(REEF_CONTROL_COMMAND_BYTES) - 1))
+        for (i, b) in bytes.enumerated() { dst[i] = b }
+        dst[bytes.count] = 0
+    }
+
+    /// The command, read defensively: at most the field's size, stopping at the first NUL.
+    func command() -> String {
+        let offset = MemoryLayout<ReefControlSlot>.offset(of: \.command)!
+        let src = (UnsafeMutableRawPointer(pointer) + offset).assumingMemoryBound(to: UInt8.self)
+        var bytes: [UInt8] = []
+        for i in 0..<Int(REEF_CONTROL_COMMAND_BYTES) {
+            let b = src[i]
+            if b == 0 { break }
+            bytes.append(b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func snapshot() -> SlotSnapshot {
+        SlotSnapshot(slot: index, pid: Int32(truncatingIfNeeded: load(\.pid)), command: command(),
+                     processClass: ControlClass(raw: pointer.pointee.process_class),
+                     classOverride: ControlClass(raw: classOverride),
+                     rtBegun: load(\.rt_begun), rtWaitedFor: load(\.rt_waited_for),
+                     launches: load(\.launches), held: load(\.held), released: load(\.released),
+                     preemptions: load(\.preemptions))
+    }
+}
+
+/// A class as stored in the segment.
+public enum ControlClass: String, Sendable {
+    case unset, be, rt, invalid
+
+    public init(raw: UInt32) {
+        switch raw {
+        case REEF_CONTROL_CLASS_UNSET: self = .unset
+        case REEF_CONTROL_CLASS_BE: self = .be
+        case REEF_CONTROL_CLASS_RT: self = .rt
+        default: self = .invalid
+        }
+    }
+
+    public var raw: UInt32 {
+        switch self {
+        case .unset, .invalid: return REEF_CONTROL_CLASS_UNSET
+        case .be: return REEF_CONTROL_CLASS_BE
+        case .rt: return REEF_CONTROL_CLASS_RT
+        }
+    }
+}
+
+/// A live process's entry, copied out of the segment.
+public struct SlotSnapshot: Sendable, Equatable {
+    public let slot: Int
+    public let pid: Int32
+    public let command: String
+    public let processClass: ControlClass
+    public let classOverride: ControlClass
+    public let rtBegun: UInt64
+    public let rtWaitedFor: UInt64
+    public let launches: UInt64
+    public let held: UInt64
+    public let released: UInt64
+    public let preemptions: UInt64
+
+    /// The class in effect: reefctl's override, else the one the process started with.
+    public var effectiveClass: ControlClass { classOverride == .unset ? processClass : classOverride }
+}

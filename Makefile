@@ -50,12 +50,13 @@ deps:
 unit-test: deps
 	$(SWIFT) test
 
-e2e-test: deps lib sim-cuda sim-hip
+e2e-test: deps lib reefctl sim-cuda sim-hip
 	REEF_LIB=$(REEF_LIB) python3 Tests/e2e/process_e2e.py
 	$(MAKE) test-e2e-cuda test-e2e-hip REEF_LIB=$(REEF_LIB)
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/schedule_e2e.py
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
 	$(MAKE) test-schedule-random REEF_LIB=$(REEF_LIB)
+	python3 Tests/e2e/crossproc_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB) --reefctl $(abspath $(BUILD))/reefctl
 
 # The randomized differential test with scheduling on: random programs (random RT/BE streams and
 # windows) bit-identical with and without Reef, CUDA and HIP. SCHEDULE_SEEDS per runtime.

@@ -12,7 +12,7 @@ struct ReefCommand: ParsableCommand {
         what it needs on this machine and, in later versions, sets scheduling policy.
         """,
         version: ReefVersion.string,
-        subcommands: [Doctor.self]
+        subcommands: [Status.self, GC.self, Doctor.self]
     )
 }
 

@@ -45,10 +45,10 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
-    let counters = CounterArray(count: 14)
+    let counters = CounterArray(count: 20)
     private enum Counter: Int {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
-             rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor
+             rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -72,6 +72,26 @@ final class Scheduler: @unchecked Sendable {
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
     }
+
+    // MARK: - Cross-process (control segment)
+
+    /// This process's entry in the control segment, attached at the first real-time or held
+    /// command (so processes that never use the GPU do not appear in `reefctl status`).
+    private var controlLinkStorage: ControlLink?
+
+    @inline(__always) private func control() -> ControlLink? {
+        if load(.controlTried) != 0 { return controlLinkStorage }
+        return state.withLock {
+            if load(.controlTried) == 0 {
+                controlLinkStorage = ControlLink(processClass: settings.policy.processDefault, log: log)
+                _ = reef_atomic_exchange(counters.base + Counter.controlTried.rawValue, 1)
+            }
+            return controlLinkStorage
+        }
+    }
+
+    /// Detaches from the control segment (process exit).
+    func detachControl() { if load(.controlTried) != 0 { controlLinkStorage?.detach() } }
 
     private func count(_ c: Counter, _ delta: Int = 1) {
         _ = reef_atomic_add(counters.base + c.rawValue, UInt64(bitPattern: Int64(delta)))
@@ -271,6 +291,10 @@ final class Scheduler: @unchecked Sendable {
             _ = reef_atomic_exchange(counters.base + Counter.rtLastCommandNanos.rawValue, now)
             if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, now) }
             count(.rtBegun)
+            if let c = control() {
+                _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun))
+                _ = reef_atomic_exchange(c.rtLastCommand, now)
+            }
             if arriving { wakeDispatcher() }
         }
         let result = backend.forward(call)
@@ -335,6 +359,7 @@ final class Scheduler: @unchecked Sendable {
         if stream == StreamIdentity.legacy { count(.heldLegacy) }
         startDispatcherIfNeeded()
         if dispatcherSleeping { state.broadcast() }
+        if load(.controlTried) == 0 { state.unlock(); _ = control(); return 0 }
         state.unlock()
         return 0
     }
@@ -431,6 +456,7 @@ final class Scheduler: @unchecked Sendable {
         let p = counters.base + Counter.rtWaitedFor.rawValue
         var seen = reef_atomic_load(p)
         while seen < begun && reef_atomic_cas(p, &seen, begun) == 0 {}   // a failed swap reloads `seen`
+        if load(.controlTried) != 0, let c = controlLinkStorage { _ = reef_atomic_exchange(c.rtWaitedFor, reef_atomic_load(p)) }
     }
 
     /// A synchronous copy or set runs on the legacy default stream (or the calling thread's
@@ -774,7 +800,15 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
-    private func realtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
+    /// Real-time work of this process begun and not known complete.
+    private func localRealtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
+
+    /// Real-time work here, or a real-time request outstanding in another process.
+    private func realtimeBusy() -> Bool {
+        if localRealtimeBusy() { return true }
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return false }
+        return c.foreignRealtimeBusy(now: monotonicNanos())
+    }
 
     /// Markers recorded on real-time streams that have not completed yet, and since when.
     private var realtimeMarkers: [UInt64] = []
@@ -867,13 +901,20 @@ final class Scheduler: @unchecked Sendable {
                 continue
             }
             defer { count(.dispatcherInRuntime, -1) }
+            publishToControl()
             if realtimeBusy() {
+                let local = localRealtimeBusy()
                 if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
                     count(.preemptions)
-                    preemption = (load(.rtArrivalNanos), monotonicNanos())
+                    // Another process's request: its last command as published (the signal's
+                    // latency is then the time to stop).
+                    let now = monotonicNanos()
+                    let foreign = local ? nil : controlLinkStorage?.foreignRealtimeCommand(now: now)
+                    preemption = (local ? load(.rtArrivalNanos) : (foreign ?? now), now)
                 }
                 wasBusy = true
                 trackPreemption(realtimeDone: false)
+                if !local { usleep(10); continue }   // another process's request: poll its entry
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
             } else {
@@ -932,6 +973,13 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// Dispatcher only: this process's counters for `reefctl status`.
+    private func publishToControl() {
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        c.publish(held: load(.held), released: load(.released), preemptions: load(.preemptions),
+                  commands: load(.released) &+ load(.rtBegun))
+    }
+
     /// Commands per window marker.
     private var markerEvery: Int { max(1, settings.window / 2) }
 
@@ -975,7 +1023,10 @@ final class Scheduler: @unchecked Sendable {
     // MARK: - Process lifecycle
 
     /// At exit: nothing held may be lost.
-    func drainAtExit() { flushAll() }
+    func drainAtExit() {
+        flushAll()
+        detachControl()
+    }
 
     struct Snapshot { let held: UInt64; let released: UInt64; let preemptions: UInt64 }
     func snapshot() -> Snapshot { Snapshot(held: load(.held), released: load(.released), preemptions: load(.preemptions)) }

@@ -20,6 +20,10 @@
  * ns) unless the caller chose a scale, and sleeps between submissions so that every request
  * arrives while BE work is still queued or running.
  *
+ * --role be|rt (cross-process test): only the BE half (its kernels, then the same pauses the
+ * requests would take, then --stay-ms more wall time) or only the RT half (the requests, no BE
+ * work).
+ *
  * Output: without --report only deterministic lines (the e2e suites compare stdout across runs
  * and with Reef); with --report one "rt N: ..." line per request as well. Always ends with OK.
  */
@@ -59,12 +63,16 @@ static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long n
 }
 
 int main(int argc, char **argv) {
-    int report = 0, by_ordinal = 0;
+    int report = 0, by_ordinal = 0, do_be = 1, do_rt = 1;
+    long stay_ms = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--report") == 0) report = 1;
         else if (strcmp(argv[i], "--rt-by-ordinal") == 0) by_ordinal = 1;
+        else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "be") == 0) { do_rt = 0; i++; }
+        else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "rt") == 0) { do_be = 0; i++; }
+        else if (strcmp(argv[i], "--stay-ms") == 0 && i + 1 < argc) stay_ms = atol(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal] [--role be|rt] [--stay-ms N]\n", argv[0]);
             return 2;
         }
     }
@@ -100,10 +108,12 @@ int main(int argc, char **argv) {
            BE_KERNELS, RT_REQUESTS, BE_NS, RT_NS);
     if (report) printf("time_scale=%g\n", time_scale);
 
-    for (int i = 0; i < BE_KERNELS; i++) launch_delay(delay, (unsigned)sms, BE_NS, be);
+    if (do_be)
+        for (int i = 0; i < BE_KERNELS; i++) launch_delay(delay, (unsigned)sms, BE_NS, be);
     pause_sim(FIRST_PAUSE_NS); /* BE is now running, with most of it still queued */
 
     for (int i = 0; i < RT_REQUESTS; i++) {
+        if (!do_rt) { pause_sim(GAP_NS(i) + RT_NS); continue; }
         uint64_t t0 = wall_ns();
         CHECK(cuEventRecord(start[i], rt));
         launch_delay(delay, (unsigned)sms, RT_NS, rt);
@@ -121,6 +131,10 @@ int main(int argc, char **argv) {
         pause_sim(GAP_NS(i));
     }
 
+    if (stay_ms > 0) {
+        struct timespec ts = {stay_ms / 1000, (stay_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0) {}
+    }
     /* Whether BE work was still pending after the last request: the run was meaningful only
      * if every request arrived while BE work existed. */
     CUresult q = cuStreamQuery(be);

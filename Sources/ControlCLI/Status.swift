@@ -1,0 +1,137 @@
+import ArgumentParser
+import ControlPlane
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `reefctl status`: the processes attached to the control segment and their counters.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the processes Reef schedules on this GPU, with their class and counters.",
+        discussion: """
+        Reads the shared-memory control segment that preloaded processes attach to when \
+        scheduling is on (REEF_SCHEDULE=on): one per user and GPU, /dev/shm/reef-<uid>-gpu<N>, \
+        or REEF_SHM_NAME. Columns: pid, class (rt/be; * = set by reefctl), commands through \
+        the scheduler, held now, released, preemptions, real-time commands begun and waited \
+        for, and the command line. Exit status 0; 1 when there is no segment or it is refused.
+        """
+    )
+
+    @Option(help: "Segment name (default: $REEF_SHM_NAME, else /reef-<uid>-gpu<$REEF_GPU or 0>).")
+    var segment: String?
+
+    @Flag(help: "Print JSON: {\"segment\": name, \"processes\": [...]}.")
+    var json = false
+
+    func run() throws {
+        let name = segment ?? ControlSegment.defaultName()
+        let s: ControlSegment
+        do {
+            s = try ControlSegment.attach(name: name, create: false, writable: false)
+        } catch {
+            printError("reefctl status: \(error)")
+            throw ExitCode(1)
+        }
+        let rows = s.snapshot()
+        if json {
+            print(StatusFormat.json(segment: name, rows: rows))
+        } else {
+            print(StatusFormat.table(segment: name, rows: rows), terminator: "")
+        }
+    }
+}
+
+func printError(_ message: String) {
+    var line = message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// The table and JSON forms of `reefctl status`.
+enum StatusFormat {
+    static let headers = ["PID", "CLASS", "COMMANDS", "HELD", "RELEASED", "PREEMPT", "RT BEGUN", "RT WAITED", "COMMAND"]
+
+    static func cells(_ r: SlotSnapshot) -> [String] {
+        let cls = r.effectiveClass.rawValue + (r.classOverride == .unset ? "" : "*")
+        return [String(r.pid), cls, String(r.launches), String(r.held), String(r.released), String(r.preemptions),
+                String(r.rtBegun), String(r.rtWaitedFor), r.command]
+    }
+
+    static func table(segment: String, rows: [SlotSnapshot]) -> String {
+        var out = "segment /dev/shm\(segment): \(rows.count) process\(rows.count == 1 ? "" : "es")\n"
+        let all = [headers] + rows.map(cells)
+        var widths = headers.map(\.count)
+        for row in all { for (i, c) in row.enumerated() where i < widths.count - 1 { widths[i] = max(widths[i], c.count) } }
+        for row in all {
+            let padded = row.enumerated().map { i, c in i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count) }
+            out += padded.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
+    static func json(segment: String, rows: [SlotSnapshot]) -> String {
+        let items = rows.map { r in
+            "{\"pid\":\(r.pid),\"class\":\"\(r.effectiveClass.rawValue)\",\"class_override\":\(r.classOverride == .unset ? "null" : "\"\(r.classOverride.rawValue)\""),"
+                + "\"commands\":\(r.launches),\"held\":\(r.held),\"released\":\(r.released),\"preemptions\":\(r.preemptions),"
+                + "\"rt_begun\":\(r.rtBegun),\"rt_waited_for\":\(r.rtWaitedFor),\"command\":\(quote(r.command))}"
+        }
+        return "{\"segment\":\(quote(segment)),\"processes\":[" + items.joined(separator: ",") + "]}"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) }
+                else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// `reefctl gc`: frees the entries of processes that are gone, and removes an empty segment.
+struct GC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Reclaim control-segment entries of dead processes; remove the segment when none is left.",
+        discussion: """
+        Entries of processes that exited without detaching (killed, crashed) are reclaimed; \
+        attached processes also do this when they register. With --remove-empty the segment's \
+        name is unlinked when no live process remains (attached processes keep their mapping). \
+        A segment another Reef version made, or a corrupt one, is reported; --remove-empty \
+        removes it too. Exit status 0; 1 when the segment cannot be opened.
+        """
+    )
+
+    @Option(help: "Segment name (default: $REEF_SHM_NAME, else /reef-<uid>-gpu<$REEF_GPU or 0>).")
+    var segment: String?
+
+    @Flag(help: "Unlink the segment if no live process remains (or if it is refused as foreign/corrupt).")
+    var removeEmpty = false
+
+    func run() throws {
+        let name = segment ?? ControlSegment.defaultName()
+        do {
+            let s = try ControlSegment.attach(name: name, create: false, writable: true)
+            let n = s.reclaimDead()
+            let live = s.snapshot().count
+            print("reclaimed \(n) entr\(n == 1 ? "y" : "ies"); \(live) live process\(live == 1 ? "" : "es")")
+            if removeEmpty && live == 0 {
+                _ = ControlSegment.unlink(name: name)
+                print("removed /dev/shm\(name)")
+            }
+        } catch let ControlSegment.Failure.refused(_, why) {
+            printError("reefctl gc: /dev/shm\(name) refused: \(why)")
+            if removeEmpty && ControlSegment.unlink(name: name) { print("removed /dev/shm\(name)"); return }
+            throw ExitCode(1)
+        } catch {
+            printError("reefctl gc: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CControl
+import ControlPlane
+
+/// This process's entry in the control segment (cross-process scheduling): it publishes its
+/// real-time activity there and reads every other process's. A best-effort dispatcher holds its
+/// work while any other process has a real-time request outstanding: begun but not yet waited
+/// for by its host, and with a command in the last `foreignIdleNanos` (a process that never
+/// waits, or died mid-request, stops counting after that).
+final class ControlLink: @unchecked Sendable {
+    let segment: ControlSegment
+    let slot: ControlSlot
+    private let pid: UInt64
+    let rtBegun: UnsafeMutablePointer<UInt64>
+    let rtWaitedFor: UnsafeMutablePointer<UInt64>
+    let rtLastCommand: UnsafeMutablePointer<UInt64>
+    private let held: UnsafeMutablePointer<UInt64>
+    private let released: UnsafeMutablePointer<UInt64>
+    private let preemptions: UnsafeMutablePointer<UInt64>
+    private let launches: UnsafeMutablePointer<UInt64>
+    static let foreignIdleNanos: UInt64 = 2_000_000
+
+    /// Attaches (creating the segment if needed) and registers; nil, said once on stderr, when
+    /// that is not possible: the process then schedules only its own streams.
+    init?(processClass: SchedulingClass, log: Log) {
+        if let v = getenv("REEF_SHM").map({ String(cString: $0) }), v == "off" || v == "0" { return nil }
+        do {
+            segment = try ControlSegment.attach(create: true)
+        } catch {
+            log.write(.warn, "\(error); scheduling only this process's streams")
+            return nil
+        }
+        let cls = processClass == .realtime ? REEF_CONTROL_CLASS_RT : REEF_CONTROL_CLASS_BE
+        guard let s = segment.register(pid: getpid(), command: ProcessInfoReader.commandLine(), processClass: cls) else {
+            log.write(.warn, "control segment /dev/shm\(segment.name) has no free entry (\(segment.slotCount) processes); run `reefctl gc`; scheduling only this process's streams")
+            return nil
+        }
+        slot = s
+        pid = UInt64(getpid())
+        rtBegun = s.counter(\.rt_begun)
+        rtWaitedFor = s.counter(\.rt_waited_for)
+        rtLastCommand = s.counter(\.rt_last_command_ns)
+        held = s.counter(\.held)
+        released = s.counter(\.released)
+        preemptions = s.counter(\.preemptions)
+        launches = s.counter(\.launches)
+    }
+
+    /// Whether another process has a real-time request outstanding now.
+    func foreignRealtimeBusy(now: UInt64) -> Bool { foreignRealtimeCommand(now: now) != nil }
+
+    /// The time of the last command of another process's outstanding real-time request, if any
+    /// (the arrival, as far as this process can tell, when seen at once).
+    func foreignRealtimeCommand(now: UInt64) -> UInt64? {
+        for i in 0..<segment.slotCount {
+            guard let s = segment.slot(i) else { continue }
+            let p = s.load(\.pid)
+            if p == 0 || p == pid { continue }
+            let begun = s.load(\.rt_begun)
+            if begun == 0 || begun <= s.load(\.rt_waited_for) { continue }
+            let last = s.load(\.rt_last_command_ns)
+            if now >= last && now - last < Self.foreignIdleNanos { return last }
+        }
+        return nil
+    }
+
+    func publish(held h: UInt64, released r: UInt64, preemptions p: UInt64, commands c: UInt64) {
+        reef_control_store(held, h)
+        reef_control_store(released, r)
+        reef_control_store(preemptions, p)
+        reef_control_store(launches, c)
+    }
+
+    func detach() { slot.store(\.pid, 0) }
+}

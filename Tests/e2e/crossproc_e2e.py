@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Cross-process scheduling through the shared-memory control segment, on the simulated CUDA
+runtime (each process has its own simulated device, so what is checked is the control plane:
+the signal, the registry, reefctl, recovery; GPU effects are measured on the H100).
+
+  (a) a best-effort process (rt_latency --role be) and a real-time process (--role rt), both
+      preloaded with REEF_SCHEDULE=on and one segment (REEF_SHM_NAME): the BE process preempts
+      for the RT process's requests (REEF_STATS preemptions >= RT requests - 1, with no real-time
+      stream of its own), releases everything (held_at_exit 0), and prints what it prints alone;
+      the signal latency (foreign request -> BE release stopped) is reported;
+  (b) the same BE process with a segment of its own: no preemption (the signal caused them);
+  (c) `reefctl status` (table and --json) while both run lists both, with their classes;
+  (d) a process SIGKILLed while attached is reclaimed (`reefctl gc`, and by the next process);
+  (e) a corrupt or foreign segment is refused with a message and the program still runs
+      (pass-through for cross-process, same output);
+  (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash.
+Prints one line per check and "N passed, N failed"; exits 1 on any failure.
+"""
+import argparse
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, label, detail=""):
+        print(("PASS " if ok else "FAIL ") + label + (": " + detail if detail else ""), flush=True)
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+
+
+def env_for(build, lib, shm, cls, stats):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+    env["LD_LIBRARY_PATH"] = os.path.join(build, "sim", "cuda")
+    env.update({"LD_PRELOAD": lib, "REEF_SCHEDULE": "on", "REEF_SHM_NAME": shm, "REEF_CLASS": cls,
+                "REEF_STATS": stats})
+    return env
+
+
+def stats_of(pattern):
+    files = glob.glob(pattern)
+    if len(files) != 1:
+        return None
+    with open(files[0]) as f:
+        return json.load(f).get("scheduling")
+
+
+def reefctl(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+def wait_listed(ctl, shm, pid, timeout=5.0):
+    """Waits until `pid` is in the segment (it registers at its first held or real-time command)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        rc, out, _ = reefctl(ctl, "status", "--segment", shm, "--json")
+        if rc == 0 and any(p["pid"] == pid for p in json.loads(out)["processes"]):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def pair_run(r, build, lib, ctl, tmp, shared):
+    prog = os.path.join(build, "tests", "cuda", "rt_latency")
+    be_shm = "/reef-e2e-%d-a" % os.getpid()
+    rt_shm = be_shm if shared else "/reef-e2e-%d-b" % os.getpid()
+    tag = "shared" if shared else "separate"
+    be = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "1500"],
+                          env=env_for(build, lib, be_shm, "be", os.path.join(tmp, tag + "-be.%p.json")),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_listed(ctl, be_shm, be.pid)
+    rt = subprocess.Popen([prog, "--report", "--role", "rt"], env=env_for(build, lib, rt_shm, "rt", os.path.join(tmp, tag + "-rt.%p.json")),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    status = None
+    if shared:
+        deadline = time.time() + 5
+        while time.time() < deadline and rt.poll() is None:
+            rc, out, _ = reefctl(ctl, "status", "--segment", be_shm, "--json")
+            if rc == 0:
+                doc = json.loads(out)
+                pids = {p["pid"]: p["class"] for p in doc["processes"]}
+                if pids.get(be.pid) == "be" and pids.get(rt.pid) == "rt":
+                    status = (doc, reefctl(ctl, "status", "--segment", be_shm)[1])
+                    break
+            time.sleep(0.05)
+    be_out, be_err = be.communicate(timeout=60)
+    rt_out, rt_err = rt.communicate(timeout=60)
+    for shm in {be_shm, rt_shm}:
+        try:
+            os.unlink("/dev/shm" + shm)
+        except OSError:
+            pass
+    return (be.returncode, be_out, be_err), (rt.returncode, rt_out, rt_err), status
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--reef-lib", default=os.environ.get("REEF_LIB"))
+    ap.add_argument("--reefctl", default=None)
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    lib = os.path.abspath(a.reef_lib or os.path.join(build, "libreef.so"))
+    ctl = os.path.abspath(a.reefctl or os.path.join(build, "reefctl"))
+    r = Results()
+    with tempfile.TemporaryDirectory() as tmp:
+        # (a) + (c)
+        (be_rc, be_out, be_err), (rt_rc, rt_out, rt_err), status = pair_run(r, build, lib, ctl, tmp, True)
+        r.check(be_rc == 0 and be_out.rstrip().endswith("OK"), "(a) BE process exits 0 with OK", "rc %d %s" % (be_rc, be_err[-300:]))
+        r.check(rt_rc == 0 and rt_out.rstrip().endswith("OK"), "(a) RT process exits 0 with OK", "rc %d %s" % (rt_rc, rt_err[-300:]))
+        be_stats = stats_of(os.path.join(tmp, "shared-be.*.json"))
+        requests = sum(1 for line in rt_out.splitlines() if line.startswith("rt "))
+        r.check(be_stats is not None and be_stats["preemptions"] >= max(1, requests - 1),
+                "(a) the BE process preempted for the other process's requests",
+                "preemptions %s for %d RT requests" % (be_stats and be_stats["preemptions"], requests))
+        r.check(be_stats is not None and be_stats["held_at_exit"] == 0 and be_stats["released"] > 0,
+                "(a) BE work all released", str(be_stats and {k: be_stats[k] for k in ("released", "held_at_exit")}))
+        if be_stats:
+            stopped = sorted(be_stats["preemption_latency"]["stopped_us"])
+            if stopped:
+                print("INFO (a) cross-process signal: last RT command -> BE release stopped, us: p50 %d, max %d (n=%d)"
+                      % (stopped[len(stopped) // 2], stopped[-1], len(stopped)))
+        r.check(status is not None, "(c) reefctl status --json listed both processes with classes be and rt",
+                json.dumps(status[0]) if status else "not seen")
+        if status:
+            table = status[1]
+            r.check(table.splitlines()[1].split()[:3] == ["PID", "CLASS", "COMMANDS"] and "rt_latency" in table,
+                    "(c) reefctl status table", table.replace("\n", " | ")[:300])
+        # (b)
+        (be_rc, _, _), (rt_rc, _, _), _ = pair_run(r, build, lib, ctl, tmp, False)
+        alone = stats_of(os.path.join(tmp, "separate-be.*.json"))
+        r.check(be_rc == 0 and rt_rc == 0 and alone is not None and alone["preemptions"] == 0,
+                "(b) with separate segments the BE process never preempts", str(alone and alone["preemptions"]))
+        # (d) SIGKILL while attached
+        shm = "/reef-e2e-%d-kill" % os.getpid()
+        prog = os.path.join(build, "tests", "cuda", "rt_latency")
+        victim = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "5000"],
+                                  env=env_for(build, lib, shm, "be", os.path.join(tmp, "kill.%p.json")),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seen = wait_listed(ctl, shm, victim.pid)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        t0 = time.time()
+        rc, out, _ = reefctl(ctl, "status", "--segment", shm, "--json")
+        listed = rc == 0 and any(p["pid"] == victim.pid for p in json.loads(out)["processes"])
+        rc_gc, gc_out, _ = reefctl(ctl, "gc", "--segment", shm, "--remove-empty")
+        r.check(seen and not listed and rc_gc == 0 and "reclaimed 1 entry" in gc_out and time.time() - t0 < 1.0,
+                "(d) a SIGKILLed process is dropped from status and reclaimed by gc within 1 s", gc_out.strip())
+        # (e) corrupt and foreign segments
+        for what, data in (("corrupt", b"\xff" * 14512), ("foreign size", b"\0" * 4096)):
+            shm = "/reef-e2e-%d-bad" % os.getpid()
+            with open("/dev/shm" + shm, "wb") as f:
+                f.write(data)
+            os.chmod("/dev/shm" + shm, 0o600)
+            p = subprocess.run([prog], env=env_for(build, lib, shm, "be", os.path.join(tmp, "bad.%p.json")),
+                               capture_output=True, text=True, timeout=60)
+            plain = subprocess.run([prog], env={"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda")},
+                                   capture_output=True, text=True, timeout=60)
+            rc_s, _, err_s = reefctl(ctl, "status", "--segment", shm)
+            r.check(p.returncode == 0 and p.stdout == plain.stdout and "refused" in p.stderr and rc_s == 1 and "refused" in err_s,
+                    "(e) %s segment refused with a message; the program runs as without Reef" % what,
+                    (p.stderr.strip() or "")[:200])
+            os.unlink("/dev/shm" + shm)
+        # (f) CLI errors
+        rc, _, err = reefctl(ctl, "status", "--bogus")
+        r.check(rc == 2 and "Unknown option" in err, "(f) unknown option exits 2 with a message", "rc %d" % rc)
+        rc, _, err = reefctl(ctl, "status", "--segment", "/reef-e2e-missing")
+        r.check(rc == 1 and "No such file" in err, "(f) missing segment exits 1 with a message", "rc %d: %s" % (rc, err.strip()))
+    print("%d passed, %d failed" % (r.passed, r.failed))
+    return 1 if r.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

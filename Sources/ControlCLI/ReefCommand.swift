@@ -1,18 +1,19 @@
 import ArgumentParser
 
-/// `reefctl`: Reef's command-line control. This version reports the version and checks the
-/// machine; status, policy and run follow with the control plane.
+/// `reefctl`: Reef's command-line control.
 struct ReefCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reefctl",
         abstract: "Control and inspect Reef, the preemptive GPU scheduler for concurrent DNN inference.",
         discussion: """
         Reef is a library preloaded into unmodified inference processes \
-        (LD_PRELOAD=libreef.so). It intercepts CUDA driver and HIP calls; reefctl finds \
-        what it needs on this machine and, in later versions, sets scheduling policy.
+        (LD_PRELOAD=libreef.so). With REEF_SCHEDULE=on it schedules real-time over \
+        best-effort work within and across processes; the processes of a user and GPU share \
+        a control segment in /dev/shm, which reefctl reads (status, top) and writes (set, \
+        policy, gc). Exit status: 0 ok, 1 runtime error, 2 usage error.
         """,
         version: ReefVersion.string,
-        subcommands: [Status.self, GC.self, Doctor.self]
+        subcommands: [Status.self, Top.self, SetClass.self, Policy.self, Run.self, GC.self, Doctor.self]
     )
 }
 

@@ -129,6 +129,10 @@ public final class ControlSegment: @unchecked Sendable {
 
     // MARK: - Policy
 
+    /// Pointers to the policy words, for readers that poll them (atomic loads).
+    public var policyWindowPointer: UnsafeMutablePointer<UInt64> { header(\.policy_window) }
+    public var policyLingerPointer: UnsafeMutablePointer<UInt64> { header(\.policy_linger_us) }
+
     /// The policy written by reefctl (0 = unset).
     public var policyWindow: UInt64 {
         get { reef_control_load(header(\.policy_window)) }
@@ -177,6 +181,16 @@ public final class ControlSegment: @unchecked Sendable {
             }
         }
         return n
+    }
+
+    /// The slot of a live attached process.
+    public func liveSlot(pid: Int32) -> ControlSlot? {
+        for i in 0..<slotCount {
+            guard let s = slot(i), s.load(\.pid) == UInt64(pid),
+                  ProcessInfoReader.isAlive(pid: UInt64(pid), startTicks: s.load(\.start_ticks)) else { continue }
+            return s
+        }
+        return nil
     }
 
     /// The slots of live processes, as plain values.

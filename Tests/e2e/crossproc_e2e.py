@@ -13,7 +13,9 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
   (d) a process SIGKILLed while attached is reclaimed (`reefctl gc`, and by the next process);
   (e) a corrupt or foreign segment is refused with a message and the program still runs
       (pass-through for cross-process, same output);
-  (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash.
+  (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash;
+  (g) `reefctl set <pid> rt` reaches the process (status shows it; it ends with nothing held),
+      `reefctl policy set/get`, and out-of-range values or unknown pids exit 2.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
 import argparse
@@ -144,6 +146,33 @@ def main():
         alone = stats_of(os.path.join(tmp, "separate-be.*.json"))
         r.check(be_rc == 0 and rt_rc == 0 and alone is not None and alone["preemptions"] == 0,
                 "(b) with separate segments the BE process never preempts", str(alone and alone["preemptions"]))
+        # (g) reefctl set and policy
+        shm = "/reef-e2e-%d-set" % os.getpid()
+        prog = os.path.join(build, "tests", "cuda", "rt_latency")
+        target = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "1000"],
+                                  env=env_for(build, lib, shm, "be", os.path.join(tmp, "set.%p.json")),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        listed = wait_listed(ctl, shm, target.pid)
+        rc_set, out_set, err_set = reefctl(ctl, "set", str(target.pid), "rt", "--segment", shm)
+        _, st, _ = reefctl(ctl, "status", "--segment", shm, "--json")
+        shown = [p for p in json.loads(st)["processes"] if p["pid"] == target.pid] if st else []
+        t_out, t_err = target.communicate(timeout=60)
+        set_stats = stats_of(os.path.join(tmp, "set.*.json"))
+        r.check(listed and rc_set == 0 and shown and shown[0]["class"] == "rt" and shown[0]["class_override"] == "rt"
+                and target.returncode == 0 and set_stats and set_stats["held_at_exit"] == 0,
+                "(g) reefctl set <pid> rt: status shows it, the process runs on and ends with nothing held",
+                "%s %s rc %s" % (out_set.strip() or err_set.strip(), shown, target.returncode))
+        rc1, _, _ = reefctl(ctl, "policy", "set", "window", "3", "--segment", shm)
+        _, got, _ = reefctl(ctl, "policy", "get", "--json", "--segment", shm)
+        rc2, _, err2 = reefctl(ctl, "policy", "set", "window", "5000", "--segment", shm)
+        rc3, _, err3 = reefctl(ctl, "set", "999999", "be", "--segment", shm)
+        r.check(rc1 == 0 and json.loads(got) == {"window": 3, "linger_us": 0} and rc2 == 2 and "1...1024" in err2
+                and rc3 == 2 and "not attached" in err3,
+                "(g) policy set/get; out-of-range values and unknown pids exit 2 with a message", got.strip())
+        try:
+            os.unlink("/dev/shm" + shm)
+        except OSError:
+            pass
         # (d) SIGKILL while attached
         shm = "/reef-e2e-%d-kill" % os.getpid()
         prog = os.path.join(build, "tests", "cuda", "rt_latency")

@@ -20,6 +20,9 @@ final class ControlLink: @unchecked Sendable {
     private let released: UnsafeMutablePointer<UInt64>
     private let preemptions: UnsafeMutablePointer<UInt64>
     private let launches: UnsafeMutablePointer<UInt64>
+    /// reefctl policy: window and linger (µs), 0 = unset.
+    let policyWindow: UnsafeMutablePointer<UInt64>
+    let policyLingerMicros: UnsafeMutablePointer<UInt64>
     static let foreignIdleNanos: UInt64 = 2_000_000
 
     /// Attaches (creating the segment if needed) and registers; nil, said once on stderr, when
@@ -46,6 +49,8 @@ final class ControlLink: @unchecked Sendable {
         released = s.counter(\.released)
         preemptions = s.counter(\.preemptions)
         launches = s.counter(\.launches)
+        policyWindow = segment.policyWindowPointer
+        policyLingerMicros = segment.policyLingerPointer
     }
 
     /// Whether another process has a real-time request outstanding now.

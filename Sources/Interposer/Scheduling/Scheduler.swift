@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CInterpose
+import ControlPlane
 
 /// Real-time over best-effort inside one process (REEF_SCHEDULE=on). Real-time streams go
 /// straight to the runtime. Best-effort streams' commands are held in host queues and issued
@@ -33,6 +34,8 @@ final class Scheduler: @unchecked Sendable {
     private var markers: [UInt64] = []
     private var dispatcherRunning = false
     private var rtStreams: [UInt64] = []
+    /// The class reefctl set for the whole process (nil: each stream's own).
+    private var classOverride: SchedulingClass?
     /// Events last recorded directly on a real-time stream: how many real-time commands had
     /// begun by then (a host wait for the event waits for those).
     private var realtimeEventBegun: [UInt64: UInt64] = [:]
@@ -85,6 +88,8 @@ final class Scheduler: @unchecked Sendable {
             if load(.controlTried) == 0 {
                 controlLinkStorage = ControlLink(processClass: settings.policy.processDefault, log: log)
                 _ = reef_atomic_exchange(counters.base + Counter.controlTried.rawValue, 1)
+                // Someone must apply what reefctl sets, also in a process that holds nothing.
+                if controlLinkStorage != nil { startDispatcherIfNeeded() }
             }
             return controlLinkStorage
         }
@@ -687,9 +692,11 @@ final class Scheduler: @unchecked Sendable {
             }
             return q
         }
-        let cls = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, least: nil)
-        let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: true,
+        let base = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, least: nil)
+        let cls = classOverride ?? base
+        let q = StreamQueue(handle: stream, schedulingClass: base, blocking: true,
                             holdable: cls == .bestEffort && stream != StreamIdentity.perThread)
+        q.schedulingClass = cls
         register(q, slot: slot)
         return q
     }
@@ -720,9 +727,11 @@ final class Scheduler: @unchecked Sendable {
         let range = priority != nil ? backend.priorityRange() : nil
         state.withLock {
             streamsCreated += 1
-            let cls = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, least: range?.least)
-            let q = StreamQueue(handle: stream, schedulingClass: cls, blocking: flags & UInt32(CU_STREAM_NON_BLOCKING) == 0,
+            let base = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, least: range?.least)
+            let cls = classOverride ?? base
+            let q = StreamQueue(handle: stream, schedulingClass: base, blocking: flags & UInt32(CU_STREAM_NON_BLOCKING) == 0,
                                 holdable: cls == .bestEffort)
+            q.schedulingClass = cls
             queues.removeValue(forKey: stream)
             rtStreams.removeAll { $0 == stream }
             register(q, slot: slotOf[stream])
@@ -902,6 +911,19 @@ final class Scheduler: @unchecked Sendable {
             }
             defer { count(.dispatcherInRuntime, -1) }
             publishToControl()
+            applyControlOverride()
+            // Nothing held or running: nothing to preempt, so no real-time tracking either (a
+            // process that only runs real-time work gets no markers on its streams).
+            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) {
+                state.lock()
+                if load(.held) == 0 {
+                    dispatcherSleeping = true
+                    state.wait(microseconds: 100_000)
+                    dispatcherSleeping = false
+                }
+                state.unlock()
+                continue
+            }
             if realtimeBusy() {
                 let local = localRealtimeBusy()
                 if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
@@ -927,8 +949,9 @@ final class Scheduler: @unchecked Sendable {
             // since the last real-time command.
             if !realtimeBusy() && load(.rtWaitedFor) < load(.rtBegun) {
                 let since = monotonicNanos() &- load(.rtLastCommandNanos)
-                if since < settings.lingerNanos {
-                    usleep(UInt32(max(1, min(50_000, (settings.lingerNanos - since) / 1000))))
+                let linger = lingerNanos
+                if since < linger {
+                    usleep(UInt32(max(1, min(50_000, (linger - since) / 1000))))
                     continue
                 }
             }
@@ -940,7 +963,7 @@ final class Scheduler: @unchecked Sendable {
             let stalled = realtimeBusy()
             for q in work where q.holdable && q.heldCount > 0 {
                 if realtimeBusy() && !stalled { break }
-                let room = settings.window - q.inFlightCommands
+                let room = window - q.inFlightCommands
                 if room <= 0 { waitingOnWindow = true; continue }
                 if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
                 // A batch of up to half the window, then one marker: two batches keep the device
@@ -973,6 +996,48 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// Dispatcher only: the override last applied, as stored in the segment.
+    private var appliedOverride: UInt32 = 0
+
+    /// Dispatcher only. Applies a class `reefctl set` wrote for this process: every stream takes
+    /// it (or its own class again when cleared); streams no longer held issue what they hold.
+    private func applyControlOverride() {
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        let raw = c.slot.classOverride
+        guard raw != appliedOverride else { return }
+        appliedOverride = raw
+        let o: SchedulingClass? = switch ControlClass(raw: raw) { case .rt: .realtime; case .be: .bestEffort; default: nil }
+        state.lock()
+        classOverride = o
+        rtStreams.removeAll()
+        for q in queues.values {
+            q.schedulingClass = o ?? q.baseClass
+            q.holdable = !q.capturing && q.schedulingClass == .bestEffort && q.handle != StreamIdentity.perThread
+            if q.schedulingClass == .realtime { rtStreams.append(q.handle) }
+            if let s = slotOf[q.handle], s < modeSlots { modes[s] = StreamMode.of(q) }
+        }
+        for q in Array(queues.values) where !q.holdable && q.heldCount > 0 { flushLocked(stream: q.handle, through: .max) }
+        state.unlock()
+        log.write(.info, "reefctl set this process to \(o?.name ?? "its own classes")")
+    }
+
+    /// The window and linger in effect: `reefctl policy set` values when set, else the environment's.
+    private var window: Int {
+        if load(.controlTried) != 0, let c = controlLinkStorage {
+            let w = reef_atomic_load(c.policyWindow)
+            if w >= 1 && w <= 1024 { return Int(w) }
+        }
+        return settings.window
+    }
+
+    private var lingerNanos: UInt64 {
+        if load(.controlTried) != 0, let c = controlLinkStorage {
+            let l = reef_atomic_load(c.policyLingerMicros)
+            if l >= 1 && l <= 10_000_000 { return l * 1000 }
+        }
+        return settings.lingerNanos
+    }
+
     /// Dispatcher only: this process's counters for `reefctl status`.
     private func publishToControl() {
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
@@ -981,7 +1046,7 @@ final class Scheduler: @unchecked Sendable {
     }
 
     /// Commands per window marker.
-    private var markerEvery: Int { max(1, settings.window / 2) }
+    private var markerEvery: Int { max(1, window / 2) }
 
     /// Lock held on entry and exit, dispatcher only. Records a marker after the `count` commands
     /// just released from `q`; without one (no event could be made) they are not counted.

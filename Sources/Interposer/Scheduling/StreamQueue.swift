@@ -2,7 +2,10 @@
 /// the held commands in submission order, and the markers of released commands still running.
 final class StreamQueue {
     let handle: UInt64
-    let schedulingClass: SchedulingClass
+    /// The class the policy gave it; `schedulingClass` is the one in effect (reefctl set may
+    /// override the whole process's).
+    let baseClass: SchedulingClass
+    var schedulingClass: SchedulingClass
     /// Blocking streams synchronise with the legacy default stream.
     let blocking: Bool
     /// Held streams: best-effort streams Reef can release from another thread (not per-thread
@@ -30,6 +33,7 @@ final class StreamQueue {
 
     init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
         self.handle = handle
+        self.baseClass = schedulingClass
         self.schedulingClass = schedulingClass
         self.blocking = blocking
         self.holdable = holdable

@@ -11,9 +11,11 @@ struct Status: ParsableCommand {
         discussion: """
         Reads the shared-memory control segment that preloaded processes attach to when \
         scheduling is on (REEF_SCHEDULE=on): one per user and GPU, /dev/shm/reef-<uid>-gpu<N>, \
-        or REEF_SHM_NAME. Columns: pid, class (rt/be; * = set by reefctl), commands through \
-        the scheduler, held now, released, preemptions, real-time commands begun and waited \
-        for, and the command line. Exit status 0; 1 when there is no segment or it is refused.
+        or REEF_SHM_NAME. Columns: pid, class (rt/be; * = set by reefctl), streams, \
+        best-effort commands held and in flight, commands through the scheduler, \
+        preemptions, real-time requests (first command to the host's wait) with p50 and p99 \
+        (upper edge of a power-of-two bucket), and the command line. Counters are published \
+        at most every millisecond. Exit status 0; 1 when there is no segment or it is refused.
         """
     )
 
@@ -48,12 +50,20 @@ func printError(_ message: String) {
 
 /// The table and JSON forms of `reefctl status`.
 enum StatusFormat {
-    static let headers = ["PID", "CLASS", "COMMANDS", "HELD", "RELEASED", "PREEMPT", "RT BEGUN", "RT WAITED", "COMMAND"]
+    static let headers = ["PID", "CLASS", "STREAMS", "HELD", "IN FLIGHT", "COMMANDS", "PREEMPT", "RT REQ",
+                          "RT P50", "RT P99", "COMMAND"]
 
     static func cells(_ r: SlotSnapshot) -> [String] {
         let cls = r.effectiveClass.rawValue + (r.classOverride == .unset ? "" : "*")
-        return [String(r.pid), cls, String(r.launches), String(r.held), String(r.released), String(r.preemptions),
-                String(r.rtBegun), String(r.rtWaitedFor), r.command]
+        return [String(r.pid), cls, String(r.streams), String(r.held), String(r.inFlight), String(r.launches),
+                String(r.preemptions), String(r.requests), micros(r.latencyMicros(quantile: 0.5)),
+                micros(r.latencyMicros(quantile: 0.99)), r.command]
+    }
+
+    /// "≤2ms"-style: the bucket's upper edge (latencies are kept in powers of two).
+    static func micros(_ v: UInt64?) -> String {
+        guard let v else { return "-" }
+        return v >= 10_000 ? "≤\(v / 1000)ms" : "≤\(v)us"
     }
 
     static func table(segment: String, rows: [SlotSnapshot]) -> String {
@@ -71,8 +81,13 @@ enum StatusFormat {
     static func json(segment: String, rows: [SlotSnapshot]) -> String {
         let items = rows.map { r in
             "{\"pid\":\(r.pid),\"class\":\"\(r.effectiveClass.rawValue)\",\"class_override\":\(r.classOverride == .unset ? "null" : "\"\(r.classOverride.rawValue)\""),"
-                + "\"commands\":\(r.launches),\"held\":\(r.held),\"released\":\(r.released),\"preemptions\":\(r.preemptions),"
-                + "\"rt_begun\":\(r.rtBegun),\"rt_waited_for\":\(r.rtWaitedFor),\"command\":\(quote(r.command))}"
+                + "\"streams\":\(r.streams),\"held\":\(r.held),\"in_flight\":\(r.inFlight),"
+                + "\"commands\":\(r.launches),\"released\":\(r.released),\"preemptions\":\(r.preemptions),"
+                + "\"rt_begun\":\(r.rtBegun),\"rt_waited_for\":\(r.rtWaitedFor),\"rt_requests\":\(r.requests),"
+                + "\"rt_p50_us_at_most\":\(r.latencyMicros(quantile: 0.5).map(String.init) ?? "null"),"
+                + "\"rt_p99_us_at_most\":\(r.latencyMicros(quantile: 0.99).map(String.init) ?? "null"),"
+                + "\"rt_latency_us_log2\":[\(r.latencyBuckets.map(String.init).joined(separator: ","))],"
+                + "\"command\":\(quote(r.command))}"
         }
         return "{\"segment\":\(quote(segment)),\"processes\":[" + items.joined(separator: ",") + "]}"
     }

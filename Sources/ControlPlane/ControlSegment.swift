@@ -25,13 +25,22 @@ public final class ControlSegment: @unchecked Sendable {
         }
     }
 
-    /// REEF_SHM_NAME, else /reef-<uid>-gpu<REEF_GPU or 0>.
+    /// REEF_SHM_NAME, else /reef-<uid>-gpu<REEF_GPU or 0>, or /reef-g<gid>-gpu<N> when
+    /// REEF_SHM_GROUP shares it with a group.
     public static func defaultName() -> String {
         if let n = getenv("REEF_SHM_NAME").map({ String(cString: $0) }), !n.isEmpty {
             return n.hasPrefix("/") ? n : "/" + n
         }
         let gpu = getenv("REEF_GPU").map { String(cString: $0) } ?? "0"
+        if let g = sharingGroup() { return "/reef-g\(g)-gpu\(gpu)" }
         return "/reef-\(getuid())-gpu\(gpu)"
+    }
+
+    /// The group REEF_SHM_GROUP names (a name or a number), nil when unset or unknown.
+    static func sharingGroup() -> gid_t? {
+        guard let raw = getenv("REEF_SHM_GROUP").map({ String(cString: $0) }), !raw.isEmpty else { return nil }
+        if let n = UInt32(raw) { return gid_t(n) }
+        return getgrnam(raw).map { $0.pointee.gr_gid }
     }
 
     private init(name: String, base: UnsafeMutablePointer<ReefControlSegment>, writable: Bool) {
@@ -54,6 +63,14 @@ public final class ControlSegment: @unchecked Sendable {
             if fd < 0 { throw Failure.open(name, errno) }
         }
         defer { close(fd) }
+        if created, let raw = getenv("REEF_SHM_GROUP").map({ String(cString: $0) }), !raw.isEmpty {
+            // Shared with a group: group read-write (never world), owned by that group.
+            guard let gid = sharingGroup(), fchown(fd, uid_t.max, gid) == 0, fchmod(fd, 0o660) == 0 else {
+                let e = errno
+                shm_unlink(name)
+                throw Failure.refused(name, "REEF_SHM_GROUP=\(raw): no such group, or it cannot own the segment (\(String(cString: strerror(e))))")
+            }
+        }
         if created {
             guard ftruncate(fd, off_t(size)) == 0 else {
                 let e = errno

@@ -50,13 +50,29 @@ public struct ControlSlot: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Counts one real-time request of `micros` microseconds.
+    public func recordLatency(micros: UInt64) {
+        var b = 0
+        var v = micros
+        while v > 1 && b < Int(REEF_CONTROL_LATENCY_BUCKETS) - 1 { v >>= 1; b += 1 }
+        reef_control_add(bucket(b), 1)
+    }
+
+    func bucket(_ b: Int) -> UnsafeMutablePointer<UInt64> {
+        let offset = MemoryLayout<ReefControlSlot>.offset(of: \.rt_latency_us_log2)!
+        return (UnsafeMutableRawPointer(pointer) + offset).assumingMemoryBound(to: UInt64.self) + b
+    }
+
+    func latencyBuckets() -> [UInt64] { (0..<Int(REEF_CONTROL_LATENCY_BUCKETS)).map { reef_control_load(bucket($0)) } }
+
     func snapshot() -> SlotSnapshot {
         SlotSnapshot(slot: index, pid: Int32(truncatingIfNeeded: load(\.pid)), command: command(),
                      processClass: ControlClass(raw: pointer.pointee.process_class),
                      classOverride: ControlClass(raw: classOverride),
                      rtBegun: load(\.rt_begun), rtWaitedFor: load(\.rt_waited_for),
                      launches: load(\.launches), held: load(\.held), released: load(\.released),
-                     preemptions: load(\.preemptions))
+                     preemptions: load(\.preemptions), streams: load(\.streams), inFlight: load(\.in_flight),
+                     latencyBuckets: latencyBuckets())
     }
 }
 
@@ -95,6 +111,26 @@ public struct SlotSnapshot: Sendable, Equatable {
     public let held: UInt64
     public let released: UInt64
     public let preemptions: UInt64
+    public let streams: UInt64
+    public let inFlight: UInt64
+    /// Real-time request latencies: bucket b counts [2^b, 2^(b+1)) microseconds.
+    public let latencyBuckets: [UInt64]
+
+    public var requests: UInt64 { latencyBuckets.reduce(0, &+) }
+
+    /// The q-quantile (0...1) of real-time request latency in microseconds: the upper edge of
+    /// the bucket that holds it (so within a factor of two), nil without requests.
+    public func latencyMicros(quantile q: Double) -> UInt64? {
+        let total = requests
+        guard total > 0 else { return nil }
+        let rank = UInt64((Double(total) * q).rounded(.up))
+        var seen: UInt64 = 0
+        for (b, n) in latencyBuckets.enumerated() {
+            seen &+= n
+            if seen >= max(rank, 1) { return UInt64(1) << UInt64(b + 1) }
+        }
+        return UInt64(1) << UInt64(latencyBuckets.count)
+    }
 
     /// The class in effect: reefctl's override, else the one the process started with.
     public var effectiveClass: ControlClass { classOverride == .unset ? processClass : classOverride }

@@ -71,6 +71,21 @@ private func deadChild(_ child: () -> Void = {}) -> Int32 {
         }
     }
 
+    @Test func groupSharedSegmentIsGroupWritableNeverWorld() throws {
+        try withSegmentName { name in
+            setenv("REEF_SHM_GROUP", String(getgid()), 1)
+            defer { unsetenv("REEF_SHM_GROUP") }
+            _ = try ControlSegment.attach(name: name, create: true)
+            var st = stat()
+            #expect(stat("/dev/shm" + name, &st) == 0)
+            #expect(st.st_mode & 0o777 == 0o660)
+            #expect(st.st_gid == getgid())
+            #expect(ControlSegment.defaultName().hasPrefix("/reef-g\(getgid())-"))
+            setenv("REEF_SHM_GROUP", "no-such-group-reef", 1)
+            #expect(throws: ControlSegment.Failure.self) { try ControlSegment.attach(name: name + "x", create: true) }
+        }
+    }
+
     @Test func reclaimsDeadProcessesAndRecoversTheirLock() throws {
         try withSegmentName { name in
             let s = try ControlSegment.attach(name: name, create: true)

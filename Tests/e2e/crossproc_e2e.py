@@ -93,10 +93,11 @@ def pair_run(r, build, lib, ctl, tmp, shared):
             rc, out, _ = reefctl(ctl, "status", "--segment", be_shm, "--json")
             if rc == 0:
                 doc = json.loads(out)
-                pids = {p["pid"]: p["class"] for p in doc["processes"]}
-                if pids.get(be.pid) == "be" and pids.get(rt.pid) == "rt":
+                pids = {p["pid"]: p for p in doc["processes"]}
+                if be.pid in pids and rt.pid in pids and pids[be.pid]["class"] == "be" and pids[rt.pid]["class"] == "rt":
                     status = (doc, reefctl(ctl, "status", "--segment", be_shm)[1])
-                    break
+                    if pids[rt.pid]["rt_requests"] >= 2:   # latencies published too: done
+                        break
             time.sleep(0.05)
     be_out, be_err = be.communicate(timeout=60)
     rt_out, rt_err = rt.communicate(timeout=60)
@@ -139,8 +140,12 @@ def main():
                 json.dumps(status[0]) if status else "not seen")
         if status:
             table = status[1]
-            r.check(table.splitlines()[1].split()[:3] == ["PID", "CLASS", "COMMANDS"] and "rt_latency" in table,
+            r.check(table.splitlines()[1].split()[:3] == ["PID", "CLASS", "STREAMS"] and "rt_latency" in table,
                     "(c) reefctl status table", table.replace("\n", " | ")[:300])
+            rtp = [p for p in status[0]["processes"] if p["class"] == "rt"][0]
+            r.check(rtp["rt_requests"] >= 2 and rtp["rt_p99_us_at_most"] is not None and rtp["rt_p99_us_at_most"] >= 32,
+                    "(c) the RT process publishes its request latencies (p99 at least one 50 us simulated kernel)",
+                    "requests %s, p50 <= %s us, p99 <= %s us" % (rtp["rt_requests"], rtp["rt_p50_us_at_most"], rtp["rt_p99_us_at_most"]))
         # (b)
         (be_rc, _, _), (rt_rc, _, _), _ = pair_run(r, build, lib, ctl, tmp, False)
         alone = stats_of(os.path.join(tmp, "separate-be.*.json"))

@@ -9,9 +9,10 @@
 #include <stdint.h>
 
 #define REEF_CONTROL_MAGIC 0x4c544e4346454552ull /* "REEFCNTL" little-endian */
-#define REEF_CONTROL_VERSION 1u
+#define REEF_CONTROL_VERSION 2u
 #define REEF_CONTROL_SLOTS 64u
 #define REEF_CONTROL_COMMAND_BYTES 112u
+#define REEF_CONTROL_LATENCY_BUCKETS 32u  /* bucket b: real-time requests of [2^b, 2^(b+1)) us */
 
 /* Classes as stored (0 = not set). */
 #define REEF_CONTROL_CLASS_UNSET 0u
@@ -36,6 +37,10 @@ typedef struct {
     uint64_t held;
     uint64_t released;
     uint64_t preemptions;
+    uint64_t streams;            /* streams the process's scheduler knows */
+    uint64_t in_flight;          /* best-effort commands released and not known complete */
+    /* Real-time request latency, first command to the host's wait returning, log2 buckets. */
+    uint64_t rt_latency_us_log2[REEF_CONTROL_LATENCY_BUCKETS];
     uint64_t reserved[4];
 } ReefControlSlot;
 

@@ -51,7 +51,8 @@ final class Scheduler: @unchecked Sendable {
     let counters = CounterArray(count: 20)
     private enum Counter: Int {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
-             rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried
+             rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried,
+             rtRequestStartNanos
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -294,6 +295,8 @@ final class Scheduler: @unchecked Sendable {
             let arriving = load(.rtBegun) == load(.rtSettled)
             let now = monotonicNanos()
             _ = reef_atomic_exchange(counters.base + Counter.rtLastCommandNanos.rawValue, now)
+            // Everything begun so far was waited for: this command starts a new request.
+            if load(.rtBegun) == load(.rtWaitedFor) { _ = reef_atomic_exchange(counters.base + Counter.rtRequestStartNanos.rawValue, now) }
             if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, now) }
             count(.rtBegun)
             if let c = control() {
@@ -460,8 +463,17 @@ final class Scheduler: @unchecked Sendable {
     private func realtimeWaitedFor(_ begun: UInt64) {
         let p = counters.base + Counter.rtWaitedFor.rawValue
         var seen = reef_atomic_load(p)
-        while seen < begun && reef_atomic_cas(p, &seen, begun) == 0 {}   // a failed swap reloads `seen`
-        if load(.controlTried) != 0, let c = controlLinkStorage { _ = reef_atomic_exchange(c.rtWaitedFor, reef_atomic_load(p)) }
+        var advanced = false
+        while seen < begun {
+            if reef_atomic_cas(p, &seen, begun) != 0 { advanced = true; break }   // a failed swap reloads `seen`
+        }
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        _ = reef_atomic_exchange(c.rtWaitedFor, reef_atomic_load(p))
+        // The request is over: its latency, first command to this wait, for reefctl status.
+        if advanced && begun == load(.rtBegun) {
+            let start = load(.rtRequestStartNanos), now = monotonicNanos()
+            if start != 0 && now > start { c.slot.recordLatency(micros: (now - start) / 1000) }
+        }
     }
 
     /// A synchronous copy or set runs on the legacy default stream (or the calling thread's
@@ -1038,11 +1050,19 @@ final class Scheduler: @unchecked Sendable {
         return settings.lingerNanos
     }
 
-    /// Dispatcher only: this process's counters for `reefctl status`.
+    private var lastPublishNanos: UInt64 = 0
+
+    /// Dispatcher only: this process's counters for `reefctl status` (at most every millisecond).
     private func publishToControl() {
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        let now = monotonicNanos()
+        guard now &- lastPublishNanos >= 1_000_000 else { return }
+        lastPublishNanos = now
         c.publish(held: load(.held), released: load(.released), preemptions: load(.preemptions),
                   commands: load(.released) &+ load(.rtBegun))
+        let (streams, inFlight) = state.withLock { (queues.count, work.reduce(0) { $0 + $1.inFlightCommands }) }
+        c.slot.store(\.streams, UInt64(streams))
+        c.slot.store(\.in_flight, UInt64(inFlight))
     }
 
     /// Commands per window marker.

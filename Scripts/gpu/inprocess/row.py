@@ -107,6 +107,7 @@ def main():
     lat, start, end, mism = driver.run(handle, a.high_priority, a.requests, a.period_ms, out.data_ptr(),
                                        out.numel() * out.element_size(), reference)
     result["rt_mismatches"] = mism
+    result["rt_window_ns"] = [start, end]
     result["rt_latency_ms"] = lat
     result["rt_p50_ms"], result["rt_p90_ms"], result["rt_p99_ms"], result["rt_max_ms"] = (
         percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), max(lat))

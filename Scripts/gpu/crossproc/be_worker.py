@@ -1,0 +1,48 @@
+"""The best-effort process of the cross-process benchmark: eager ResNet-152 bs32 fp16 in a closed
+loop on its own stream until STOP_FILE exists; writes READY_FILE once warm, then a JSON summary.
+
+  python3 be_worker.py --ready R --stop S --out be.json
+"""
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "inprocess"))
+from models import best_effort  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ready", required=True)
+    ap.add_argument("--stop", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--model", default="resnet152")
+    a = ap.parse_args()
+    model, x = best_effort(a.model)
+    stream = torch.cuda.Stream()
+    done, mismatches = [], 0
+    with torch.inference_mode(), torch.cuda.stream(stream):
+        for _ in range(3):
+            ref = model(x)
+        stream.synchronize()
+        digest = hashlib.sha256(ref.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes()).hexdigest()
+        with open(a.ready, "w") as f:
+            f.write(str(os.getpid()))
+        deadline = time.time() + 600
+        while not os.path.exists(a.stop) and time.time() < deadline:
+            y = model(x)
+            same = torch.equal(y, ref)
+            done.append(time.monotonic_ns())
+            mismatches += 0 if same else 1
+    with open(a.out, "w") as f:
+        json.dump({"model": a.model, "completions_ns": done, "mismatches": mismatches, "output_sha256": digest,
+                   "reef": {k: v for k, v in os.environ.items() if k.startswith("REEF_")}}, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Turns a cross-process benchmark run (the folder run.sh wrote) into
+bench/results/crossproc-h100.{json,md} and a latency-CDF PNG, with the issue's verdict: Reef RT
+p99 <= 1.10 x RT-alone p99 (the two RT-alone rows pooled) with BE throughput >= 85 % of the
+no-Reef time-sliced run; the same for Reef under MPS against MPS, reported alongside; the
+cross-process signal latency (BE process: another process's RT command -> BE release stopped);
+and the `reefctl status` snapshot taken during each Reef row.
+
+  python3 Scripts/gpu/crossproc/report.py RUN_DIR [--out-dir bench/results] [--name crossproc-h100]
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.join(REPO, "Scripts", "gpu", "inprocess"))
+from Scripts.bench import charts  # noqa: E402
+from report import cdf_points, percentile  # noqa: E402  (the in-process report's helpers)
+
+ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
+        ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("rt_alone_end", "RT alone (again, at the end)")]
+P99_LIMIT, BE_LIMIT = 1.10, 0.85
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def row_data(run_dir, name):
+    rt = load(os.path.join(run_dir, "rows", name + ".rt.json"))
+    if not rt:
+        return None
+    be = load(os.path.join(run_dir, "rows", name + ".be.json"))
+    out = {"rt_p50_ms": rt.get("rt_p50_ms"), "rt_p99_ms": rt.get("rt_p99_ms"), "rt_max_ms": rt.get("rt_max_ms"),
+           "rt_mismatches": rt.get("rt_mismatches"), "rt_latency_ms": rt.get("rt_latency_ms") or [],
+           "rt_output_sha256": rt.get("rt_output_sha256")}
+    if be and rt.get("rt_window_ns"):
+        start, end = rt["rt_window_ns"]
+        n = sum(1 for t in be["completions_ns"] if start <= t <= end)
+        out.update(be_its=n / ((end - start) / 1e9), be_iterations=n, be_mismatches=be.get("mismatches"),
+                   be_output_sha256=be.get("output_sha256"))
+    stopped = []
+    for sp in glob.glob(os.path.join(run_dir, "rows", name + ".be-stats.*.json")):
+        s = (load(sp) or {}).get("scheduling") or {}
+        out["be_preemptions"] = s.get("preemptions")
+        stopped += (s.get("preemption_latency") or {}).get("stopped_us", [])
+    if stopped:
+        out["signal_us"] = {"n": len(stopped), "p50": percentile(stopped, 50), "p99": percentile(stopped, 99),
+                            "max": max(stopped)}
+    status = os.path.join(run_dir, "rows", name + ".status.txt")
+    if os.path.exists(status):
+        with open(status) as f:
+            out["reefctl_status"] = f.read()
+    return out
+
+
+def summarize(run_dir):
+    rows = {n: d for n, _ in ROWS if (d := row_data(run_dir, n))}
+    pooled = [v for n in ("rt_alone", "rt_alone_end") for v in (rows.get(n) or {}).get("rt_latency_ms", [])]
+    base = percentile(pooled, 99) if pooled else None
+    for d in rows.values():
+        d["rt_p99_vs_alone"] = d["rt_p99_ms"] / base if base and d.get("rt_p99_ms") else None
+
+    def verdict(reef, plain):
+        r, p = rows.get(reef), rows.get(plain)
+        if not r or not p or not base or not p.get("be_its"):
+            return {"pass": None, "why": "row missing"}
+        be = (r.get("be_its") or 0) / p["be_its"]
+        return {"rt_p99_ratio": r["rt_p99_vs_alone"], "be_throughput_ratio": be,
+                "pass": bool(r["rt_p99_vs_alone"] <= P99_LIMIT and be >= BE_LIMIT)}
+
+    return {"rows": rows, "rt_alone_pooled_p99_ms": base,
+            "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps")}}
+
+
+def fmt(v, spec="%.3f"):
+    return "—" if v is None else spec % v
+
+
+def markdown(summary, env, command):
+    lines = ["# Cross-process RT/BE scheduling on one GPU (issue 4)", "",
+             "- command: `%s`" % command, "- commit: `%s`" % env.get("commit"),
+             "- GPU: %s, driver %s, CUDA %s; torch %s; date %s" % (env.get("gpu_name"), env.get("driver_version"),
+                                                                env.get("cuda_driver_api_version"), env.get("torch"),
+                                                                env.get("date_utc")),
+             "- RT process: CUDA-graph ResNet-50 bs1 fp16 every 10 ms (C client, stream at the greatest priority); "
+             "BE process: eager ResNet-152 bs32 fp16 closed loop on its own stream. Ratios use the two RT-alone "
+             "rows pooled (p99 %s ms)." % fmt(summary["rt_alone_pooled_p99_ms"]), "",
+             "| row | RT p50 ms | RT p99 ms | p99 / RT alone | RT max ms | BE it/s | BE preemptions | signal p50 / p99 us |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n, label in ROWS:
+        d = summary["rows"].get(n)
+        if not d:
+            continue
+        sig = d.get("signal_us")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, fmt(d["rt_p50_ms"]), fmt(d["rt_p99_ms"]), fmt(d.get("rt_p99_vs_alone"), "%.2f"), fmt(d["rt_max_ms"]),
+            fmt(d.get("be_its"), "%.1f"), d.get("be_preemptions", "—"),
+            ("%.0f / %.0f" % (sig["p50"], sig["p99"])) if sig else "—"))
+    for key, label in (("reef", "Reef vs no Reef (time-sliced)"), ("reef_mps", "Reef + MPS vs MPS")):
+        v = summary["verdicts"][key]
+        if v.get("pass") is not None:
+            lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (
+                label, v["rt_p99_ratio"], P99_LIMIT, 100 * v["be_throughput_ratio"], 100 * BE_LIMIT,
+                "pass" if v["pass"] else "FAIL")]
+    for n in ("reef", "reef_mps"):
+        d = summary["rows"].get(n) or {}
+        if d.get("reefctl_status"):
+            lines += ["", "`reefctl status` during %s:" % n, "", "```", d["reefctl_status"].rstrip(), "```"]
+    lines += ["", "Signal latency: in the BE process, from the other process's last published real-time command "
+              "to its dispatcher stopping best-effort releases (host clock)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run_dir")
+    ap.add_argument("--out-dir", default=os.path.join(REPO, "bench", "results"))
+    ap.add_argument("--name", default="crossproc-h100")
+    a = ap.parse_args(argv)
+    summary = summarize(a.run_dir)
+    if not summary["rows"]:
+        sys.exit("no rows under %s/rows" % a.run_dir)
+    env = load(os.path.join(a.run_dir, "env.json")) or {}
+    command = ""
+    if os.path.exists(os.path.join(a.run_dir, "command.txt")):
+        with open(os.path.join(a.run_dir, "command.txt")) as f:
+            command = f.read().strip()
+    os.makedirs(a.out_dir, exist_ok=True)
+    for d in summary["rows"].values():
+        d["cdf_ms"] = cdf_points(d.pop("rt_latency_ms"))
+    with open(os.path.join(a.out_dir, a.name + ".json"), "w") as f:
+        json.dump(dict(summary, environment=env, command=command), f, indent=1)
+    with open(os.path.join(a.out_dir, a.name + ".md"), "w") as f:
+        f.write(markdown(summary, env, command))
+    series = [(label, [x for x, _ in summary["rows"][n]["cdf_ms"]], [y for _, y in summary["rows"][n]["cdf_ms"]])
+              for n, label in ROWS if n in summary["rows"] and summary["rows"][n]["cdf_ms"] and n != "rt_alone_end"]
+    charts.line_chart(os.path.join(a.out_dir, a.name + "-cdf.png"), "RT latency CDF, RT and BE in two processes",
+                      "RT latency (ms, log)", "fraction of requests", series)
+    print(json.dumps(summary["verdicts"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The cross-process benchmark of issue 4 on one NVIDIA GPU:
+#   REEF_COMMIT=<sha> bash Scripts/gpu/crossproc/run.sh      (from the repository root)
+# RT process: CUDA-graph ResNet-50 bs1 fp16 every 10 ms (Scripts/gpu/inprocess/row.py --be none,
+# C client); BE process: eager ResNet-152 bs32 fp16 closed loop (be_worker.py). Rows: RT alone, no
+# Reef time-sliced, no Reef under MPS, Reef, Reef under MPS, RT alone again. Each row starts the
+# BE process, waits until it is warm, runs the RT process, then stops the BE process.
+# Writes $OUT/crossproc/rows/<row>.{rt,be}.json, reef stats, reefctl status snapshots, env.json.
+# Then: python3 Scripts/gpu/crossproc/report.py $OUT/crossproc --out-dir bench/results
+# Knobs: OUT, REEF_LIB (dist/libreef.so), REEFCTL (dist/reefctl), PYTHON, CROSSPROC_REQUESTS (1500),
+# CROSSPROC_ROWS (subset of row names).
+set -u -o pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+cd "$REPO" || exit 1
+OUT=${OUT:-/tmp/reef-crossproc-out}/crossproc
+LIB=${REEF_LIB:-$REPO/dist/libreef.so}
+CTL=${REEFCTL:-$REPO/dist/reefctl}
+PY=${PYTHON:-python3}
+REQUESTS=${CROSSPROC_REQUESTS:-1500}
+mkdir -p "$OUT/rows"
+exec > >(tee "$OUT/run.log") 2>&1
+unset LD_PRELOAD REEF_STATS REEF_DISABLE REEF_SCHEDULE REEF_CLASS
+export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+START=$(date +%s)
+log() { printf '[%s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - START))" "$*"; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/reef-crossproc.XXXXXX")
+cc -O2 -shared -fPIC -o "$WORK/rt_driver.so" "$REPO/Scripts/gpu/inprocess/rt_driver.c" -ldl || { log "cannot build rt_driver.c"; exit 1; }
+"$PY" "$REPO/Scripts/gpu/interception/env_info.py" --repo "$REPO" --lib "$LIB" --out "$OUT/env.json" >/dev/null || log "env_info failed"
+printf '%s\n' "REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/crossproc/run.sh" >"$OUT/command.txt"
+
+MPS_DIR=$WORK/mps
+start_mps() {
+  mkdir -p "$MPS_DIR/pipe" "$MPS_DIR/log"
+  CUDA_MPS_PIPE_DIRECTORY=$MPS_DIR/pipe CUDA_MPS_LOG_DIRECTORY=$MPS_DIR/log nvidia-cuda-mps-control -d || return 1
+  sleep 1
+}
+stop_mps() {
+  echo quit | CUDA_MPS_PIPE_DIRECTORY=$MPS_DIR/pipe CUDA_MPS_LOG_DIRECTORY=$MPS_DIR/log nvidia-cuda-mps-control >/dev/null 2>&1 || true
+  sleep 1
+}
+trap stop_mps EXIT
+
+# name | BE process | MPS | Reef
+ROWS=("rt_alone|no|no|no" "timesliced|yes|no|no" "mps|yes|yes|no" "reef|yes|no|yes" "reef_mps|yes|yes|yes" "rt_alone_end|no|no|no")
+for spec in "${ROWS[@]}"; do
+  IFS='|' read -r name with_be mps reef <<<"$spec"
+  if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" $name "* ]]; then continue; fi
+  common=()
+  if [[ $mps == yes ]]; then
+    start_mps || { log "SKIP $name: MPS daemon did not start"; continue; }
+    common+=(CUDA_MPS_PIPE_DIRECTORY="$MPS_DIR/pipe" CUDA_MPS_LOG_DIRECTORY="$MPS_DIR/log")
+  fi
+  shm="/reef-bench-$$-$name"
+  rt_env=("${common[@]}") be_env=("${common[@]}")
+  if [[ $reef == yes ]]; then
+    rt_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=rt REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.rt-stats.%p.json")
+    be_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=be REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.be-stats.%p.json")
+  fi
+  rm -f "$WORK/ready" "$WORK/stop"
+  be_pid=
+  if [[ $with_be == yes ]]; then
+    env "${be_env[@]}" "$PY" "$HERE/be_worker.py" --ready "$WORK/ready" --stop "$WORK/stop" --out "$OUT/rows/$name.be.json" &
+    be_pid=$!
+    for _ in $(seq 1 600); do [[ -f $WORK/ready ]] && break; sleep 0.1; done
+    sleep 2   # BE alone, warm
+  fi
+  log "BEGIN $name"
+  if [[ $reef == yes ]]; then
+    ( sleep 12; "$CTL" status --segment "$shm" >"$OUT/rows/$name.status.txt" 2>&1; "$CTL" status --segment "$shm" --json >"$OUT/rows/$name.status.json" 2>&1 ) &
+  fi
+  timeout -k 10 240 env "${rt_env[@]}" "$PY" "$REPO/Scripts/gpu/inprocess/row.py" --row "$name" --be none --high-priority \
+    --requests "$REQUESTS" --driver "$WORK/rt_driver.so" --out "$OUT/rows/$name.rt.json" </dev/null
+  log "END $name rt rc=$?"
+  touch "$WORK/stop"
+  [[ -n $be_pid ]] && wait "$be_pid"
+  wait
+  [[ $mps == yes ]] && stop_mps
+  rm -f "/dev/shm$shm"
+done
+rm -rf "$WORK"
+log done

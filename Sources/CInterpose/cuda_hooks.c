@@ -87,6 +87,26 @@ int reef_cu_host_memory_is_pinned(const void *p) {
     return r == CUDA_ERROR_INVALID_VALUE ? 0 : -1;
 }
 
+/* The calling thread's GPU as a UUID (32 hex digits into out[33]); 0 on success. Processes
+ * that see the GPU under different ordinals (CUDA_VISIBLE_DEVICES) agree on it. */
+typedef CUresult (*ctx_device_fn)(int *);
+typedef CUresult (*device_uuid_fn)(unsigned char *, int);
+
+int reef_cu_device_uuid(char out[33]) {
+    static ctx_device_fn get_device;
+    static device_uuid_fn get_uuid;
+    if (!get_device) get_device = (ctx_device_fn)driver_fn("cuCtxGetDevice");
+    if (!get_uuid) get_uuid = (device_uuid_fn)driver_fn("cuDeviceGetUuid_v2");
+    if (!get_uuid) get_uuid = (device_uuid_fn)driver_fn("cuDeviceGetUuid");
+    int dev = 0;
+    unsigned char uuid[16];
+    if (!get_device || !get_uuid || get_device(&dev) != CUDA_SUCCESS || get_uuid(uuid, dev) != CUDA_SUCCESS) return -1;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) { out[2 * i] = hex[uuid[i] >> 4]; out[2 * i + 1] = hex[uuid[i] & 15]; }
+    out[32] = 0;
+    return 0;
+}
+
 typedef CUresult (*priority_range_fn)(int *, int *);
 
 CUresult reef_cu_stream_priority_range(int *least, int *greatest) {

@@ -9,9 +9,10 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the processes Reef schedules on this GPU, with their class and counters.",
         discussion: """
-        Reads the shared-memory control segment that preloaded processes attach to when \
-        scheduling is on (REEF_SCHEDULE=on): one per user and GPU, /dev/shm/reef-<uid>-gpu<N>, \
-        or REEF_SHM_NAME. Columns: pid, class (rt/be; * = set by reefctl), streams, \
+        Reads the shared-memory control segments that preloaded processes attach to when \
+        scheduling is on (REEF_SCHEDULE=on): one per user and GPU (/dev/shm/reef-<uid>-<GPU \
+        UUID>, or gpu<N> with REEF_GPU), or REEF_SHM_NAME; all of this user's unless --segment \
+        names one (JSON: one object per segment, a list when there are several). Columns: pid, class (rt/be; * = set by reefctl), streams, \
         best-effort commands held and in flight, commands through the scheduler, \
         preemptions, real-time requests (first command to the host's wait) with p50 and p99 \
         (upper edge of a power-of-two bucket), and the command line. Counters are published \
@@ -19,27 +20,34 @@ struct Status: ParsableCommand {
         """
     )
 
-    @Option(help: "Segment name (default: $REEF_SHM_NAME, else /reef-<uid>-gpu<$REEF_GPU or 0>).")
+    @Option(help: "Segment name (default: $REEF_SHM_NAME, else every segment of this user).")
     var segment: String?
 
     @Flag(help: "Print JSON: {\"segment\": name, \"processes\": [...]}.")
     var json = false
 
     func run() throws {
-        let name = segment ?? ControlSegment.defaultName()
-        let s: ControlSegment
-        do {
-            s = try ControlSegment.attach(name: name, create: false, writable: false)
-        } catch {
-            printError("reefctl status: \(error)")
+        let names = segmentNames(segment)
+        guard !names.isEmpty else {
+            printError("reefctl status: no control segment of this user under /dev/shm (no process with REEF_SCHEDULE=on has run); pass --segment to name one")
             throw ExitCode(1)
         }
-        let rows = s.snapshot()
-        if json {
-            print(StatusFormat.json(segment: name, rows: rows))
-        } else {
-            print(StatusFormat.table(segment: name, rows: rows), terminator: "")
+        var documents: [String] = []
+        var failed = false
+        for name in names {
+            do {
+                let s = try ControlSegment.attach(name: name, create: false, writable: false)
+                let rows = s.snapshot()
+                if json { documents.append(StatusFormat.json(segment: name, rows: rows)) }
+                else { print(StatusFormat.table(segment: name, rows: rows), terminator: "") }
+            } catch {
+                printError("reefctl status: \(error)")
+                failed = true
+            }
         }
+        // One segment: its object; several (one per GPU): a list of them.
+        if json && !documents.isEmpty { print(documents.count == 1 ? documents[0] : "[" + documents.joined(separator: ",") + "]") }
+        if failed { throw ExitCode(1) }
     }
 }
 
@@ -115,7 +123,8 @@ struct GC: ParsableCommand {
         commandName: "gc",
         abstract: "Reclaim control-segment entries of dead processes; remove the segment when none is left.",
         discussion: """
-        Entries of processes that exited without detaching (killed, crashed) are reclaimed; \
+        Acts on --segment, else $REEF_SHM_NAME, else every segment of this user. Entries of \
+        processes that exited without detaching (killed, crashed) are reclaimed; \
         attached processes also do this when they register. With --remove-empty the segment's \
         name is unlinked when no live process remains (attached processes keep their mapping). \
         A segment another Reef version made, or a corrupt one, is reported; --remove-empty \
@@ -123,30 +132,39 @@ struct GC: ParsableCommand {
         """
     )
 
-    @Option(help: "Segment name (default: $REEF_SHM_NAME, else /reef-<uid>-gpu<$REEF_GPU or 0>).")
+    @Option(help: "Segment name (default: $REEF_SHM_NAME, else every segment of this user).")
     var segment: String?
 
     @Flag(help: "Unlink the segment if no live process remains (or if it is refused as foreign/corrupt).")
     var removeEmpty = false
 
     func run() throws {
-        let name = segment ?? ControlSegment.defaultName()
+        let names = segmentNames(segment)
+        if names.isEmpty { print("no control segment of this user under /dev/shm"); return }
+        var failed = false
+        for name in names where !gc(name) { failed = true }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Reclaims one segment's dead entries (and removes it if asked); false on an error.
+    private func gc(_ name: String) -> Bool {
         do {
             let s = try ControlSegment.attach(name: name, create: false, writable: true)
             let n = s.reclaimDead()
             let live = s.snapshot().count
-            print("reclaimed \(n) entr\(n == 1 ? "y" : "ies"); \(live) live process\(live == 1 ? "" : "es")")
+            print("/dev/shm\(name): reclaimed \(n) entr\(n == 1 ? "y" : "ies"); \(live) live process\(live == 1 ? "" : "es")")
             if removeEmpty && live == 0 {
                 _ = ControlSegment.unlink(name: name)
                 print("removed /dev/shm\(name)")
             }
+            return true
         } catch let ControlSegment.Failure.refused(_, why) {
             printError("reefctl gc: /dev/shm\(name) refused: \(why)")
-            if removeEmpty && ControlSegment.unlink(name: name) { print("removed /dev/shm\(name)"); return }
-            throw ExitCode(1)
+            if removeEmpty && ControlSegment.unlink(name: name) { print("removed /dev/shm\(name)"); return true }
+            return false
         } catch {
             printError("reefctl gc: \(error)")
-            throw ExitCode(1)
+            return false
         }
     }
 }

@@ -25,15 +25,36 @@ public final class ControlSegment: @unchecked Sendable {
         }
     }
 
-    /// REEF_SHM_NAME, else /reef-<uid>-gpu<REEF_GPU or 0>, or /reef-g<gid>-gpu<N> when
-    /// REEF_SHM_GROUP shares it with a group.
-    public static func defaultName() -> String {
+    /// REEF_SHM_NAME, else /reef-<owner>-<gpu>: owner is the uid, or g<gid> when REEF_SHM_GROUP
+    /// shares it with a group; gpu is gpu<REEF_GPU> when set, else `device` (the GPU's UUID, so
+    /// processes agree whatever ordinal they see it under), else gpu0.
+    public static func defaultName(device: String? = nil) -> String {
         if let n = getenv("REEF_SHM_NAME").map({ String(cString: $0) }), !n.isEmpty {
             return n.hasPrefix("/") ? n : "/" + n
         }
-        let gpu = getenv("REEF_GPU").map { String(cString: $0) } ?? "0"
-        if let g = sharingGroup() { return "/reef-g\(g)-gpu\(gpu)" }
-        return "/reef-\(getuid())-gpu\(gpu)"
+        let gpu = getenv("REEF_GPU").map { "gpu" + String(cString: $0) } ?? device ?? "gpu0"
+        return "/" + ownerPrefix() + gpu
+    }
+
+    /// "reef-<uid>-" or "reef-g<gid>-": the names this user's segments start with.
+    public static func ownerPrefix() -> String {
+        if let g = sharingGroup() { return "reef-g\(g)-" }
+        return "reef-\(getuid())-"
+    }
+
+    /// The names of this user's (or group's) segments under /dev/shm.
+    public static func existingNames() -> [String] {
+        guard let dir = opendir("/dev/shm") else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        let prefix = ownerPrefix()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(prefix) { names.append("/" + name) }
+        }
+        return names.sorted()
     }
 
     /// The group REEF_SHM_GROUP names (a name or a number), nil when unset or unknown.
@@ -50,7 +71,7 @@ public final class ControlSegment: @unchecked Sendable {
     }
 
     /// Opens (and with `create`, creates) the segment. Read-only attachments never create.
-    public static func attach(name: String = defaultName(), create: Bool, writable: Bool = true) throws -> ControlSegment {
+    public static func attach(name: String, create: Bool, writable: Bool = true) throws -> ControlSegment {
         var created = false
         var fd: Int32 = -1
         if create && writable {

@@ -61,6 +61,20 @@ private func deadChild(_ child: () -> Void = {}) -> Int32 {
         }
     }
 
+    @Test func namesFollowTheGPUAndAreListed() throws {
+        let device = "gpu-test\(getpid())\(UInt32.random(in: 0...UInt32.max))"
+        unsetenv("REEF_SHM_NAME")
+        let name = ControlSegment.defaultName(device: device)
+        #expect(name == "/reef-\(getuid())-\(device)")
+        defer { _ = ControlSegment.unlink(name: name) }
+        _ = try ControlSegment.attach(name: name, create: true)
+        #expect(ControlSegment.existingNames().contains(name))
+        setenv("REEF_GPU", "3", 1)
+        #expect(ControlSegment.defaultName(device: device) == "/reef-\(getuid())-gpu3")   // REEF_GPU wins
+        unsetenv("REEF_GPU")
+        #expect(ControlSegment.defaultName() == "/reef-\(getuid())-gpu0")
+    }
+
     @Test func refusesWorldWritableSegments() throws {
         try withSegmentName { name in
             _ = try ControlSegment.attach(name: name, create: true)

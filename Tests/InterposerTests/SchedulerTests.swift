@@ -43,6 +43,7 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
     func makeCurrent(_ context: UInt64) {}
     func priorityRange() -> (least: Int32, greatest: Int32)? { (0, -5) }
     func hostMemoryIsPinned(_ address: UInt64) -> Bool? { nil }
+    func deviceIdentity() -> String? { nil }
 
     func setRealtimeRunning(_ on: Bool) { lock.withLock { realtimeRunning = on; lock.broadcast() } }
 }

@@ -69,6 +69,8 @@ CUresult reef_cu_stream_priority_range(int *least, int *greatest);
 int32_t reef_hip_get_device(int *device);
 /* 1: page-locked or managed host memory (read/written when the copy runs); 0: pageable; -1: unknown. */
 int reef_cu_host_memory_is_pinned(const void *p);
+/* The calling thread's GPU UUID as 32 hex digits (0), or -1 when the runtime cannot say. */
+int reef_cu_device_uuid(char out[33]);
 int reef_hip_host_memory_is_pinned(const void *p);
 int32_t reef_hip_set_device(int device);
 int32_t reef_hip_stream_priority_range(int *least, int *greatest);

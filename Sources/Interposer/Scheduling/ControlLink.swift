@@ -27,10 +27,10 @@ final class ControlLink: @unchecked Sendable {
 
     /// Attaches (creating the segment if needed) and registers; nil, said once on stderr, when
     /// that is not possible: the process then schedules only its own streams.
-    init?(processClass: SchedulingClass, log: Log) {
+    init?(processClass: SchedulingClass, device: String?, log: Log) {
         if let v = getenv("REEF_SHM").map({ String(cString: $0) }), v == "off" || v == "0" { return nil }
         do {
-            segment = try ControlSegment.attach(create: true)
+            segment = try ControlSegment.attach(name: ControlSegment.defaultName(device: device), create: true)
         } catch {
             log.write(.warn, "\(error); scheduling only this process's streams")
             return nil

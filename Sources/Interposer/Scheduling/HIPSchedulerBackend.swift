@@ -26,6 +26,9 @@ final class HIPSchedulerBackend: EventMarkerBackend, SchedulerBackend, @unchecke
         return reef_hip_stream_priority_range(&least, &greatest) == 0 ? (least, greatest) : nil
     }
 
+    /// HIP 5.2 has no device UUID query Reef relies on: the ordinal names the GPU (REEF_GPU).
+    func deviceIdentity() -> String? { nil }
+
     func hostMemoryIsPinned(_ address: UInt64) -> Bool? {
         let r = reef_hip_host_memory_is_pinned(UnsafeRawPointer(bitPattern: UInt(address)))
         return r < 0 ? nil : r == 1

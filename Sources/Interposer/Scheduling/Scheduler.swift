@@ -85,9 +85,14 @@ final class Scheduler: @unchecked Sendable {
 
     @inline(__always) private func control() -> ControlLink? {
         if load(.controlTried) != 0 { return controlLinkStorage }
+        return attachControl()
+    }
+
+    private func attachControl() -> ControlLink? {
+        let device = backend.deviceIdentity()   // runtime calls: before taking the lock
         return state.withLock {
             if load(.controlTried) == 0 {
-                controlLinkStorage = ControlLink(processClass: settings.policy.processDefault, log: log)
+                controlLinkStorage = ControlLink(processClass: settings.policy.processDefault, device: device, log: log)
                 _ = reef_atomic_exchange(counters.base + Counter.controlTried.rawValue, 1)
                 // Someone must apply what reefctl sets, also in a process that holds nothing.
                 if controlLinkStorage != nil { startDispatcherIfNeeded() }

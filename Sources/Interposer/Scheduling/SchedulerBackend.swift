@@ -19,6 +19,8 @@ protocol SchedulerBackend: AnyObject {
     func priorityRange() -> (least: Int32, greatest: Int32)?
     /// Whether host memory at `address` is page-locked (true), pageable (false), or unknown.
     func hostMemoryIsPinned(_ address: UInt64) -> Bool?
+    /// The calling thread's GPU, the same in every process (a UUID), or nil.
+    func deviceIdentity() -> String?
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -47,5 +49,11 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
     func hostMemoryIsPinned(_ address: UInt64) -> Bool? {
         let r = reef_cu_host_memory_is_pinned(UnsafeRawPointer(bitPattern: UInt(address)))
         return r < 0 ? nil : r == 1
+    }
+
+    func deviceIdentity() -> String? {
+        var buffer = [CChar](repeating: 0, count: 33)
+        guard reef_cu_device_uuid(&buffer) == 0 else { return nil }
+        return "gpu-" + String(decoding: buffer.prefix(32).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -62,7 +62,7 @@ enum StatusFormat {
                           "RT P50", "RT P99", "COMMAND"]
 
     static func cells(_ r: SlotSnapshot) -> [String] {
-        let cls = r.effectiveClass.rawValue + (r.classOverride == .unset ? "" : "*")
+        let cls = r.effectiveClass.rawValue + (r.classOverride == .unset && r.streamOverrides.isEmpty ? "" : "*")
         return [String(r.pid), cls, String(r.streams), String(r.held), String(r.inFlight), String(r.launches),
                 String(r.preemptions), String(r.requests), micros(r.latencyMicros(quantile: 0.5)),
                 micros(r.latencyMicros(quantile: 0.99)), r.command]
@@ -95,6 +95,7 @@ enum StatusFormat {
                 + "\"rt_p50_us_at_most\":\(r.latencyMicros(quantile: 0.5).map(String.init) ?? "null"),"
                 + "\"rt_p99_us_at_most\":\(r.latencyMicros(quantile: 0.99).map(String.init) ?? "null"),"
                 + "\"rt_latency_us_log2\":[\(r.latencyBuckets.map(String.init).joined(separator: ","))],"
+                + "\"stream_overrides\":{\(r.streamOverrides.map { "\(quote($0.stream)):\"\($0.cls.rawValue)\"" }.joined(separator: ","))},"
                 + "\"command\":\(quote(r.command))}"
         }
         return "{\"segment\":\(quote(segment)),\"processes\":[" + items.joined(separator: ",") + "]}"

@@ -200,6 +200,13 @@ public final class ControlSegment: @unchecked Sendable {
         return nil
     }
 
+    /// Runs `body` under the segment's lock (writers that must not interleave: reefctl set).
+    public func withLock<T>(_ body: () -> T) -> T? {
+        guard writable, reef_control_lock(lockPointer) == 0 else { return nil }
+        defer { reef_control_unlock(lockPointer) }
+        return body()
+    }
+
     /// Frees the slots of processes that are gone (dead, or the pid now names another process).
     @discardableResult
     public func reclaimDead() -> Int {

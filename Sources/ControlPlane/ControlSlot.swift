@@ -50,6 +50,45 @@ public struct ControlSlot: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    // MARK: - Per-stream overrides
+
+    func overrideKey(_ i: Int) -> UnsafeMutablePointer<UInt64> {
+        (UnsafeMutableRawPointer(pointer) + MemoryLayout<ReefControlSlot>.offset(of: \.override_keys)!)
+            .assumingMemoryBound(to: UInt64.self) + i
+    }
+
+    func overrideClass(_ i: Int) -> UnsafeMutablePointer<UInt64> {
+        (UnsafeMutableRawPointer(pointer) + MemoryLayout<ReefControlSlot>.offset(of: \.override_classes)!)
+            .assumingMemoryBound(to: UInt64.self) + i
+    }
+
+    /// The per-stream overrides, as (key, class) pairs; entries with invalid classes are skipped.
+    public func streamOverrides() -> [(key: UInt64, cls: ControlClass)] {
+        (0..<Int(REEF_CONTROL_STREAM_OVERRIDES)).compactMap { i in
+            let k = reef_control_load(overrideKey(i))
+            let c = ControlClass(raw: UInt32(truncatingIfNeeded: reef_control_load(overrideClass(i))))
+            return k != 0 && (c == .rt || c == .be) ? (k, c) : nil
+        }
+    }
+
+    /// Sets (or with .unset clears) the override of `key`; false when all entries are taken.
+    /// Written by reefctl only (one writer at a time, under the segment lock).
+    public func setStreamOverride(key: UInt64, cls: ControlClass) -> Bool {
+        let n = Int(REEF_CONTROL_STREAM_OVERRIDES)
+        let existing = (0..<n).first { reef_control_load(overrideKey($0)) == key }
+        if cls == .unset || cls == .invalid {
+            if let i = existing { reef_control_store(overrideKey(i), 0); reef_control_store(overrideClass(i), 0) }
+        } else {
+            guard let i = existing ?? (0..<n).first(where: { reef_control_load(overrideKey($0)) == 0 }) else { return false }
+            reef_control_store(overrideClass(i), UInt64(cls.raw))
+            reef_control_store(overrideKey(i), key)
+        }
+        reef_control_add(field(\.overrides_epoch), 1)
+        return true
+    }
+
+    public var overridesEpoch: UInt64 { load(\.overrides_epoch) }
+
     /// Counts one real-time request of `micros` microseconds.
     public func recordLatency(micros: UInt64) {
         var b = 0
@@ -72,7 +111,8 @@ public struct ControlSlot: @unchecked Sendable {
                      rtBegun: load(\.rt_begun), rtWaitedFor: load(\.rt_waited_for),
                      launches: load(\.launches), held: load(\.held), released: load(\.released),
                      preemptions: load(\.preemptions), streams: load(\.streams), inFlight: load(\.in_flight),
-                     latencyBuckets: latencyBuckets())
+                     latencyBuckets: latencyBuckets(),
+                     streamOverrides: streamOverrides().map { StreamOverride(stream: StreamKey.describe($0.key), cls: $0.cls) })
     }
 }
 
@@ -98,6 +138,11 @@ public enum ControlClass: String, Sendable {
     }
 }
 
+public struct StreamOverride: Sendable, Equatable {
+    public let stream: String
+    public let cls: ControlClass
+}
+
 /// A live process's entry, copied out of the segment.
 public struct SlotSnapshot: Sendable, Equatable {
     public let slot: Int
@@ -115,6 +160,8 @@ public struct SlotSnapshot: Sendable, Equatable {
     public let inFlight: UInt64
     /// Real-time request latencies: bucket b counts [2^b, 2^(b+1)) microseconds.
     public let latencyBuckets: [UInt64]
+    /// Classes reefctl set for single streams.
+    public let streamOverrides: [StreamOverride]
 
     public var requests: UInt64 { latencyBuckets.reduce(0, &+) }
 

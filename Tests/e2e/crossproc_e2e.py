@@ -14,8 +14,9 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
   (e) a corrupt or foreign segment is refused with a message and the program still runs
       (pass-through for cross-process, same output);
   (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash;
-  (g) `reefctl set <pid> rt` reaches the process (status shows it; it ends with nothing held),
-      `reefctl policy set/get`, and out-of-range values or unknown pids exit 2.
+  (g) `reefctl set <pid> rt` and `set <pid>:#1 rt` reach the process (status shows them; the
+      stream's held work is issued; it ends with nothing held), `reefctl policy set/get`, and
+      out-of-range values, bad streams or unknown pids exit 2.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
 import argparse
@@ -167,6 +168,22 @@ def main():
                 and target.returncode == 0 and set_stats and set_stats["held_at_exit"] == 0,
                 "(g) reefctl set <pid> rt: status shows it, the process runs on and ends with nothing held",
                 "%s %s rc %s" % (out_set.strip() or err_set.strip(), shown, target.returncode))
+        # A stream of a best-effort process set real-time: its held work is issued, status lists it.
+        target = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "1000"],
+                                  env=env_for(build, lib, shm, "be", os.path.join(tmp, "setstream.%p.json")),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        listed = wait_listed(ctl, shm, target.pid)
+        rc_s, out_s, err_s = reefctl(ctl, "set", "%d:#1" % target.pid, "rt", "--segment", shm)
+        time.sleep(0.3)
+        _, st, _ = reefctl(ctl, "status", "--segment", shm, "--json")
+        shown = [p for p in json.loads(st)["processes"] if p["pid"] == target.pid] if st else []
+        rc_bad, _, err_bad = reefctl(ctl, "set", "%d:#0" % target.pid, "rt", "--segment", shm)
+        target.communicate(timeout=60)
+        s_stats = stats_of(os.path.join(tmp, "setstream.*.json"))
+        r.check(listed and rc_s == 0 and shown and shown[0]["stream_overrides"] == {"#1": "rt"} and shown[0]["held"] == 0
+                and target.returncode == 0 and s_stats and s_stats["held_at_exit"] == 0 and rc_bad == 2,
+                "(g) reefctl set <pid>:#1 rt: the stream's held work is issued at once; a bad stream exits 2",
+                "%s %s" % (out_s.strip() or err_s.strip(), shown and {k: shown[0][k] for k in ("held", "stream_overrides")}))
         rc1, _, _ = reefctl(ctl, "policy", "set", "window", "3", "--segment", shm)
         _, got, _ = reefctl(ctl, "policy", "get", "--json", "--segment", shm)
         rc2, _, err2 = reefctl(ctl, "policy", "set", "window", "5000", "--segment", shm)

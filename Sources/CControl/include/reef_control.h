@@ -9,10 +9,15 @@
 #include <stdint.h>
 
 #define REEF_CONTROL_MAGIC 0x4c544e4346454552ull /* "REEFCNTL" little-endian */
-#define REEF_CONTROL_VERSION 2u
+#define REEF_CONTROL_VERSION 3u
 #define REEF_CONTROL_SLOTS 64u
 #define REEF_CONTROL_COMMAND_BYTES 112u
 #define REEF_CONTROL_LATENCY_BUCKETS 32u  /* bucket b: real-time requests of [2^b, 2^(b+1)) us */
+#define REEF_CONTROL_STREAM_OVERRIDES 8u
+/* A stream override's key: a stream handle, or REEF_CONTROL_ORDINAL | N for the Nth stream the
+ * process created (as REEF_RT_STREAMS writes #N); the legacy stream is handle 0 | LEGACY. */
+#define REEF_CONTROL_ORDINAL (1ull << 63)
+#define REEF_CONTROL_LEGACY (1ull << 62)
 
 /* Classes as stored (0 = not set). */
 #define REEF_CONTROL_CLASS_UNSET 0u
@@ -41,6 +46,11 @@ typedef struct {
     uint64_t in_flight;          /* best-effort commands released and not known complete */
     /* Real-time request latency, first command to the host's wait returning, log2 buckets. */
     uint64_t rt_latency_us_log2[REEF_CONTROL_LATENCY_BUCKETS];
+    /* Per-stream classes written by reefctl set <pid>:<stream>: key (0 = free entry) and class;
+     * overrides_epoch changes on every write so the process notices. */
+    uint64_t override_keys[REEF_CONTROL_STREAM_OVERRIDES];
+    uint64_t override_classes[REEF_CONTROL_STREAM_OVERRIDES];
+    uint64_t overrides_epoch;
     uint64_t reserved[4];
 } ReefControlSlot;
 

@@ -34,8 +34,20 @@ final class Scheduler: @unchecked Sendable {
     private var markers: [UInt64] = []
     private var dispatcherRunning = false
     private var rtStreams: [UInt64] = []
-    /// The class reefctl set for the whole process (nil: each stream's own).
+    /// The class reefctl set for the whole process (nil: each stream's own), and per stream.
     private var classOverride: SchedulingClass?
+    private var streamOverrides: [(key: UInt64, cls: SchedulingClass)] = []
+
+    /// Lock held. The class in effect for a stream: reefctl's for the process, else reefctl's
+    /// for the stream, else the policy's.
+    private func effectiveClass(handle: UInt64, ordinal: Int?, base: SchedulingClass) -> SchedulingClass {
+        if let c = classOverride { return c }
+        for o in streamOverrides where StreamKey.matches(o.key, handle: handle, ordinal: ordinal,
+                                                         isLegacy: handle == StreamIdentity.legacy) {
+            return o.cls
+        }
+        return base
+    }
     /// Events last recorded directly on a real-time stream: how many real-time commands had
     /// begun by then (a host wait for the event waits for those).
     private var realtimeEventBegun: [UInt64: UInt64] = [:]
@@ -710,7 +722,7 @@ final class Scheduler: @unchecked Sendable {
             return q
         }
         let base = settings.policy.classify(handle: stream, ordinal: nil, priority: nil, least: nil)
-        let cls = classOverride ?? base
+        let cls = effectiveClass(handle: stream, ordinal: nil, base: base)
         let q = StreamQueue(handle: stream, schedulingClass: base, blocking: true,
                             holdable: cls == .bestEffort && stream != StreamIdentity.perThread)
         q.schedulingClass = cls
@@ -745,10 +757,11 @@ final class Scheduler: @unchecked Sendable {
         state.withLock {
             streamsCreated += 1
             let base = settings.policy.classify(handle: stream, ordinal: streamsCreated, priority: priority, least: range?.least)
-            let cls = classOverride ?? base
+            let cls = effectiveClass(handle: stream, ordinal: streamsCreated, base: base)
             let q = StreamQueue(handle: stream, schedulingClass: base, blocking: flags & UInt32(CU_STREAM_NON_BLOCKING) == 0,
                                 holdable: cls == .bestEffort)
             q.schedulingClass = cls
+            q.ordinal = streamsCreated
             queues.removeValue(forKey: stream)
             rtStreams.removeAll { $0 == stream }
             register(q, slot: slotOf[stream])
@@ -1013,29 +1026,34 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
-    /// Dispatcher only: the override last applied, as stored in the segment.
+    /// Dispatcher only: the overrides last applied, as stored in the segment.
     private var appliedOverride: UInt32 = 0
+    private var appliedOverridesEpoch: UInt64 = 0
 
-    /// Dispatcher only. Applies a class `reefctl set` wrote for this process: every stream takes
-    /// it (or its own class again when cleared); streams no longer held issue what they hold.
+    /// Dispatcher only. Applies the classes `reefctl set` wrote for this process or its streams:
+    /// every stream takes its class in effect; streams no longer held issue what they hold.
     private func applyControlOverride() {
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
-        let raw = c.slot.classOverride
-        guard raw != appliedOverride else { return }
+        let raw = c.slot.classOverride, epoch = c.slot.overridesEpoch
+        guard raw != appliedOverride || epoch != appliedOverridesEpoch else { return }
         appliedOverride = raw
-        let o: SchedulingClass? = switch ControlClass(raw: raw) { case .rt: .realtime; case .be: .bestEffort; default: nil }
+        appliedOverridesEpoch = epoch
+        func local(_ c: ControlClass) -> SchedulingClass? { switch c { case .rt: .realtime; case .be: .bestEffort; default: nil } }
+        let o = local(ControlClass(raw: raw))
+        let perStream = c.slot.streamOverrides().compactMap { e in local(e.cls).map { (key: e.key, cls: $0) } }
         state.lock()
         classOverride = o
+        streamOverrides = perStream
         rtStreams.removeAll()
         for q in queues.values {
-            q.schedulingClass = o ?? q.baseClass
+            q.schedulingClass = effectiveClass(handle: q.handle, ordinal: q.ordinal, base: q.baseClass)
             q.holdable = !q.capturing && q.schedulingClass == .bestEffort && q.handle != StreamIdentity.perThread
             if q.schedulingClass == .realtime { rtStreams.append(q.handle) }
             if let s = slotOf[q.handle], s < modeSlots { modes[s] = StreamMode.of(q) }
         }
         for q in Array(queues.values) where !q.holdable && q.heldCount > 0 { flushLocked(stream: q.handle, through: .max) }
         state.unlock()
-        log.write(.info, "reefctl set this process to \(o?.name ?? "its own classes")")
+        log.write(.info, "reefctl set this process to \(o?.name ?? "its streams' classes"), \(perStream.count) stream override(s)")
     }
 
     /// The window and linger in effect: `reefctl policy set` values when set, else the environment's.

@@ -6,6 +6,8 @@ final class StreamQueue {
     /// override the whole process's).
     let baseClass: SchedulingClass
     var schedulingClass: SchedulingClass
+    /// Its creation number in this process (REEF_RT_STREAMS and reefctl's #N), if Reef saw it.
+    var ordinal: Int?
     /// Blocking streams synchronise with the legacy default stream.
     let blocking: Bool
     /// Held streams: best-effort streams Reef can release from another thread (not per-thread

@@ -1,6 +1,7 @@
 /* The control segment's robust, process-shared lock (pthread attributes Swift cannot set
  * portably), and bounds-checked slot access. */
 #include <errno.h>
+#include <time.h>
 #include "reef_control.h"
 
 int reef_control_init_lock(pthread_mutex_t *m) {
@@ -13,8 +14,14 @@ int reef_control_init_lock(pthread_mutex_t *m) {
     return r == 0 ? 0 : -1;
 }
 
+/* Bounded: a lock another process corrupted (or holds forever) must not hang the application;
+ * after 500 ms the caller gives up and runs without the segment. */
 int reef_control_lock(pthread_mutex_t *m) {
-    int r = pthread_mutex_lock(m);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 500000000L;
+    if (until.tv_nsec >= 1000000000L) { until.tv_sec += 1; until.tv_nsec -= 1000000000L; }
+    int r = pthread_mutex_timedlock(m, &until);
     if (r == EOWNERDEAD) r = pthread_mutex_consistent(m);
     return r == 0 ? 0 : -1;
 }

@@ -115,6 +115,23 @@ private func deadChild(_ child: () -> Void = {}) -> Int32 {
         }
     }
 
+    @Test func aLockHeldForeverDoesNotHangRegistration() throws {
+        try withSegmentName { name in
+            let s = try ControlSegment.attach(name: name, create: true)
+            let child = fork()
+            if child == 0 { _ = reef_control_lock(s.lockPointer); usleep(2_000_000); _exit(0) }
+            usleep(200_000)   // the child holds the lock now
+            var t0 = timespec(), t1 = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &t0)
+            let slot = s.register(pid: getpid(), command: "x", processClass: REEF_CONTROL_CLASS_BE)
+            clock_gettime(CLOCK_MONOTONIC, &t1)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            #expect(slot == nil)
+            #expect(t1.tv_sec - t0.tv_sec < 2)   // gave up after about 500 ms
+        }
+    }
+
     @Test func fullSegmentRefusesMoreProcesses() throws {
         try withSegmentName { name in
             let s = try ControlSegment.attach(name: name, create: true)

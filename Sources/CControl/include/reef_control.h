@@ -83,8 +83,9 @@ static inline void reef_control_add(uint64_t *p, uint64_t v) { __atomic_fetch_ad
 static inline uint32_t reef_control_load32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void reef_control_store32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
-/* Robust process-shared mutex. lock returns 0, or -1 on an error it cannot recover; a previous
- * owner that died holding it is recovered (the slots it guards are rechecked by the caller). */
+/* Robust process-shared mutex. lock returns 0, or -1 on an error it cannot recover or after
+ * 500 ms; a previous owner that died holding it is recovered (the slots it guards are rechecked
+ * by the caller). */
 int reef_control_init_lock(pthread_mutex_t *m);
 int reef_control_lock(pthread_mutex_t *m);
 void reef_control_unlock(pthread_mutex_t *m);

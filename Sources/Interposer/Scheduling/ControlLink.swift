@@ -37,7 +37,7 @@ final class ControlLink: @unchecked Sendable {
         }
         let cls = processClass == .realtime ? REEF_CONTROL_CLASS_RT : REEF_CONTROL_CLASS_BE
         guard let s = segment.register(pid: getpid(), command: ProcessInfoReader.commandLine(), processClass: cls) else {
-            log.write(.warn, "control segment /dev/shm\(segment.name) has no free entry (\(segment.slotCount) processes); run `reefctl gc`; scheduling only this process's streams")
+            log.write(.warn, "cannot register in the control segment /dev/shm\(segment.name): all \(segment.slotCount) entries are taken or its lock was not free within 500 ms; run `reefctl gc`; scheduling only this process's streams")
             return nil
         }
         slot = s

@@ -1,0 +1,296 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+import ControlPlane
+
+// The scheduler: the dispatcher thread (releases within the window, preemption for real-time
+// work here and in other processes, reefctl overrides and policy, preemption latency).
+extension Scheduler {
+    // MARK: - Dispatcher
+
+    func wakeDispatcher() { state.withLock { state.broadcast() } }
+
+    /// Lock held.
+    func startDispatcherIfNeeded() {
+        guard !dispatcherRunning, getenv("REEF_DEBUG_NO_DISPATCHER") == nil else { return }
+        dispatcherRunning = true
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let r = pthread_create(&thread, nil, { arg in
+            let s = Unmanaged<Scheduler>.fromOpaque(arg!).takeRetainedValue()
+            s.dispatchLoop()
+            return nil
+        }, context)
+        if r != 0 {
+            dispatcherRunning = false
+            log.write(.error, "cannot start the dispatcher thread (pthread_create: \(r)); best-effort work is issued at syncs only")
+        } else {
+            pthread_detach(thread)
+        }
+    }
+
+    /// Real-time work of this process begun and not known complete.
+    func localRealtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
+
+    /// Real-time work here, or a real-time request outstanding in another process.
+    func realtimeBusy() -> Bool {
+        if localRealtimeBusy() { return true }
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return false }
+        return c.foreignRealtimeBusy(now: monotonicNanos())
+    }
+
+
+    /// Polls the completion of every real-time command issued so far. Returns false when it has
+    /// waited longer than `realtimeStallNanos` (then best-effort work may run).
+    func settleRealtime() -> Bool {
+        if realtimeMarkers.isEmpty {
+            let issued = load(.rtIssued)
+            if load(.rtBegun) != issued { usleep(10); return true }   // a submission is in progress
+            for s in state.withLock({ rtStreams }) {
+                guard let m = takeMarker() else { continue }
+                if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { recycle(m, "rt-fail") } }
+            }
+            realtimeMarkedAt = monotonicNanos()
+            realtimeMarkedIssued = issued
+        }
+        while let m = realtimeMarkers.first, backend.query(m) != backend.notReady {
+            realtimeMarkers.removeFirst()
+            state.withLock { recycle(m, "rt-done") }
+        }
+        if realtimeMarkers.isEmpty {
+            _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, realtimeMarkedIssued)
+            _ = reef_atomic_exchange(counters.base + Counter.rtMemoryWaits.rawValue, 0)
+            return true
+        }
+        if load(.rtMemoryWaits) > 0 && monotonicNanos() &- realtimeMarkedAt > realtimeStallNanos { return false }
+        usleep(10)
+        return true
+    }
+
+
+    /// Dispatcher only. Ends the measurement once no released best-effort command runs (or
+    /// real-time work finished first, which means the same for it).
+    func trackPreemption(realtimeDone: Bool) {
+        guard let p = preemption else { return }
+        reapCompleted()
+        let drained = work.allSatisfy { $0.inFlight.isEmpty }
+        guard drained || realtimeDone else { return }
+        let now = monotonicNanos()
+        state.withLock { preemptionLog.add(arrival: p.arrival, stopped: p.stopped, drained: now) }
+        preemption = nil
+    }
+
+    func preemptionJSON() -> String { state.withLock { preemptionLog.json() } }
+
+
+
+    /// Lock held, dispatcher only. Drops queues with nothing held, releasing or in flight from
+    /// the active list and copies it into `work` (no allocation once capacity is reached).
+    func collectWork() {
+        active.removeAll { q in
+            let idle = q.heldCount == 0 && !q.releasing && q.inFlight.isEmpty
+            if idle { q.isActive = false }
+            return idle
+        }
+        work.removeAll(keepingCapacity: true)
+        work.append(contentsOf: active)
+    }
+
+    func dispatchLoop() {
+        reef_set_timer_slack_ns(1000)
+        refillMarkers(16)
+        var wasBusy = false
+        var lastProgress = monotonicNanos()
+        while true {
+            // No runtime call from this thread may disturb a capture: announce that we are about
+            // to make some, then check no capture is open or starting.
+            count(.dispatcherInRuntime, 1)
+            if load(.captures) > 0 {
+                count(.dispatcherInRuntime, -1)
+                usleep(200)
+                continue
+            }
+            defer { count(.dispatcherInRuntime, -1) }
+            publishToControl()
+            applyControlOverride()
+            // Nothing held or running: nothing to preempt, so no real-time tracking either (a
+            // process that only runs real-time work gets no markers on its streams).
+            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) {
+                state.lock()
+                if load(.held) == 0 {
+                    dispatcherSleeping = true
+                    state.wait(microseconds: 100_000)
+                    dispatcherSleeping = false
+                }
+                state.unlock()
+                continue
+            }
+            if realtimeBusy() {
+                let local = localRealtimeBusy()
+                if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
+                    count(.preemptions)
+                    // Another process's request: its last command as published (the signal's
+                    // latency is then the time to stop).
+                    let now = monotonicNanos()
+                    let foreign = local ? nil : controlLinkStorage?.foreignRealtimeCommand(now: now)
+                    preemption = (local ? load(.rtArrivalNanos) : (foreign ?? now), now)
+                }
+                wasBusy = true
+                trackPreemption(realtimeDone: false)
+                if !local { usleep(10); continue }   // another process's request: poll its entry
+                if settleRealtime() { continue }
+                // Real-time work has not completed for a while: it may wait on held work.
+            } else {
+                wasBusy = false
+                trackPreemption(realtimeDone: true)
+            }
+            // Real-time work is complete. If the host has waited for all of it, the request is
+            // over: go on at once. Otherwise more of the same request may follow (an eager model
+            // launching kernel after kernel from Python): hold on until the linger has passed
+            // since the last real-time command.
+            if !realtimeBusy() && load(.rtWaitedFor) < load(.rtBegun) {
+                let since = monotonicNanos() &- load(.rtLastCommandNanos)
+                let linger = lingerNanos
+                if since < linger {
+                    usleep(UInt32(max(1, min(50_000, (linger - since) / 1000))))
+                    continue
+                }
+            }
+            reapCompleted()
+            state.lock()
+            collectWork()
+            var issued = false
+            var waitingOnWindow = false
+            let stalled = realtimeBusy()
+            for q in work where q.holdable && q.heldCount > 0 {
+                if realtimeBusy() && !stalled { break }
+                let room = window - q.inFlightCommands
+                if room <= 0 { waitingOnWindow = true; continue }
+                if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
+                // A batch of up to half the window, then one marker: two batches keep the device
+                // busy while the dispatcher notices the first completing. Checked per command:
+                // another thread may have issued the head meanwhile, real-time work may arrive.
+                var batch = 0
+                while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
+                    if batch > 0 && realtimeBusy() && !stalled { break }
+                    issueHead(q)
+                    batch += 1
+                }
+                if batch > 0 {
+                    markReleased(q, covering: batch)
+                    issued = true
+                }
+            }
+            if issued { lastProgress = monotonicNanos() }
+            if !issued {
+                if waitingOnWindow || work.contains(where: { !$0.inFlight.isEmpty }) {
+                    state.unlock()
+                    // In-flight work completes soon: poll, spinning while releases keep coming.
+                    if monotonicNanos() &- lastProgress < spinNanos { sched_yield() } else { usleep(20) }
+                    continue
+                }
+                dispatcherSleeping = true
+                if load(.held) == 0 { state.wait(microseconds: 100_000) } else { state.wait(microseconds: 200) }
+                dispatcherSleeping = false
+            }
+            state.unlock()
+        }
+    }
+
+
+    /// Dispatcher only. Applies the classes `reefctl set` wrote for this process or its streams:
+    /// every stream takes its class in effect; streams no longer held issue what they hold.
+    func applyControlOverride() {
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        let raw = c.slot.classOverride, epoch = c.slot.overridesEpoch
+        guard raw != appliedOverride || epoch != appliedOverridesEpoch else { return }
+        appliedOverride = raw
+        appliedOverridesEpoch = epoch
+        func local(_ c: ControlClass) -> SchedulingClass? { switch c { case .rt: .realtime; case .be: .bestEffort; default: nil } }
+        let o = local(ControlClass(raw: raw))
+        let perStream = c.slot.streamOverrides().compactMap { e in local(e.cls).map { (key: e.key, cls: $0) } }
+        state.lock()
+        classOverride = o
+        streamOverrides = perStream
+        rtStreams.removeAll()
+        for q in queues.values {
+            q.schedulingClass = effectiveClass(handle: q.handle, ordinal: q.ordinal, base: q.baseClass)
+            q.holdable = !q.capturing && q.schedulingClass == .bestEffort && q.handle != StreamIdentity.perThread
+            if q.schedulingClass == .realtime { rtStreams.append(q.handle) }
+            if let s = slotOf[q.handle], s < modeSlots { modes[s] = StreamMode.of(q) }
+        }
+        for q in Array(queues.values) where !q.holdable && q.heldCount > 0 { flushLocked(stream: q.handle, through: .max) }
+        state.unlock()
+        log.write(.info, "reefctl set this process to \(o?.name ?? "its streams' classes"), \(perStream.count) stream override(s)")
+    }
+
+    /// The window and linger in effect: `reefctl policy set` values when set, else the environment's.
+    var window: Int {
+        if load(.controlTried) != 0, let c = controlLinkStorage {
+            let w = reef_atomic_load(c.policyWindow)
+            if w >= 1 && w <= 1024 { return Int(w) }
+        }
+        return settings.window
+    }
+
+    var lingerNanos: UInt64 {
+        if load(.controlTried) != 0, let c = controlLinkStorage {
+            let l = reef_atomic_load(c.policyLingerMicros)
+            if l >= 1 && l <= 10_000_000 { return l * 1000 }
+        }
+        return settings.lingerNanos
+    }
+
+
+    /// Dispatcher only: this process's counters for `reefctl status` (at most every millisecond).
+    func publishToControl() {
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        let now = monotonicNanos()
+        guard now &- lastPublishNanos >= 1_000_000 else { return }
+        lastPublishNanos = now
+        c.publish(held: load(.held), released: load(.released), preemptions: load(.preemptions),
+                  commands: load(.released) &+ load(.rtBegun))
+        let (streams, inFlight) = state.withLock { (queues.count, work.reduce(0) { $0 + $1.inFlightCommands }) }
+        c.slot.store(\.streams, UInt64(streams))
+        c.slot.store(\.in_flight, UInt64(inFlight))
+    }
+
+
+    /// Lock held on entry and exit, dispatcher only. Records a marker after the `count` commands
+    /// just released from `q`; without one (no event could be made) they are not counted.
+    func markReleased(_ q: StreamQueue, covering count: Int) {
+        guard let m = markers.popLast() else { return }
+        state.unlock()
+        let ok = backend.record(m, on: q.handle) == 0
+        state.lock()
+        if ok {
+            q.inFlight.append(m)
+            q.inFlightCovers.append(count)
+            q.inFlightCommands += count
+        } else {
+            recycle(m, "window-fail")
+        }
+    }
+
+    /// Drops the markers of released work that has completed (only the dispatcher adds or
+    /// removes window markers, so the lists cannot change under it).
+    func reapCompleted() {
+        if work.isEmpty { state.withLock { collectWork() } }
+        for q in work where !q.inFlight.isEmpty {
+            var done = 0
+            for m in q.inFlight {
+                if backend.query(m) == backend.notReady { break }
+                done += 1
+            }
+            if done > 0 {
+                state.withLock {
+                    for m in q.inFlight.prefix(done) { recycle(m, "reaped") }
+                    q.inFlightCommands -= q.inFlightCovers.prefix(done).reduce(0, +)
+                    q.inFlight.removeFirst(done)
+                    q.inFlightCovers.removeFirst(done)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+import ControlPlane
+
+// The scheduler: synchronisation (host waits for held work), flushes, ordering between queues,
+// and issuing a queue's head.
+extension Scheduler {
+    // MARK: - Synchronisation: issue held work the caller waits for
+
+    /// A host wait never pushes held best-effort work past the window: it waits for the
+    /// dispatcher to release the work, which it does as soon as no real-time work runs. Only a
+    /// real-time stream waiting on held work (`issueDirect`) issues it at once.
+    func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?) -> Int32 {
+        let args = ReefCall.mutableArgs(call)
+        let query = Int32(kind) == REEF_K_QUERY
+        let begun = load(.rtBegun)
+        if let stream {
+            if query {
+                // Held work has not run, so the stream is not idle: say so without issuing it.
+                if state.withLock({ queues[stream]?.pendingSequence != nil }) { return backend.notReady }
+            } else {
+                awaitIssued(before: stream)
+            }
+            let result = backend.forward(call)
+            if result == 0 && mode(stream: stream, slot: nil) & StreamMode.realtime != 0 { realtimeWaitedFor(begun) }
+            return result == 0 ? takeDeferredError(stream) : result
+        }
+        if roles.role(api) == .eventWait {
+            if let shadow = latestShadow(of: args[0], retain: true) {
+                // Retained until the wait returns: released, its marker could be recorded again.
+                defer { state.withLock { release(shadow: shadow) } }
+                if !shadow.issued {
+                    if query { return backend.notReady }
+                    awaitIssued(through: shadow.reference.sequence) { $0.handle == shadow.reference.stream }
+                }
+                args[0] = shadow.marker
+                return backend.forward(call)
+            }
+            let event = args[0]
+            let result = backend.forward(call)
+            if result == 0, let recorded = state.withLock({ realtimeEventBegun[event] }) { realtimeWaitedFor(recorded) }
+            return result
+        }
+        // Context / device synchronize.
+        awaitIssued { _ in true }
+        let result = backend.forward(call)
+        if result == 0 { realtimeWaitedFor(begun) }
+        return result == 0 ? takeAnyDeferredError() : result
+    }
+
+    /// The host has seen the first `begun` real-time commands complete: a request that ends with
+    /// a wait is over, and best-effort work may run at once instead of after the linger.
+    func realtimeWaitedFor(_ begun: UInt64) {
+        let p = counters.base + Counter.rtWaitedFor.rawValue
+        var seen = reef_atomic_load(p)
+        var advanced = false
+        while seen < begun {
+            if reef_atomic_cas(p, &seen, begun) != 0 { advanced = true; break }   // a failed swap reloads `seen`
+        }
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        _ = reef_atomic_exchange(c.rtWaitedFor, reef_atomic_load(p))
+        // The request is over: its latency, first command to this wait, for reefctl status.
+        if advanced && begun == load(.rtBegun) {
+            let start = load(.rtRequestStartNanos), now = monotonicNanos()
+            if start != 0 && now > start { c.slot.recordLatency(micros: (now - start) / 1000) }
+        }
+    }
+
+    /// A synchronous copy or set runs on the legacy default stream (or the calling thread's
+    /// default stream, which follows the legacy one); a free may release memory any held command
+    /// still uses, so it waits for everything.
+    func synchronousCall(_ call: UnsafeMutablePointer<ReefCall>, api: Int) -> Int32 {
+        if roles.role(api) == .memoryFree {
+            awaitIssued { _ in true }
+        } else {
+            awaitIssued(before: StreamIdentity.legacy)
+        }
+        return backend.forward(call)
+    }
+
+    func takeDeferredError(_ stream: UInt64) -> Int32 {
+        state.withLock {
+            guard let q = queues[stream], q.deferredError != 0 else { return 0 }
+            defer { q.deferredError = 0 }
+            return q.deferredError
+        }
+    }
+
+    func takeAnyDeferredError() -> Int32 {
+        state.withLock {
+            for q in queues.values where q.deferredError != 0 {
+                defer { q.deferredError = 0 }
+                return q.deferredError
+            }
+            return 0
+        }
+    }
+
+    /// Waits until the dispatcher has released every command that a command issued directly on
+    /// `stream` now must follow (as `flushBefore` does, but within the window).
+    func awaitIssued(before stream: UInt64) {
+        let blocking = state.withLock { queues[stream]?.blocking ?? true }
+        awaitIssued { q in
+            q.handle == stream || (stream == StreamIdentity.legacy && q.blocking)
+                || (blocking && q.handle == StreamIdentity.legacy)
+        }
+    }
+
+
+    /// Waits until the selected queues' commands submitted so far (up to `through`) are in the
+    /// runtime's hands. The dispatcher issues them under the window and the real-time rule;
+    /// without a dispatcher, during a capture, or when it makes no progress, this thread does.
+    func awaitIssued(through: UInt64 = .max, _ include: (StreamQueue) -> Bool) {
+        guard pendingWork() else { return }
+        state.lock()
+        defer { state.unlock() }
+        let limit = min(through, nextSequence &- 1)
+        var progress = load(.released)
+        var since = monotonicNanos()
+        while true {
+            guard let q = active.first(where: { q in
+                include(q) && (q.pendingSequence.map { $0 <= limit } ?? false)
+            }) else { return }
+            let now = monotonicNanos()
+            if load(.released) != progress { progress = load(.released); since = now }
+            let stuck = now &- since > stuckWaitNanos
+            if !dispatcherRunning || load(.captures) > 0 || !q.holdable || stuck {
+                if stuck { log.once(.heldWorkStuck, .warn, "a wait for held best-effort work saw no progress for 1 s; issuing it in the waiting thread") }
+                flushLocked(stream: q.handle, through: limit)
+                since = monotonicNanos()
+                continue
+            }
+            if dispatcherSleeping { state.broadcast() }
+            q.wakeAt = min(q.wakeAt, limit)   // the release that ends this wait wakes us
+            state.wait(microseconds: 1000)
+        }
+    }
+
+    /// Issues everything a command about to be issued directly on `stream` must follow: the
+    /// stream's held work, and the legacy stream's implicit ordering (the legacy stream follows
+    /// blocking streams' earlier work, and they follow its).
+    func flushBefore(stream: UInt64) {
+        guard pendingWork() else { return }
+        flush(stream: stream)
+        if stream == StreamIdentity.legacy {
+            flushBlocking()
+        } else if load(.heldLegacy) > 0 && mode(stream: stream, slot: nil) & StreamMode.nonBlocking == 0 {
+            flush(stream: StreamIdentity.legacy)
+        }
+    }
+
+    /// Commands held, or popped and still being issued by another thread.
+    @inline(__always) func pendingWork() -> Bool { load(.held) > 0 || load(.issuing) > 0 }
+
+    /// Issues `stream`'s held commands up to `through` (all by default), in this thread.
+    func flush(stream: UInt64, through: UInt64 = .max) {
+        state.lock()
+        flushLocked(stream: stream, through: through)
+        state.unlock()
+    }
+
+    func flushLocked(stream: UInt64, through: UInt64) {
+        guard let q = queues[stream] else { return }
+        while true {
+            // A command another thread popped is not in the runtime's hands until its issue
+            // returns: wait for it too, or a command issued after this flush could overtake it.
+            if q.releasing && q.issuingSequence <= through { waitForRelease(); continue }
+            guard let head = q.head, head.sequence <= through else { break }
+            if q.releasing { waitForRelease(); continue }
+            guard let b = blocker(of: head, in: q) else {
+                issueHead(q)
+                continue
+            }
+            switch b {
+            case let .dependency(s, seq), let .ordering(s, seq): flushLocked(stream: s, through: seq)
+            }
+            // Still blocked: another thread is issuing what we wait for.
+            if blocker(of: head, in: q) == b { waitForRelease() }
+        }
+    }
+
+    /// Lock held. Waits until another thread's release completes (or briefly).
+    func waitForRelease() {
+        eagerWaiters += 1
+        state.wait(microseconds: 200)
+        eagerWaiters -= 1
+    }
+
+    /// Issues every blocking stream's held work, and the legacy stream's (what the legacy
+    /// stream and synchronous calls wait for).
+    func flushBlocking() {
+        state.lock()
+        let through = nextSequence
+        for q in Array(queues.values) where q.blocking || q.handle == StreamIdentity.legacy {
+            flushLocked(stream: q.handle, through: through)
+        }
+        state.unlock()
+    }
+
+    func flushAll() {
+        state.lock()
+        let through = nextSequence
+        for q in Array(queues.values) { flushLocked(stream: q.handle, through: through) }
+        state.unlock()
+    }
+
+    enum Blocker: Equatable { case dependency(UInt64, UInt64), ordering(UInt64, UInt64) }
+
+    /// Lock held. What must be issued before `command` may be.
+    func blocker(of command: HeldCommand, in q: StreamQueue) -> Blocker? {
+        if let w = command.waitShadow, !w.issued {
+            return .dependency(w.reference.stream, w.reference.sequence)
+        }
+        // A wait on a memory value may wait for any earlier write: everything submitted before
+        // it goes first.
+        if roles.waitsOnMemory(Int(command.call.api)) {
+            for other in queues.values where other.handle != q.handle {
+                if let pending = other.pendingSequence, pending < command.sequence { return .ordering(other.handle, command.sequence - 1) }
+            }
+        }
+        // The legacy stream waits for earlier work of blocking streams, and they for its.
+        if q.handle == StreamIdentity.legacy {
+            for other in queues.values where other.blocking && other.handle != q.handle {
+                if let pending = other.pendingSequence, pending < command.sequence { return .ordering(other.handle, command.sequence - 1) }
+            }
+        } else if q.blocking, let legacy = queues[StreamIdentity.legacy], let pending = legacy.pendingSequence, pending < command.sequence {
+            return .ordering(legacy.handle, command.sequence - 1)
+        }
+        return nil
+    }
+
+    /// Lock held on entry and exit, dropped around the runtime calls. Issues `q`'s head.
+    func issueHead(_ q: StreamQueue) {
+        guard q.head != nil, !q.releasing else { return }
+        var command = q.popHead()
+        q.releasing = true
+        q.issuingSequence = command.sequence
+        count(.issuing, 1)
+        count(.held, -1)
+        let recordAppEvent: Bool
+        if let shadow = command.shadow, let e = events[shadow.appEvent], e.latest === shadow, !e.destroyed {
+            recordAppEvent = true
+        } else {
+            recordAppEvent = false
+        }
+        state.unlock()
+
+        backend.makeCurrent(command.context)
+        var result: Int32
+        if let shadow = command.shadow {
+            result = backend.record(shadow.marker, on: q.handle)
+            if result == 0 && recordAppEvent { result = backend.forward(&command.call) }
+        } else {
+            result = backend.forward(&command.call)
+        }
+        command.free()
+
+        state.lock()
+        if let shadow = command.shadow {
+            shadow.issued = true
+            if shadow.users <= 0 { recycle(shadow.marker, "issued") }
+        }
+        if let w = command.waitShadow { release(shadow: w) }
+        if result != 0 {
+            log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
+            if q.deferredError == 0 { q.deferredError = result }
+        }
+        q.releasing = false
+        // Only now: until the command is in the runtime's hands, a blocking stream's direct
+        // command must still wait for it (the legacy stream's implicit synchronisation).
+        if q.handle == StreamIdentity.legacy { count(.heldLegacy, -1) }
+        count(.issuing, -1)
+        count(.released)
+        // Wake only threads this release may concern: one waiting for this sequence (or for
+        // the queue to empty), or threads waiting for any release.
+        if eagerWaiters > 0 || command.sequence >= q.wakeAt || q.head == nil {
+            q.wakeAt = .max
+            state.broadcast()
+        }
+    }
+}

@@ -32,10 +32,25 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "tf_reef": "Reef", "rt_alone_end": "RT alone (again, at the end)"}
 
 
+def dataloader_check(run_dir):
+    """The forked-DataLoader check: both runs complete and agree, or None when it did not run."""
+    runs = {}
+    for kind in ("plain", "reef"):
+        try:
+            with open(os.path.join(run_dir, "rows", "dataloader.%s.json" % kind)) as f:
+                runs[kind] = json.load(f)
+        except (OSError, ValueError):
+            runs[kind] = None
+    if runs["plain"] is None and runs["reef"] is None:
+        return None
+    ok = all(r and r.get("ok") for r in runs.values()) and runs["plain"]["sha256"] == runs["reef"]["sha256"]
+    return {"pass": bool(ok), "plain": runs["plain"], "reef": runs["reef"]}
+
+
 def load_rows(run_dir):
     rows = {}
     for path in sorted(glob.glob(os.path.join(run_dir, "rows", "*.json"))):
-        if ".reef-stats." in path:
+        if ".reef-stats." in path or os.path.basename(path).startswith("dataloader."):
             continue
         with open(path) as f:
             row = json.load(f)
@@ -136,6 +151,14 @@ def fmt(v, spec="%.3f"):
     return "—" if v is None else spec % v
 
 
+def dataloader_line(summary):
+    d = summary["verdicts"].get("dataloader_fork")
+    if d is None:
+        return "DataLoader with forked workers: not run.\n"
+    return "DataLoader with forked workers (ResNet-18, 2 fork workers, scheduling on): %s.\n" % (
+        "completes under Reef with the same outputs as without" if d["pass"] else "**FAILED** (%s)" % json.dumps(d))
+
+
 def markdown(summary, env, command):
     lines = ["# In-process RT/BE scheduling on one GPU (issue 3)", ""]
     lines += ["- command: `%s`" % command.strip(), "- commit: `%s`" % env.get("commit"),
@@ -178,6 +201,7 @@ def markdown(summary, env, command):
     o = summary["verdicts"]["outputs_identical"]
     lines += ["Outputs: %s (RT output hashes across rows: %d distinct; BE: %s; per-request/iteration mismatches counted in "
               "each row)." % ("bit-identical" if o["pass"] else "NOT identical", o["rt_hashes"], o["be_hashes"]), "",
+              dataloader_line(summary),
               "Preemption latency: from the first RT command of a burst to the dispatcher stopping BE release "
               "(stopped) and to no released BE command still running (drained), measured by Reef on the host "
               "(poll interval ~10 us); the RT kernels may start earlier on SMs the BE kernels leave free.", ""]
@@ -202,6 +226,7 @@ def main(argv=None):
         with open(os.path.join(a.run_dir, "command.txt")) as f:
             command = f.read()
     summary = summarize(rows)
+    summary["verdicts"]["dataloader_fork"] = dataloader_check(a.run_dir)
     summary["environment"] = env
     summary["command"] = command.strip()
     os.makedirs(a.out_dir, exist_ok=True)

@@ -57,5 +57,12 @@ for spec in "${ROWS[@]}"; do
   timeout -k 10 150 env "${envs[@]}" "$PY" "$HERE/row.py" "${args[@]}" </dev/null
   log "END $name rc=$?"
 done
+# A DataLoader with forked workers, without and with Reef (outputs must match).
+if [[ " ${INPROCESS_ROWS:-dataloader} " == *" dataloader "* ]]; then
+  timeout -k 10 120 "$PY" "$HERE/dataloader_check.py" --out "$OUT/rows/dataloader.plain.json" </dev/null
+  log "END dataloader plain rc=$?"
+  timeout -k 10 120 env "${REEF_ENV[@]}" "$PY" "$HERE/dataloader_check.py" --out "$OUT/rows/dataloader.reef.json" </dev/null
+  log "END dataloader reef rc=$?"
+fi
 rm -rf "$WORK"
 log "done"

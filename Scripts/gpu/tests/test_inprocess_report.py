@@ -72,6 +72,12 @@ class InprocessReportTest(unittest.TestCase):
         self.assertAlmostEqual(s["verdicts"]["resnet152"]["rt_p99_ratio"], 1.3 / 1.2)
         self.assertIn("pooled", md)
 
+    def test_dataloader_check(self):
+        rows = [row("rt_alone", 1.0)]
+        s, md = self.run_report(rows)
+        self.assertIsNone(s["verdicts"]["dataloader_fork"])
+        self.assertIn("not run", md)
+
     def test_output_differences_fail(self):
         rows = [row("rt_alone", 1.0), row("no_reef", 2.0, 50.0, "resnet152"),
                 row("reef", 1.0, 50.0, "resnet152", be_sha="c")]

@@ -73,7 +73,7 @@ class InprocessReportTest(unittest.TestCase):
         self.assertIn("pooled", md)
 
     def test_dataloader_check(self):
-        rows = [row("rt_alone", 1.0)]
+        rows = [row("rt_alone", 1.0), row("no_reef", 2.0, 50.0, "resnet152")]
         s, md = self.run_report(rows)
         self.assertIsNone(s["verdicts"]["dataloader_fork"])
         self.assertIn("not run", md)

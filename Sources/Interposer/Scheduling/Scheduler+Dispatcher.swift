@@ -119,9 +119,9 @@ extension Scheduler {
             if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) {
                 state.lock()
                 if load(.held) == 0 {
-                    dispatcherSleeping = true
+                    dispatcherSleeping = true; count(.dispatcherAsleep, 1)
                     state.wait(microseconds: 100_000)
-                    dispatcherSleeping = false
+                    dispatcherSleeping = false; count(.dispatcherAsleep, -1)
                 }
                 state.unlock()
                 continue
@@ -190,9 +190,9 @@ extension Scheduler {
                     if monotonicNanos() &- lastProgress < spinNanos { sched_yield() } else { usleep(20) }
                     continue
                 }
-                dispatcherSleeping = true
+                dispatcherSleeping = true; count(.dispatcherAsleep, 1)
                 if load(.held) == 0 { state.wait(microseconds: 100_000) } else { state.wait(microseconds: 200) }
-                dispatcherSleeping = false
+                dispatcherSleeping = false; count(.dispatcherAsleep, -1)
             }
             state.unlock()
         }

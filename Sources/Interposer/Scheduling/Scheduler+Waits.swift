@@ -12,20 +12,24 @@ extension Scheduler {
     /// A host wait never pushes held best-effort work past the window: it waits for the
     /// dispatcher to release the work, which it does as soon as no real-time work runs. Only a
     /// real-time stream waiting on held work (`issueDirect`) issues it at once.
-    func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?) -> Int32 {
+    func synchronizeOrQuery(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64?, slot: Int?) -> Int32 {
         let args = ReefCall.mutableArgs(call)
         let query = Int32(kind) == REEF_K_QUERY
         let begun = load(.rtBegun)
         if let stream {
+            let m = mode(stream: stream, slot: slot)
+            // A real-time stream holds nothing and reports no deferred errors: unless it follows
+            // the legacy stream, its wait needs no lock (the real-time request's hot path).
+            let realtime = m & StreamMode.realtime != 0, blocking = m & StreamMode.nonBlocking == 0
             if query {
                 // Held work has not run, so the stream is not idle: say so without issuing it.
-                if state.withLock({ queues[stream]?.pendingSequence != nil }) { return backend.notReady }
-            } else {
-                awaitIssued(before: stream)
+                if !realtime, state.withLock({ queues[stream]?.pendingSequence != nil }) { return backend.notReady }
+            } else if !realtime || blocking {
+                awaitIssued(before: stream, blocking: blocking)
             }
             let result = backend.forward(call)
-            if result == 0 && mode(stream: stream, slot: nil) & StreamMode.realtime != 0 { realtimeWaitedFor(begun) }
-            return result == 0 ? takeDeferredError(stream) : result
+            if realtime && result == 0 { realtimeWaitedFor(begun) }
+            return result == 0 && load(.deferredErrors) > 0 ? takeDeferredError(stream) : result
         }
         if roles.role(api) == .eventWait {
             if let shadow = latestShadow(of: args[0], retain: true) {
@@ -83,7 +87,7 @@ extension Scheduler {
     func takeDeferredError(_ stream: UInt64) -> Int32 {
         state.withLock {
             guard let q = queues[stream], q.deferredError != 0 else { return 0 }
-            defer { q.deferredError = 0 }
+            defer { q.deferredError = 0; count(.deferredErrors, -1) }
             return q.deferredError
         }
     }
@@ -91,7 +95,7 @@ extension Scheduler {
     func takeAnyDeferredError() -> Int32 {
         state.withLock {
             for q in queues.values where q.deferredError != 0 {
-                defer { q.deferredError = 0 }
+                defer { q.deferredError = 0; count(.deferredErrors, -1) }
                 return q.deferredError
             }
             return 0
@@ -100,8 +104,9 @@ extension Scheduler {
 
     /// Waits until the dispatcher has released every command that a command issued directly on
     /// `stream` now must follow (as `flushBefore` does, but within the window).
-    func awaitIssued(before stream: UInt64) {
-        let blocking = state.withLock { queues[stream]?.blocking ?? true }
+    func awaitIssued(before stream: UInt64, blocking known: Bool? = nil) {
+        guard pendingWork() else { return }
+        let blocking = known ?? state.withLock { queues[stream]?.blocking ?? true }
         awaitIssued { q in
             q.handle == stream || (stream == StreamIdentity.legacy && q.blocking)
                 || (blocking && q.handle == StreamIdentity.legacy)
@@ -265,7 +270,7 @@ extension Scheduler {
         if let w = command.waitShadow { release(shadow: w) }
         if result != 0 {
             log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
-            if q.deferredError == 0 { q.deferredError = result }
+            if q.deferredError == 0 { q.deferredError = result; count(.deferredErrors) }
         }
         q.releasing = false
         // Only now: until the command is in the runtime's hands, a blocking stream's direct

@@ -60,11 +60,11 @@ final class Scheduler: @unchecked Sendable {
 
     /// Lock-free: [0] real-time commands begun, [1] issued, [2] settled (known complete),
     /// [3] held commands, [4] preemptions, [5] released commands, [6] held legacy-stream commands.
-    let counters = CounterArray(count: 20)
-    enum Counter: Int {
+    let counters = CounterArray(count: Counter.allCases.count)
+    enum Counter: Int, CaseIterable {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
              rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried,
-             rtRequestStartNanos
+             rtRequestStartNanos, deferredErrors, dispatcherAsleep
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -187,7 +187,7 @@ final class Scheduler: @unchecked Sendable {
         let args = ReefCall.mutableArgs(call)
         switch Int32(kind) {
         case REEF_K_SYNC, REEF_K_QUERY:
-            return synchronizeOrQuery(call, api: api, kind: kind, stream: stream)
+            return synchronizeOrQuery(call, api: api, kind: kind, stream: stream, slot: slot)
         case REEF_K_SYNC_COPY:
             return synchronousCall(call, api: api)
         case REEF_K_STREAM_CREATE:
@@ -351,7 +351,9 @@ final class Scheduler: @unchecked Sendable {
                 _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun))
                 _ = reef_atomic_exchange(c.rtLastCommand, now)
             }
-            if arriving { wakeDispatcher() }
+            // Only a dispatcher asleep on the condition needs waking (it checks for real-time
+            // work before every release): no lock on the real-time path otherwise.
+            if arriving && load(.dispatcherAsleep) != 0 { wakeDispatcher() }
         }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }

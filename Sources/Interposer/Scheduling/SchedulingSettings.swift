@@ -1,6 +1,6 @@
 /// Scheduling settings from the environment. Scheduling is opt-in while it is being built:
 /// REEF_SCHEDULE=on. REEF_CLASS=rt|be (process default, `be`), REEF_RT_STREAMS (see
-/// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 4: chosen on the H100, see bench/results/inprocess-h100.md),
+/// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 4: chosen on the H100, see bench/results/inprocess-h100-window-sweep.md),
 /// REEF_RT_LINGER_US (how long best-effort stays held after the last real-time command while the
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
 /// releases best-effort work at once).

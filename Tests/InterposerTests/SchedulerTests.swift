@@ -48,6 +48,14 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
     func setRealtimeRunning(_ on: Bool) { lock.withLock { realtimeRunning = on; lock.broadcast() } }
 }
 
+/// What the waiting thread of a test needs.
+final class WaitBox: @unchecked Sendable {
+    let h: SchedulerHarness
+    let be: UInt64
+    let done: CounterArray
+    init(h: SchedulerHarness, be: UInt64, done: CounterArray) { self.h = h; self.be = be; self.done = done }
+}
+
 /// Drives a Scheduler the way the core does, with packed calls.
 struct SchedulerHarness {
     let apis = ApiTable()
@@ -123,7 +131,40 @@ struct SchedulerHarness {
         #expect(h.scheduler.snapshot().preemptions >= 1)
     }
 
-    @Test func streamSynchronizeIssuesHeldWorkFirstEvenWhileRealtimeRuns() {
+    @Test func aHostWaitForHeldWorkWaitsForRealtimeWorkThenGetsItFirst() {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)
+        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        // The host waits in another thread; while real-time work runs, nothing held goes out.
+        let done = CounterArray(count: 1)
+        let box = Unmanaged.passRetained(WaitBox(h: h, be: be, done: done)).toOpaque()
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { arg in
+            let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
+            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
+            b.done.add(0)
+            return nil
+        }, box)
+        usleep(100_000)
+        #expect(done.load(0) == 0, "the host wait returned while real-time work ran")
+        #expect(!h.runtime.log.contains { $0.hasPrefix("cuMemsetD32Async 0xd002") }, "BE issued while RT ran")
+        h.runtime.setRealtimeRunning(false)
+        pthread_join(thread, nil)
+        let log = h.runtime.log
+        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
+        for v in 2...4 {
+            let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
+            #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
+        }
+    }
+
+    /// Real-time work that never completes (here: forever "running") must not starve a host
+    /// wait: after 1 s without progress the waiting thread issues the work itself.
+    @Test func aHostWaitBehindEndlessRealtimeWorkGetsItsWorkAfterTheGuard() {
         let h = SchedulerHarness(rtStreams: [.ordinal(1)])
         let rt = h.createStream()
         let be = h.createStream()

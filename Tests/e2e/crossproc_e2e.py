@@ -14,6 +14,7 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
   (e) a corrupt or foreign segment is refused with a message and the program still runs
       (pass-through for cross-process, same output);
   (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash;
+  (h) a real-time process SIGKILLed mid-run leaves no stuck best-effort queue in another process;
   (g) `reefctl set <pid> rt` and `set <pid>:#1 rt` reach the process (status shows them; the
       stream's held work is issued; it ends with nothing held), `reefctl policy set/get`, and
       out-of-range values, bad streams or unknown pids exit 2.
@@ -193,6 +194,37 @@ def main():
         r.check(rc1 == 0 and json.loads(got) == {"window": 3, "linger_us": 0} and rc2 == 2 and "1...1024" in err2
                 and rc3 == 2 and "not attached" in err3,
                 "(g) policy set/get; out-of-range values and unknown pids exit 2 with a message", got.strip())
+        try:
+            os.unlink("/dev/shm" + shm)
+        except OSError:
+            pass
+        # (h) a real-time process SIGKILLed mid-run leaves no stuck best-effort queue elsewhere
+        shm = "/reef-e2e-%d-rtkill" % os.getpid()
+        be = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "800"],
+                              env=env_for(build, lib, shm, "be", os.path.join(tmp, "rtkill-be.%p.json")),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_listed(ctl, shm, be.pid)
+        rtp = subprocess.Popen([prog, "--report", "--role", "rt"], env=env_for(build, lib, shm, "rt", os.path.join(tmp, "rtkill-rt.%p.json")),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.06)   # a few requests in
+        rtp.send_signal(signal.SIGKILL)
+        rtp.wait()
+
+        def released():
+            rc, out, _ = reefctl(ctl, "status", "--segment", shm, "--json")
+            mine = [p for p in json.loads(out)["processes"] if p["pid"] == be.pid] if rc == 0 else []
+            return mine[0]["released"] if mine else None
+
+        time.sleep(0.05)
+        before = released()
+        time.sleep(0.35)
+        after = released()
+        be_out, be_err = be.communicate(timeout=60)
+        killed_stats = stats_of(os.path.join(tmp, "rtkill-be.*.json"))
+        r.check(before is not None and after is not None and after > before and be.returncode == 0
+                and killed_stats is not None and killed_stats["held_at_exit"] == 0,
+                "(h) after a real-time process is SIGKILLed mid-run, another process's best-effort work keeps being released",
+                "released %s -> %s over 0.35 s after the kill; rc %d" % (before, after, be.returncode))
         try:
             os.unlink("/dev/shm" + shm)
         except OSError:

@@ -57,7 +57,7 @@ for spec in "${ROWS[@]}"; do
     rt_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=rt REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.rt-stats.%p.json")
     be_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=be REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.be-stats.%p.json")
   fi
-  rm -f "$WORK/ready" "$WORK/stop"
+  rm -f "$WORK/ready" "$WORK/stop" "$WORK/rt_done"
   be_pid=
   if [[ $with_be == yes ]]; then
     env "${be_env[@]}" "$PY" "$HERE/be_worker.py" --ready "$WORK/ready" --stop "$WORK/stop" --out "$OUT/rows/$name.be.json" &
@@ -67,12 +67,17 @@ for spec in "${ROWS[@]}"; do
   fi
   log "BEGIN $name"
   if [[ $reef == yes ]]; then
-    ( sleep 12; "$CTL" status --segment "$shm" >"$OUT/rows/$name.status.txt" 2>&1; "$CTL" status --segment "$shm" --json >"$OUT/rows/$name.status.json" 2>&1 ) &
+    # reefctl status every 3 s while the RT process runs; the last one (near its end) is kept.
+    ( while [[ ! -f $WORK/rt_done ]]; do
+        "$CTL" status --segment "$shm" >"$WORK/status.txt" 2>&1 && cp "$WORK/status.txt" "$OUT/rows/$name.status.txt"
+        "$CTL" status --segment "$shm" --json >"$WORK/status.json" 2>&1 && cp "$WORK/status.json" "$OUT/rows/$name.status.json"
+        sleep 3
+      done ) &
   fi
   timeout -k 10 240 env "${rt_env[@]}" "$PY" "$REPO/Scripts/gpu/inprocess/row.py" --row "$name" --be none --high-priority \
     --requests "$REQUESTS" --driver "$WORK/rt_driver.so" --out "$OUT/rows/$name.rt.json" </dev/null
   log "END $name rt rc=$?"
-  touch "$WORK/stop"
+  touch "$WORK/stop" "$WORK/rt_done"
   [[ -n $be_pid ]] && wait "$be_pid"
   wait
   [[ $mps == yes ]] && stop_mps

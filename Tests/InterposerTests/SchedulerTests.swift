@@ -93,6 +93,29 @@ struct SchedulerHarness {
         call("cuMemsetD32Async", [0xd000 + value, value, 1, stream], stream: stream)
     }
 
+    /// Stream #1 real-time and "running" (one memset issued), stream #2 best-effort holding
+    /// memsets 2...4. Returns the harness and the best-effort stream.
+    static func realtimeRunningWithHeldWork() -> (SchedulerHarness, UInt64) {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)   // let the dispatcher see real-time activity
+        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        return (h, be)
+    }
+
+    /// Memsets 2...4 reached the runtime before the stream synchronize.
+    func expectHeldWorkIssuedBeforeTheSync() {
+        let log = runtime.log
+        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
+        for v in 2...4 {
+            let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
+            #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
+        }
+    }
+
     /// Waits up to a second for the runtime's log to satisfy `done`.
     func eventually(_ done: ([String]) -> Bool) -> [String] {
         for _ in 0..<1000 {
@@ -132,13 +155,7 @@ struct SchedulerHarness {
     }
 
     @Test func aHostWaitForHeldWorkWaitsForRealtimeWorkThenGetsItFirst() {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
-        let rt = h.createStream()
-        let be = h.createStream()
-        h.runtime.setRealtimeRunning(true)
-        h.memset(rt, value: 1)
-        usleep(20_000)
-        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork()
         // The host waits in another thread; while real-time work runs, nothing held goes out.
         let done = CounterArray(count: 1)
         let box = Unmanaged.passRetained(WaitBox(h: h, be: be, done: done)).toOpaque()
@@ -154,31 +171,15 @@ struct SchedulerHarness {
         #expect(!h.runtime.log.contains { $0.hasPrefix("cuMemsetD32Async 0xd002") }, "BE issued while RT ran")
         h.runtime.setRealtimeRunning(false)
         pthread_join(thread, nil)
-        let log = h.runtime.log
-        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
-        for v in 2...4 {
-            let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
-            #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
-        }
+        h.expectHeldWorkIssuedBeforeTheSync()
     }
 
     /// Real-time work that never completes (here: forever "running") must not starve a host
     /// wait: after 1 s without progress the waiting thread issues the work itself.
     @Test func aHostWaitBehindEndlessRealtimeWorkGetsItsWorkAfterTheGuard() {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
-        let rt = h.createStream()
-        let be = h.createStream()
-        h.runtime.setRealtimeRunning(true)
-        h.memset(rt, value: 1)
-        usleep(20_000)
-        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork()
         h.call("cuStreamSynchronize", [be], stream: be)
-        let log = h.runtime.log
-        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
-        for v in 2...4 {
-            let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
-            #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
-        }
+        h.expectHeldWorkIssuedBeforeTheSync()
         h.runtime.setRealtimeRunning(false)
     }
 

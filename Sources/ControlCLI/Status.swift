@@ -51,10 +51,6 @@ struct Status: ParsableCommand {
     }
 }
 
-func printError(_ message: String) {
-    var line = message + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
 
 /// The table and JSON forms of `reefctl status`.
 enum StatusFormat {

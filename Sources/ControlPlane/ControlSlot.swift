@@ -15,7 +15,6 @@ public struct ControlSlot: @unchecked Sendable {
 
     public func load(_ f: KeyPath<ReefControlSlot, UInt64>) -> UInt64 { reef_control_load(field(f)) }
     public func store(_ f: KeyPath<ReefControlSlot, UInt64>, _ v: UInt64) { reef_control_store(field(f), v) }
-    public func add(_ f: KeyPath<ReefControlSlot, UInt64>, _ v: UInt64) { reef_control_add(field(f), v) }
 
     /// The pointer to a published counter, for the hot path (no key-path lookup per store).
     public func counter(_ f: KeyPath<ReefControlSlot, UInt64>) -> UnsafeMutablePointer<UInt64> { field(f) }

@@ -16,6 +16,7 @@ import sys
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, REPO)
 from Scripts.bench import charts  # noqa: E402
+from Scripts.bench.stats import cdf_points as quantile_points, percentile  # noqa: E402
 
 P99_LIMIT = 1.10
 BE_LIMIT = 0.85
@@ -63,22 +64,9 @@ def load_rows(run_dir):
     return rows
 
 
-def percentile(values, q):
-    s = sorted(values)
-    if not s:
-        return None
-    k = (len(s) - 1) * q / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def cdf_points(values, n=200):
-    s = sorted(values)
-    if not s:
-        return []
-    idx = sorted({min(len(s) - 1, int(i * (len(s) - 1) / (n - 1))) for i in range(n)})
-    return [(s[i], (i + 1) / len(s)) for i in idx]
+def cdf_points(values):
+    """(latency, fraction) pairs for a CDF plot, from the benchmark's shared quantiles."""
+    return [(v, q / 100.0) for q, v in quantile_points(values)]
 
 
 def preemption_summary(row):

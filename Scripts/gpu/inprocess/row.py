@@ -16,19 +16,12 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", ".."))
 from models import best_effort, capture_realtime_graph  # noqa: E402
 from rt_driver import RTDriver  # noqa: E402
-
-
-def percentile(values, q):
-    s = sorted(values)
-    if not s:
-        return None
-    k = (len(s) - 1) * q / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+from Scripts.bench.stats import percentile  # noqa: E402
 
 
 class BestEffortLoop(threading.Thread):

@@ -1,0 +1,82 @@
+/// What padding needs to know about the real-time side: when the current RT busy period will
+/// probably end (time rule) and how many SMs RT kernels now hold (occupancy rule).
+///
+/// A busy period runs from the first RT work becoming active to RT going idle. Its length is
+/// learned like a kernel's duration (running average, then EWMA 1/8, plus a spread), and the
+/// predicted end is deliberately late: begin + mean + spread. Padding that guesses RT ends too
+/// early delays RT work, which is the one thing it must not do.
+final class RealtimeActivityModel: @unchecked Sendable {
+    let totalSMs: Int
+    /// Busy periods needed before `predictedEnd` answers at all.
+    let minSamples: Int
+    /// SMs charged for RT work whose kernels are unknown (a CUDA graph launch, a memset or copy
+    /// kernel we did not see): default the whole device, i.e. padding is never beside it.
+    let assumedSMsForOpaqueWork: Int
+
+    private let lock = PaddingLock()
+    private var period = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
+    private var beganAt: UInt64?
+    /// Unclamped sum of SMs reported in flight: clamping each update would forget work (three
+    /// whole-device graphs in flight, one completes: two are still there), so only reads clamp.
+    private var smsInFlight: UInt64 = 0
+
+    init(totalSMs: Int, minSamples: Int = 3, assumedSMsForOpaqueWork: Int? = nil) {
+        self.totalSMs = max(0, totalSMs)
+        self.minSamples = max(1, minSamples)
+        self.assumedSMsForOpaqueWork = min(max(0, assumedSMsForOpaqueWork ?? totalSMs), self.totalSMs)
+    }
+
+    // MARK: Busy periods
+
+    /// RT work became active. A second call while active keeps the first begin: the period is
+    /// still the same one.
+    func began(at t: UInt64) { lock.withLock { if beganAt == nil { beganAt = t } } }
+
+    /// RT went idle: the period's length is learned, and nothing of RT is on the device any more
+    /// (SM accounting restarts from 0, so a lost completion report cannot block padding forever).
+    /// Ignored when no period is open; a clock that went backwards records nothing.
+    func ended(at t: UInt64) {
+        lock.withLock {
+            guard let b = beganAt else { return }
+            beganAt = nil
+            smsInFlight = 0
+            if t >= b { KernelProfileTable.update(&period, sample: t - b) }
+        }
+    }
+
+    var isActive: Bool { lock.withLock { beganAt != nil } }
+
+    /// The learned busy-period length (samples, mean, spread; blocksPerSM unused).
+    var periodEstimate: KernelEstimate { lock.withLock { period } }
+
+    /// begin + mean + spread (saturating) of the open period; nil while RT is idle or fewer than
+    /// `minSamples` periods were seen. May lie before `now` when RT overruns its usual length:
+    /// the time rule then fails, which is the safe answer.
+    func predictedEnd(now: UInt64) -> UInt64? {
+        lock.withLock {
+            guard let b = beganAt, period.samples >= UInt64(minSamples) else { return nil }
+            return b.saturatingSum(period.meanNanos).saturatingSum(period.spreadNanos)
+        }
+    }
+
+    // MARK: SMs held by RT kernels
+
+    /// SMs RT kernels now hold, clamped to 0...totalSMs.
+    var smsBusy: Int { lock.withLock { Int(min(smsInFlight, UInt64(totalSMs))) } }
+
+    /// An RT kernel entered the device holding `sms` SMs (negative counts as 0).
+    func rtKernelIssued(sms: Int) {
+        lock.withLock { smsInFlight = smsInFlight.saturatingSum(UInt64(max(0, sms))) }
+    }
+
+    /// RT kernels holding `sms` SMs in all left the device; never below 0.
+    func rtKernelsCompleted(sms: Int) {
+        lock.withLock { smsInFlight = smsInFlight.saturatingDifference(UInt64(max(0, sms))) }
+    }
+
+    /// RT work whose kernels are unknown entered / left the device.
+    func rtOpaqueWorkIssued() { rtKernelIssued(sms: assumedSMsForOpaqueWork) }
+    func rtOpaqueWorkCompleted() { rtKernelsCompleted(sms: assumedSMsForOpaqueWork) }
+
+    func reinitialiseAfterFork() { lock.reinitialiseAfterFork() }
+}

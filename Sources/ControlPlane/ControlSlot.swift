@@ -19,6 +19,17 @@ public struct ControlSlot: @unchecked Sendable {
     /// The pointer to a published counter, for the hot path (no key-path lookup per store).
     public func counter(_ f: KeyPath<ReefControlSlot, UInt64>) -> UnsafeMutablePointer<UInt64> { field(f) }
 
+    // Hot fields read by every dispatcher's scan of the segment: direct addresses, since a
+    // key-path offset lookup costs far more than the load (it was most of a dispatcher's time).
+    public var pid: UInt64 { reef_control_load(&pointer.pointee.pid) }
+    public var rtBegun: UInt64 { reef_control_load(&pointer.pointee.rt_begun) }
+    public var rtWaitedFor: UInt64 { reef_control_load(&pointer.pointee.rt_waited_for) }
+    public var rtLastCommandNanos: UInt64 { reef_control_load(&pointer.pointee.rt_last_command_ns) }
+    public func publish(streams: UInt64, inFlight: UInt64) {
+        reef_control_store(&pointer.pointee.streams, streams)
+        reef_control_store(&pointer.pointee.in_flight, inFlight)
+    }
+
     public var classOverride: UInt32 {
         get { reef_control_load32(&pointer.pointee.class_override) }
         nonmutating set { reef_control_store32(&pointer.pointee.class_override, newValue) }

@@ -59,13 +59,30 @@ final class ControlLink: @unchecked Sendable {
     /// The time of the last command of another process's outstanding real-time request, if any
     /// (the arrival, as far as this process can tell, when seen at once).
     func foreignRealtimeCommand(now: UInt64) -> UInt64? {
+        // The dispatcher asks several times per release; a scan of every entry per question
+        // would cost more than the release. Within `rescanNanos` the last answer stands (the
+        // signal's latency grows by at most that much).
+        if now >= lastScanNanos && now - lastScanNanos < Self.rescanNanos {
+            return lastAnswer.flatMap { now >= $0 && now - $0 < Self.foreignIdleNanos ? $0 : nil }
+        }
+        lastScanNanos = now
+        lastAnswer = scanForeign(now: now)
+        return lastAnswer
+    }
+
+    /// Dispatcher thread only (the scan cache is not shared).
+    private var lastScanNanos: UInt64 = 0
+    private var lastAnswer: UInt64?
+    static let rescanNanos: UInt64 = 5_000
+
+    private func scanForeign(now: UInt64) -> UInt64? {
         for i in 0..<segment.slotCount {
             guard let s = segment.slot(i) else { continue }
-            let p = s.load(\.pid)
+            let p = s.pid
             if p == 0 || p == pid { continue }
-            let begun = s.load(\.rt_begun)
-            if begun == 0 || begun <= s.load(\.rt_waited_for) { continue }
-            let last = s.load(\.rt_last_command_ns)
+            let begun = s.rtBegun
+            if begun == 0 || begun <= s.rtWaitedFor { continue }
+            let last = s.rtLastCommandNanos
             if now >= last && now - last < Self.foreignIdleNanos { return last }
         }
         return nil

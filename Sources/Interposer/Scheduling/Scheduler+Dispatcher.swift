@@ -252,8 +252,7 @@ extension Scheduler {
         c.publish(held: load(.held), released: load(.released), preemptions: load(.preemptions),
                   commands: load(.released) &+ load(.rtBegun))
         let (streams, inFlight) = state.withLock { (queues.count, work.reduce(0) { $0 + $1.inFlightCommands }) }
-        c.slot.store(\.streams, UInt64(streams))
-        c.slot.store(\.in_flight, UInt64(inFlight))
+        c.slot.publish(streams: UInt64(streams), inFlight: UInt64(inFlight))
     }
 
 

@@ -27,8 +27,9 @@ def main():
     stream = torch.cuda.Stream()
     done, mismatches = [], 0
     with torch.inference_mode(), torch.cuda.stream(stream):
-        for _ in range(3):
-            ref = model(x)
+        for _ in range(5):   # warm-up (cuDNN/cuBLAS may settle on other kernels at first)
+            model(x)
+        ref = model(x).clone()
         stream.synchronize()
         digest = hashlib.sha256(ref.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes()).hexdigest()
         with open(a.ready, "w") as f:

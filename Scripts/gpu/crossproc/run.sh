@@ -66,6 +66,7 @@ for spec in "${ROWS[@]}"; do
     sleep 2   # BE alone, warm
   fi
   log "BEGIN $name"
+  sampler_pid=
   if [[ $reef == yes ]]; then
     # reefctl status every 3 s while the RT process runs; the last one (near its end) is kept.
     ( while [[ ! -f $WORK/rt_done ]]; do
@@ -73,13 +74,15 @@ for spec in "${ROWS[@]}"; do
         "$CTL" status --segment "$shm" --json >"$WORK/status.json" 2>&1 && cp "$WORK/status.json" "$OUT/rows/$name.status.json"
         sleep 3
       done ) &
+    sampler_pid=$!
   fi
   timeout -k 10 240 env "${rt_env[@]}" "$PY" "$REPO/Scripts/gpu/inprocess/row.py" --row "$name" --be none --high-priority \
     --requests "$REQUESTS" --driver "$WORK/rt_driver.so" --out "$OUT/rows/$name.rt.json" </dev/null
   log "END $name rt rc=$?"
   touch "$WORK/stop" "$WORK/rt_done"
   [[ -n $be_pid ]] && wait "$be_pid"
-  wait
+  # Named pids only: a bare `wait` also waits for the `tee` of the log (bash >= 5.1), forever.
+  [[ -n $sampler_pid ]] && wait "$sampler_pid"
   [[ $mps == yes ]] && stop_mps
   rm -f "/dev/shm$shm"
 done

@@ -45,7 +45,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn(fx.ENV["commit"], md)
         self.assertIn("bash Scripts/gpu/interception/run.sh", md)
         self.assertIn("## (d) ResNet-50 fp16 bs1 eager latency with Reef <= 1.01x without", md)
-        self.assertIn("| median latency ratio Reef/plain |", md)
+        self.assertIn("| median of per-round latency ratios Reef/plain |", md)
         self.assertIn("NVIDIA H100 80GB HBM3", md)
         # one PASS per criterion plus one per check in the summary table
         self.assertEqual(md.count("| PASS |"), sum(len(c["criteria"]) for c in self.doc["checks"]) + 7)

@@ -10,7 +10,7 @@ CC ?= cc
 SWIFT_RELEASE = $(SWIFT) build -c release --scratch-path .build-release
 APT_PACKAGES = libamdhip64-dev libhsa-runtime-dev libelf-dev hipcc gcc g++ make python3
 
-.PHONY: all lib reefctl test deps unit-test e2e-test script-test demo clean dist test-schedule-random
+.PHONY: all lib reefctl test deps unit-test e2e-test script-test demo clean dist test-schedule-random test-padding
 
 all: lib reefctl
 
@@ -56,6 +56,7 @@ e2e-test: deps lib reefctl sim-cuda sim-hip
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/schedule_e2e.py
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
 	$(MAKE) test-schedule-random REEF_LIB=$(REEF_LIB)
+	$(MAKE) test-padding REEF_LIB=$(REEF_LIB)
 	python3 Tests/e2e/crossproc_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB) --reefctl $(abspath $(BUILD))/reefctl
 
 # The randomized differential test with scheduling on: random programs (random RT/BE streams and
@@ -64,6 +65,14 @@ SCHEDULE_SEEDS ?= 2000
 test-schedule-random: lib sim-cuda sim-hip $(CUDA_TEST_DIR)/random_program
 	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
 	python3 Tests/e2e/differential_e2e.py --schedule --seeds $(SCHEDULE_SEEDS) --build $(BUILD) --reef-lib $(REEF_LIB)
+
+# Kernel padding: its two rules end to end (padding_e2e.py), and the randomized differential test
+# with padding on (mostly forced, so padded kernels' ordering is what is checked), CUDA and HIP.
+PADDING_SEEDS ?= 1000
+test-padding: lib sim-cuda sim-hip $(CUDA_TEST_DIR)/random_program $(CUDA_TEST_DIR)/drv_padding
+	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
+	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/padding_e2e.py
+	python3 Tests/e2e/differential_e2e.py --padding --seeds $(PADDING_SEEDS) --build $(BUILD) --reef-lib $(REEF_LIB)
 
 script-test:
 	python3 -m unittest discover -s Scripts/gpu/tests -t .

@@ -19,6 +19,7 @@ runtime); exits 1 when anything failed. Standard library only.
   differential_e2e.py [--runtime cuda|hip|both] [--seeds N] [--start S] [--seed S] [--size Z]
 """
 import argparse
+import json
 import os
 import random
 import re
@@ -54,7 +55,8 @@ class Runtime:
         return [p for p in (self.program, os.path.join(self.sim_dir, lib)) if not os.path.exists(p)]
 
 
-SCHEDULE = {"on": False}  # --schedule: run the cases with Reef's scheduling on
+SCHEDULE = {"on": False, "padding": False}  # --schedule, --padding
+PADDED = []  # --padding: kernels each case ran on a partition stream (from REEF_STATS)
 
 
 def reef_config(runtime, seed, nstreams):
@@ -67,6 +69,14 @@ def reef_config(runtime, seed, nstreams):
         "REEF_CLASS": rng.choice(["rt", "be"]),
         "REEF_BE_WINDOW": str(rng.randint(1, 4)),
         "REEF_RT_STREAMS": ",".join(f"#{i}" for i in rt),
+        # Kernel padding: forced in most cases (every held kernel padded while real-time work
+        # runs: the ordering of padded kernels is what this test checks), by the policy's rules
+        # with one duration sample in the others. The simulator has 8 SMs; its clock is paced to
+        # the wall clock (results do not depend on time) so that real-time work and held
+        # best-effort work overlap in time, which padding needs.
+        **({"REEF_PADDING": "on", "REEF_PAD_FORCE": "1" if rng.random() < 0.75 else "0", "SIM_TIME_SCALE": "1",
+            "REEF_PAD_MIN_SAMPLES": "1", "REEF_PAD_GRAPH_UNITS": "4",
+            "REEF_PAD_PARTITIONS": rng.choice(["1", "2,4", "1,3,6", "4"])} if SCHEDULE["padding"] else {}),
     }
 
 
@@ -124,6 +134,17 @@ def exit_text(rc):
     return f"exit {rc}" + (f" ({EXIT_MEANING[rc]})" if rc in EXIT_MEANING else "")
 
 
+def padded_kernels(path):
+    """Kernels the run padded, from its REEF_STATS file (0 when absent)."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        os.remove(path)
+        return int(doc.get("scheduling", {}).get("padding", {}).get("padded", 0))
+    except (OSError, ValueError):
+        return 0
+
+
 def check_case(rt, seed, size, reef_lib, work_root):
     """Runs one case; returns (verdict, report lines), verdict "pass", "reef", "generator" or "plain"."""
     plain_cmd = command_line(rt, seed, size, {})
@@ -151,7 +172,10 @@ def check_case(rt, seed, size, reef_lib, work_root):
     m = re.search(r"\bstreams=(\d+)", a["stdout"])
     cfg = reef_config(rt.name, seed, int(m.group(1)) if m else 6)
     reef_env = dict(cfg, LD_PRELOAD=reef_lib)
-    c = run(rt, seed, size, reef_env)
+    stats = os.path.join(work_root, f"stats-{rt.name}-{seed}.json") if SCHEDULE["padding"] else None
+    c = run(rt, seed, size, dict(reef_env, REEF_STATS=stats) if stats else reef_env)
+    if stats:
+        PADDED.append((rt.name, padded_kernels(stats)))
     if c["rc"] == 0 and c["stdout"] == a["stdout"]:
         return "pass", [f"PASS {where}"]
     lines = [f"FAIL {where} under Reef: " +
@@ -186,8 +210,12 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="print a line for passing cases too")
     ap.add_argument("--schedule", action="store_true",
                     help="run under Reef with REEF_SCHEDULE=on (held best-effort queues, preemption)")
+    ap.add_argument("--padding", action="store_true",
+                    help="with --schedule: kernel padding on (REEF_PADDING=on, mostly forced); fails if no "
+                         "case padded a kernel")
     args = ap.parse_args()
-    SCHEDULE["on"] = args.schedule
+    SCHEDULE["on"] = args.schedule or args.padding
+    SCHEDULE["padding"] = args.padding
     if args.seed is not None:
         args.start, args.seeds, args.verbose = args.seed, 1, True
 
@@ -204,6 +232,7 @@ def main():
 
     work_root = os.path.join(build, "e2e", "differential")
     shutil.rmtree(work_root, ignore_errors=True)
+    os.makedirs(work_root, exist_ok=True)
     cases = [(rt, seed) for rt in runtimes for seed in range(args.start, args.start + args.seeds)]
     verdicts = {"pass": 0, "reef": 0, "generator": 0, "plain": 0}
     started = time.monotonic()
@@ -219,6 +248,13 @@ def main():
                 sys.stdout.flush()
     passed = verdicts.pop("pass")
     failed = sum(verdicts.values())
+    if SCHEDULE["padding"]:
+        for rt in runtimes:
+            counts = [n for name, n in PADDED if name == rt.name]
+            print(f"# padding, {rt.name}: {sum(counts)} kernels padded in {sum(1 for n in counts if n)} of {len(counts)} cases")
+            if sum(counts) == 0 and len(counts) >= 20:
+                print(f"FAIL padding, {rt.name}: no case ran a kernel on a partition stream (the mechanism was not exercised)")
+                failed += 1
     print(f"# {time.monotonic() - started:.1f}s; failures: {verdicts['reef']} under Reef, "
           f"{verdicts['generator']} generator bugs, {verdicts['plain']} plain-run errors")
     print(f"{passed} passed, {failed} failed")

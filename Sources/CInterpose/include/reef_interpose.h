@@ -75,6 +75,21 @@ int reef_hip_host_memory_is_pinned(const void *p);
 int32_t reef_hip_set_device(int device);
 int32_t reef_hip_stream_priority_range(int *least, int *greatest);
 
+/* Kernel padding (partition_hooks.c): device size, occupancy, partition streams (green contexts /
+ * CU masks), timing events, stream waits. Runtime error codes; 0 SMs when unknown. */
+int reef_cu_sm_count(void);
+CUresult reef_cu_occupancy(CUfunction f, int block_threads, size_t shared_bytes, int *blocks);
+CUresult reef_cu_timing_event(CUevent *event);
+CUresult reef_cu_event_elapsed(CUevent start, CUevent end, float *ms);
+CUresult reef_cu_stream_wait_event(CUstream stream, CUevent event);
+CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *stream);
+int reef_hip_cu_count(void);
+int32_t reef_hip_occupancy(const void *f, int module, int block_threads, size_t shared_bytes, int *blocks);
+int32_t reef_hip_timing_event(void **event);
+int32_t reef_hip_event_elapsed(void *start, void *end, float *ms);
+int32_t reef_hip_stream_wait_event(void *stream, void *event);
+int32_t reef_hip_partition_stream(unsigned first, unsigned count, void **stream);
+
 /* libelf, loaded on first use (HIP code-object metadata). Returns 0 when unavailable. */
 typedef struct ReefElfNote {
     uint32_t type;

@@ -128,6 +128,7 @@ extension Scheduler {
             }
             if realtimeBusy() {
                 let local = localRealtimeBusy()
+                if !wasBusy { padding?.rt?.began(at: monotonicNanos()) }
                 if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
                     count(.preemptions)
                     // Another process's request: its last command as published (the signal's
@@ -138,10 +139,13 @@ extension Scheduler {
                 }
                 wasBusy = true
                 trackPreemption(realtimeDone: false)
+                // Kernels that fit beside the real-time work run now, in a partition.
+                if let p = padding, load(.held) > 0 { padHeld(p) }
                 if !local { usleep(10); continue }   // another process's request: poll its entry
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
             } else {
+                if wasBusy { padding?.rt?.ended(at: monotonicNanos()) }
                 wasBusy = false
                 trackPreemption(realtimeDone: true)
             }
@@ -158,6 +162,7 @@ extension Scheduler {
                 }
             }
             reapCompleted()
+            padding?.collectSamples { backend.query($0) == 0 }
             state.lock()
             collectWork()
             var issued = false
@@ -174,7 +179,12 @@ extension Scheduler {
                 var batch = 0
                 while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
                     if batch > 0 && realtimeBusy() && !stalled { break }
-                    issueHead(q)
+                    // Now and then a kernel's device time is measured (padding's estimates).
+                    if let p = padding, !stalled, let shape = paddingShape(of: head), let pair = p.sampleForRelease(shape) {
+                        issueHead(q, sample: (pair, p, shape))
+                    } else {
+                        issueHead(q)
+                    }
                     batch += 1
                 }
                 if batch > 0 {

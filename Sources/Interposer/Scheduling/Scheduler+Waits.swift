@@ -237,8 +237,13 @@ extension Scheduler {
     }
 
     /// Lock held on entry and exit, dropped around the runtime calls. Issues `q`'s head.
-    func issueHead(_ q: StreamQueue) {
-        guard q.head != nil, !q.releasing else { return }
+    /// `padding`: issue the launch on a partition stream instead (Scheduler+Padding); `sample`:
+    /// timing events to record around it. Returns whether it went to the partition.
+    @discardableResult
+    func issueHead(_ q: StreamQueue,
+                   padding: (engine: PaddingEngine, stream: UInt64, index: Int, shape: KernelShape, predicted: UInt64)? = nil,
+                   sample: (pair: (start: UInt64, end: UInt64), engine: PaddingEngine, shape: KernelShape)? = nil) -> Bool {
+        guard q.head != nil, !q.releasing else { return false }
         var command = q.popHead()
         q.releasing = true
         q.issuingSequence = command.sequence
@@ -254,9 +259,18 @@ extension Scheduler {
 
         backend.makeCurrent(command.context)
         var result: Int32
+        var padded = false
         if let shadow = command.shadow {
             result = backend.record(shadow.marker, on: q.handle)
             if result == 0 && recordAppEvent { result = backend.forward(&command.call) }
+        } else if let padding {
+            (result, padded) = issueOnPartition(&command.call, own: q.handle, part: padding.stream, padding: padding.engine,
+                                                partition: padding.index, shape: padding.shape, predicted: padding.predicted)
+        } else if let sample {
+            let started = backend.record(sample.pair.start, on: q.handle) == 0
+            result = backend.forward(&command.call)
+            let ended = started && result == 0 && backend.record(sample.pair.end, on: q.handle) == 0
+            sample.engine.track(sample.pair, shape: sample.shape, predicted: nil, recorded: ended)
         } else {
             result = backend.forward(&command.call)
         }
@@ -284,5 +298,6 @@ extension Scheduler {
             q.wakeAt = .max
             state.broadcast()
         }
+        return padded
     }
 }

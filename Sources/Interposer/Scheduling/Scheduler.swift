@@ -18,6 +18,8 @@ final class Scheduler: @unchecked Sendable {
         var window: Int
         var lingerNanos: UInt64
         var maxHeldPerStream: Int
+        /// Kernel padding (REEF_PADDING=on), nil when off.
+        var padding: PaddingConfig? = nil
     }
 
     let settings: Settings
@@ -64,7 +66,9 @@ final class Scheduler: @unchecked Sendable {
     enum Counter: Int, CaseIterable {
         case rtBegun = 0, rtIssued, rtSettled, held, preemptions, released, heldLegacy, captures, dispatcherInRuntime,
              rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried,
-             rtRequestStartNanos, deferredErrors, dispatcherAsleep
+             rtRequestStartNanos, deferredErrors, dispatcherAsleep,
+             /// The largest real-time grid (blocks) and real-time graph launches so far (padding).
+             rtMaxBlocks, rtGraphs
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -87,7 +91,15 @@ final class Scheduler: @unchecked Sendable {
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
+        if let config = settings.padding, let b = backend as? PaddingBackend {
+            padding = PaddingEngine(config: config, backend: b, log: log)
+        } else {
+            padding = nil
+        }
     }
+
+    /// Kernel padding, dispatcher only (nil when off).
+    let padding: PaddingEngine?
 
     // Stored state used by the extensions in Scheduler+*.swift.
     /// How long a waiting thread lets the dispatcher make no progress at all before it issues
@@ -354,6 +366,7 @@ final class Scheduler: @unchecked Sendable {
             // Only a dispatcher asleep on the condition needs waking (it checks for real-time
             // work before every release): no lock on the real-time path otherwise.
             if arriving && load(.dispatcherAsleep) != 0 { wakeDispatcher() }
+            if padding != nil { noteRealtimeSize(call, kind: kind) }
         }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }
@@ -475,5 +488,22 @@ final class Scheduler: @unchecked Sendable {
 
     struct Snapshot { let held: UInt64; let released: UInt64; let preemptions: UInt64 }
     func snapshot() -> Snapshot { Snapshot(held: load(.held), released: load(.released), preemptions: load(.preemptions)) }
-}
 
+    /// How much of the device real-time work may take, for padding: the largest grid, and
+    /// whether graphs (opaque) were launched.
+    func noteRealtimeSize(_ call: UnsafeMutablePointer<ReefCall>, kind: UInt8) {
+        let apiKind = apis.kinds[Int(call.pointee.api)]
+        if apiKind == UInt8(REEF_K_GRAPH) { count(.rtGraphs); return }
+        let a = ReefCall.args(call)
+        var blocks: UInt64 = 0
+        if apiKind == UInt8(REEF_K_LAUNCH) || apiKind == UInt8(REEF_K_LAUNCH_COOP) {
+            blocks = (a[1] & 0x7fff_ffff) &* (a[2] & 0xffff) &* (a[3] & 0xffff)   // < 2^63
+        } else if apiKind == UInt8(REEF_K_LAUNCH_EX), let c = UnsafePointer<CUlaunchConfig>(bitPattern: UInt(a[0]))?.pointee {
+            blocks = UInt64(c.gridDimX) * UInt64(c.gridDimY) * UInt64(c.gridDimZ & 0xffff)
+        }
+        var seen = load(.rtMaxBlocks)
+        while blocks > seen {
+            if reef_atomic_cas(counters.base + Counter.rtMaxBlocks.rawValue, &seen, blocks) != 0 { break }
+        }
+    }
+}

@@ -32,6 +32,7 @@ enum SchedulingSettings {
             policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),
             window: number("REEF_BE_WINDOW", default: 4, range: 1...1024),
             lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 500, range: 0...10_000_000)) * 1000,
-            maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000))
+            maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000),
+            padding: PaddingConfig.fromEnvironment(log: log))
     }
 }

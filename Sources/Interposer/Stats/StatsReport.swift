@@ -29,7 +29,9 @@ enum StatsReport {
             out += ",\"scheduling\":{\"released\":\(s.released),\"held_at_exit\":\(s.held),\"preemptions\":\(s.preemptions)"
             out += ",\"window\":\(scheduler.settings.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
             out += ",\"process_class\":\"\(scheduler.settings.policy.processDefault.name)\""
-            out += ",\"preemption_latency\":" + scheduler.preemptionJSON() + "}"
+            out += ",\"preemption_latency\":" + scheduler.preemptionJSON()
+            if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
+            out += "}"
         }
         out += ",\"calls\":{" + calls.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         var streams: [(UInt64, UInt64, UInt64)] = []

@@ -32,7 +32,7 @@ enum LogLevel: Int, Comparable, Sendable {
 /// Things Reef says at most once per process, whatever the number of occurrences.
 enum OnceMessage: Int, CaseIterable {
     case paramInfoUnavailable, kernelCatalogFull, streamTableFull, unknownHipFunction,
-         unreadableCodeObject, statsWriteFailed, heldWorkStuck
+         unreadableCodeObject, statsWriteFailed, heldWorkStuck, paddingUnavailable, paddingPartitionFailed
 }
 
 final class Log: @unchecked Sendable {

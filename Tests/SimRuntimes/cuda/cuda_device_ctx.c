@@ -17,6 +17,7 @@ static __thread CUcontext current_ctx;
 bool cu_initialized(void) { return __atomic_load_n(&initialized, __ATOMIC_ACQUIRE); }
 CUcontext cu_current_ctx(void) { return current_ctx; }
 bool cu_ctx_valid(CUcontext ctx) { return ctx && ctx->magic == CTX_MAGIC; }
+CUcontext cu_primary_ctx(void) { return &primary_ctx; }
 
 CUresult cuInit(unsigned int flags) {
     simdev_stats_call(__func__);
@@ -223,6 +224,8 @@ static const struct {
     {CUDA_ERROR_STREAM_CAPTURE_UNMATCHED, "CUDA_ERROR_STREAM_CAPTURE_UNMATCHED", "capture was not initiated in this stream"},
     {CUDA_ERROR_STREAM_CAPTURE_ISOLATION, "CUDA_ERROR_STREAM_CAPTURE_ISOLATION", "dependency created on uncaptured work in another stream"},
     {CUDA_ERROR_STREAM_CAPTURE_IMPLICIT, "CUDA_ERROR_STREAM_CAPTURE_IMPLICIT", "operation would make the legacy stream depend on a capturing blocking stream"},
+    {CUDA_ERROR_INVALID_RESOURCE_TYPE, "CUDA_ERROR_INVALID_RESOURCE_TYPE", "invalid resource type"},
+    {CUDA_ERROR_INVALID_RESOURCE_CONFIGURATION, "CUDA_ERROR_INVALID_RESOURCE_CONFIGURATION", "invalid resource configuration"},
     {CUDA_ERROR_UNKNOWN, "CUDA_ERROR_UNKNOWN", "unknown error"},
 };
 

@@ -46,6 +46,14 @@ static const proc_entry table[] = {
     E("cuCtxGetStreamPriorityRange", 5050, cuCtxGetStreamPriorityRange),
     E("cuCtxSynchronize", 2000, cuCtxSynchronize),
     E("cuCtxSynchronize", 13000, cuCtxSynchronize_v2),
+    /* green contexts (cuGreenCtxStreamCreate came one release later) */
+    E("cuDeviceGetDevResource", 12040, cuDeviceGetDevResource),
+    E("cuDevSmResourceSplitByCount", 12040, cuDevSmResourceSplitByCount),
+    E("cuDevResourceGenerateDesc", 12040, cuDevResourceGenerateDesc),
+    E("cuGreenCtxCreate", 12040, cuGreenCtxCreate),
+    E("cuGreenCtxDestroy", 12040, cuGreenCtxDestroy),
+    E("cuCtxFromGreenCtx", 12040, cuCtxFromGreenCtx),
+    E("cuGreenCtxStreamCreate", 12050, cuGreenCtxStreamCreate),
     /* memory */
     E("cuMemAlloc", 3020, cuMemAlloc_v2),
     E("cuMemFree", 3020, cuMemFree_v2),
@@ -144,6 +152,9 @@ static const proc_entry table[] = {
     EP("cuLaunchKernel", 4000, cuLaunchKernel, cuLaunchKernel_ptsz),
     EP("cuLaunchKernelEx", 11060, cuLaunchKernelEx, cuLaunchKernelEx_ptsz),
     EP("cuLaunchCooperativeKernel", 9000, cuLaunchCooperativeKernel, cuLaunchCooperativeKernel_ptsz),
+    E("cuOccupancyMaxActiveBlocksPerMultiprocessor", 6050, cuOccupancyMaxActiveBlocksPerMultiprocessor),
+    E("cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags", 7000,
+      cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags),
     /* graphs */
     E("cuGraphInstantiateWithFlags", 11040, cuGraphInstantiateWithFlags),
     EP("cuGraphLaunch", 10000, cuGraphLaunch, cuGraphLaunch_ptsz),

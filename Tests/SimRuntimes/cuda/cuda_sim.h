@@ -58,6 +58,8 @@ CUresult cu_status(simdev_status st);
 bool cu_initialized(void);
 CUcontext cu_current_ctx(void);
 bool cu_ctx_valid(CUcontext ctx);
+/* The device's primary context (what cuDevicePrimaryCtxRetain hands out). */
+CUcontext cu_primary_ctx(void);
 /* Resolve a stream argument: NULL is the per-thread stream in _ptsz/_ptds forms (pt) and the
  * legacy stream otherwise; CU_STREAM_LEGACY / CU_STREAM_PER_THREAD work anywhere. */
 CUresult cu_stream(CUstream h, bool pt, simdev_stream **out);

@@ -22,6 +22,8 @@ extern "C" {
 #define CUDA_ERROR_STREAM_CAPTURE_UNMATCHED 903
 #define CUDA_ERROR_STREAM_CAPTURE_ISOLATION 905
 #define CUDA_ERROR_STREAM_CAPTURE_IMPLICIT 906
+#define CUDA_ERROR_INVALID_RESOURCE_TYPE 914
+#define CUDA_ERROR_INVALID_RESOURCE_CONFIGURATION 915
 
 /* Event flags beyond the header's. */
 #define CU_EVENT_INTERPROCESS 0x4
@@ -49,6 +51,33 @@ typedef int CUdevice_attribute;
 typedef int CUjit_option;
 typedef int CUlibraryOption;
 typedef int CUgraphInstantiate_flags;
+
+/* Occupancy flags (cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags). */
+#define CU_OCCUPANCY_DEFAULT 0x0
+#define CU_OCCUPANCY_DISABLE_CACHING_OVERRIDE 0x1
+
+/* Green contexts (CUDA 12.4+): device resources, their descriptors and green contexts. The
+ * layouts are the public header's (CUdevResource is 144 bytes); only SM resources exist. */
+typedef enum CUdevResourceType {
+    CU_DEV_RESOURCE_TYPE_INVALID = 0,
+    CU_DEV_RESOURCE_TYPE_SM = 1,
+} CUdevResourceType;
+typedef struct CUdevSmResource_st {
+    unsigned int smCount;
+} CUdevSmResource;
+typedef struct CUdevResource_st {
+    CUdevResourceType type;
+    unsigned char _internal_padding[92];
+    union {
+        CUdevSmResource sm;
+        unsigned char _oversize[48];
+    };
+} CUdevResource;
+typedef struct CUdevResourceDesc_st *CUdevResourceDesc;
+typedef struct CUgreenCtx_st *CUgreenCtx;
+#define CU_DEV_SM_RESOURCE_SPLIT_IGNORE_SM_COSCHEDULING 0x1
+#define CU_DEV_SM_RESOURCE_SPLIT_MAX_POTENTIAL_CLUSTER_SIZE 0x2
+#define CU_GREEN_CTX_DEFAULT_STREAM 0x1
 
 /* The 3D copy descriptors (reef_cuda_abi.h declares them opaque; this completes them). */
 struct CUDA_MEMCPY3D_st {
@@ -132,6 +161,26 @@ CUresult cuLibraryGetKernel(CUkernel *pKernel, CUlibrary library, const char *na
 CUresult cuKernelGetFunction(CUfunction *pFunc, CUkernel kernel);
 CUresult cuFuncGetName(const char **name, CUfunction hfunc);
 CUresult cuKernelGetName(const char **name, CUkernel hfunc);
+
+/* Occupancy (modelled; see cuda_occupancy.c). */
+CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int *numBlocks, CUfunction func, int blockSize,
+                                                     size_t dynamicSMemSize);
+CUresult cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int *numBlocks, CUfunction func,
+                                                              int blockSize, size_t dynamicSMemSize,
+                                                              unsigned int flags);
+
+/* Green contexts (cuda_green.c). A green-context stream runs its kernels only on the SMs of its
+ * green context; the sim has one context, so cuCtxFromGreenCtx returns the primary context. */
+CUresult cuDeviceGetDevResource(CUdevice device, CUdevResource *resource, CUdevResourceType type);
+CUresult cuDevSmResourceSplitByCount(CUdevResource *result, unsigned int *nbGroups,
+                                     const CUdevResource *input, CUdevResource *remaining,
+                                     unsigned int useFlags, unsigned int minCount);
+CUresult cuDevResourceGenerateDesc(CUdevResourceDesc *phDesc, CUdevResource *resources,
+                                   unsigned int nbResources);
+CUresult cuGreenCtxCreate(CUgreenCtx *phCtx, CUdevResourceDesc desc, CUdevice dev, unsigned int flags);
+CUresult cuGreenCtxDestroy(CUgreenCtx hCtx);
+CUresult cuGreenCtxStreamCreate(CUstream *phStream, CUgreenCtx greenCtx, unsigned int flags, int priority);
+CUresult cuCtxFromGreenCtx(CUcontext *pContext, CUgreenCtx hCtx);
 
 /* Streams and events (non-routed parts). */
 CUresult cuStreamGetPriority(CUstream hStream, int *priority);

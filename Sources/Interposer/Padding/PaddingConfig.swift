@@ -1,0 +1,43 @@
+/// Padding knobs from the environment (off by default until the H100 says what it is worth):
+/// REEF_PADDING=on, REEF_PAD_PARTITIONS=<SM/CU counts, e.g. 16,32,64> (default: an eighth, a
+/// quarter and half of the device, in steps of 8), REEF_PAD_SLACK_US (100), REEF_PAD_MIN_SAMPLES
+/// (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to occupy: Reef cannot
+/// see inside it; default all, so graphs get no kernels beside them unless this says otherwise),
+/// and REEF_PAD_FORCE=1, a testing aid that pads every held kernel while real-time work runs,
+/// whatever the rules say (it exercises the ordering of padded kernels, not the policy).
+struct PaddingConfig {
+    var settings: PaddingSettings
+    /// As written; resolved against the device's size once it is known.
+    var partitionText: String?
+    var graphUnits: Int?
+    var force: Bool
+
+    static func fromEnvironment(log: Log) -> PaddingConfig? {
+        guard let on = Environment.string("REEF_PADDING"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
+        func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
+            guard let text = Environment.string(name) else { return value }
+            guard let n = Int(text), range.contains(n) else {
+                log.write(.warn, "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound); using \(value)")
+                return value
+            }
+            return n
+        }
+        var s = PaddingSettings(enabled: true)
+        s.slackNanos = UInt64(number("REEF_PAD_SLACK_US", default: 100, range: 0...1_000_000)) * 1000
+        s.minSamples = number("REEF_PAD_MIN_SAMPLES", default: 3, range: 1...1000)
+        let graph = Environment.string("REEF_PAD_GRAPH_UNITS") == nil ? nil : number("REEF_PAD_GRAPH_UNITS", default: 0, range: 0...100_000)
+        let force = ["1", "on", "yes", "true"].contains((Environment.string("REEF_PAD_FORCE") ?? "").lowercased())
+        return PaddingConfig(settings: s, partitionText: Environment.string("REEF_PAD_PARTITIONS"), graphUnits: graph, force: force)
+    }
+
+    /// The partitions for a device of `units` SMs/CUs: the knob's, else 1/8, 1/4 and 1/2 of it
+    /// rounded down to multiples of 8 (NVIDIA's green-context granularity), at least 8.
+    func partitions(units: Int, log: Log) -> [Int] {
+        if let text = partitionText {
+            if let p = PaddingPolicy.parsePartitions(text, totalSMs: units) { return p }
+            log.write(.warn, "REEF_PAD_PARTITIONS=\(text) is not a list of counts in 1...\(units - 1); using the defaults")
+        }
+        let sizes = [units / 8, units / 4, units / 2].map { max(8, $0 / 8 * 8) }.filter { $0 < units }
+        return PaddingPolicy.sortedUnique(sizes)
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * drv_padding.c — real-time requests with best-effort kernels submitted while each one runs: the
+ * situation kernel padding (REEF_PADDING) is for. Driver API directly, like drv_*.c.
+ *
+ * Stream #1 is best-effort (least priority), #2 real-time (greatest). First WARMUP best-effort
+ * kernels run alone (Reef learns their duration), then REQUESTS times: one real-time kernel of
+ * --rt-blocks blocks x --rt-ns, then --be-per-request best-effort kernels of --be-blocks blocks x
+ * --be-ns (held by Reef while the real-time kernel runs, unless padded beside it), then a wait
+ * for the real-time kernel, then for the best-effort ones. Pacing: SIM_TIME_SCALE=1 unless set,
+ * so device time passes as wall time and the work of the two classes overlaps.
+ *
+ * Output: deterministic (the e2e suites compare it with and without Reef). Tests/e2e/padding_e2e.py
+ * reads Reef's REEF_STATS to see which kernels were padded and why the others were held.
+ */
+#include "drv_util.h"
+
+#include <stdlib.h>
+
+#define WARMUP 6
+
+static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long ns, CUstream s) {
+    void *params[] = {&ns};
+    CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
+}
+
+int main(int argc, char **argv) {
+    unsigned rt_blocks = 8, be_blocks = 4, requests = 6, be_per_request = 4;
+    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        unsigned long long v = strtoull(argv[i + 1], NULL, 10);
+        if (strcmp(argv[i], "--rt-blocks") == 0) rt_blocks = (unsigned)v;
+        else if (strcmp(argv[i], "--rt-ns") == 0) rt_ns = v;
+        else if (strcmp(argv[i], "--be-blocks") == 0) be_blocks = (unsigned)v;
+        else if (strcmp(argv[i], "--be-ns") == 0) be_ns = v;
+        else if (strcmp(argv[i], "--requests") == 0) requests = (unsigned)v;
+        else if (strcmp(argv[i], "--be-per-request") == 0) be_per_request = (unsigned)v;
+        else {
+            fprintf(stderr, "usage: %s [--rt-blocks N] [--rt-ns N] [--be-blocks N] [--be-ns N] [--requests N] "
+                            "[--be-per-request N]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (argc % 2 == 0) {
+        fprintf(stderr, "%s: every option takes a value\n", argv[0]);
+        return 2;
+    }
+    setenv("SIM_TIME_SCALE", "1", 0); /* before cuInit: the device reads it then */
+
+    drv_setup();
+    int least = 0, greatest = 0;
+    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
+    CUmodule mod;
+    CUfunction delay;
+    CHECK(cuModuleLoadData(&mod, "reefsim-module\ndelay\n"));
+    CHECK(cuModuleGetFunction(&delay, mod, "delay"));
+    CUstream be, rt;
+    CHECK(cuStreamCreateWithPriority(&be, CU_STREAM_NON_BLOCKING, least));
+    CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+
+    for (int i = 0; i < WARMUP; i++) {
+        launch_delay(delay, be_blocks, be_ns, be);
+        CHECK(cuStreamSynchronize(be));
+    }
+    for (unsigned r = 0; r < requests; r++) {
+        launch_delay(delay, rt_blocks, rt_ns, rt);
+        for (unsigned k = 0; k < be_per_request; k++) launch_delay(delay, be_blocks, be_ns, be);
+        CHECK(cuStreamSynchronize(rt));
+        CHECK(cuStreamSynchronize(be));
+    }
+    printf("drv_padding: requests=%u be_per_request=%u OK\n", requests, be_per_request);
+    return 0;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Kernel padding's two rules end to end (CUDA simulator, Tests/Programs/cuda/programs/drv_padding.c).
+
+A real-time kernel runs while best-effort kernels are submitted; with REEF_PADDING=on Reef may
+run a held best-effort kernel beside it on a partition of the device (a green-context stream in
+the simulator), only if (a) the partition fits in the SMs the real-time kernel leaves free and
+(b) its learned duration ends before the real-time work's predicted end. Three programs sit on
+either side of the rules (32 simulated SMs, partitions of 8 and 16 SMs, paced clock):
+  fits       RT 8 blocks x 5 ms, BE 4 blocks x 200 us: some BE kernels padded, none refused for
+             room (near the end of each RT kernel the time rule rightly holds the rest);
+  too long   BE kernels of 20 ms beside 5 ms of RT: none padded, held for the time rule;
+  no room    the RT kernel takes all 32 SMs: none padded, held for the occupancy rule.
+Every run must also print what the program prints without Reef. The counts come from REEF_STATS.
+Prints one line per check and "N passed, N failed"; exits 1 on any failure.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(REPO, os.environ.get("BUILD", "build"))
+REEF_LIB = os.environ.get("REEF_LIB", os.path.join(BUILD, "libreef.so"))
+PROGRAM = os.path.join(BUILD, "tests", "cuda", "drv_padding")
+
+CASES = [
+    ("fits", [], lambda p: p["padded"] > 0 and p["hold_decisions"]["no_free_units"] == 0),
+    ("too long", ["--be-ns", "20000000", "--requests", "3"],
+     lambda p: p["padded"] == 0 and p["hold_decisions"]["too_long"] > 0),
+    ("no room", ["--rt-blocks", "32"], lambda p: p["padded"] == 0 and p["hold_decisions"]["no_free_units"] > 0),
+]
+
+
+def run(args, extra):
+    env = {"LD_LIBRARY_PATH": os.path.join(BUILD, "sim", "cuda"), "SIM_SMS": "32", "PATH": os.environ.get("PATH", "")}
+    env.update(extra)
+    p = subprocess.run([PROGRAM] + args, env=env, capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def main():
+    passed = failed = 0
+    for name, args, rule in CASES:
+        want = run(args, {})
+        with tempfile.TemporaryDirectory() as tmp:
+            stats = os.path.join(tmp, "stats.json")
+            got = run(args, {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_PADDING": "on",
+                             "REEF_PAD_PARTITIONS": "8,16", "REEF_PAD_MIN_SAMPLES": "1", "REEF_STATS": stats})
+            try:
+                with open(stats) as f:
+                    padding = json.load(f)["scheduling"]["padding"]
+            except (OSError, ValueError, KeyError) as e:
+                padding = None
+                why = f"no padding stats ({e})"
+        ok = want[0] == 0 and got[:2] == want[:2] and padding is not None and rule(padding)
+        if padding is not None:
+            why = (f"padded {padding['padded']}, holds {padding['hold_decisions']}, "
+                   f"padded kernels longer than predicted {padding['padded_longer_than_predicted']} "
+                   f"of {padding['padded_checked']} checked")
+        if got[:2] != want[:2]:
+            why = f"output under Reef differs: exit {got[0]} {got[1]!r} vs {want[0]} {want[1]!r}; stderr {got[2][-300:]!r}"
+        print(f"{'PASS' if ok else 'FAIL'} padding {name}: {why}")
+        passed, failed = passed + ok, failed + (not ok)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

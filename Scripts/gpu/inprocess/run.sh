@@ -7,7 +7,8 @@
 # Writes $OUT/inprocess/rows/*.json, reef-stats files, env.json and run.log; then
 #   python3 Scripts/gpu/inprocess/report.py $OUT/inprocess --out-dir bench/results
 # Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (2000), INPROCESS_ROWS
-# (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows).
+# (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows),
+# INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,6 +44,12 @@ ROWS=(
 )
 if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
   ROWS+=("tf_no_reef|transformer|normal|" "tf_priority|transformer|high|" "tf_reef|transformer|high|reef")
+fi
+# Kernel padding (issue 6): the RT graph is opaque to Reef, so it is assumed to take
+# INPROCESS_PAD_GRAPH_UNITS SMs (default 66, half an H100) and the rest may take padded kernels.
+if [[ ${INPROCESS_PADDING:-0} == 1 ]]; then
+  pad="REEF_PADDING=on REEF_PAD_GRAPH_UNITS=${INPROCESS_PAD_GRAPH_UNITS:-66}"
+  ROWS+=("reef_pad|resnet152|high|reef $pad" "tf_reef_pad|transformer|high|reef $pad")
 fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"

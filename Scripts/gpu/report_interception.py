@@ -55,10 +55,10 @@ def metric_rows(metrics, prefix=""):
     return rows
 
 
-def render(doc):
+def render(doc, name="interception-h100"):
     summary = doc.get("summary") or {}
     env = doc.get("environment") or {}
-    out = ["# Reef CUDA interception check on H100", ""]
+    out = ["# Reef CUDA interception check on %s" % (env.get("gpu_name") or "H100"), ""]
     if doc.get("error"):
         out += ["**The run did not produce a result:** " + cell(doc["error"]), ""]
     out += table(["", ""], [
@@ -97,7 +97,7 @@ def render(doc):
         out += table(["Step", "Exit code", "Seconds", "Limit (s)", "Timed out", "Skipped"],
                      [(s.get("name"), s.get("rc"), s.get("seconds"), s.get("limit_s"), s.get("timed_out"),
                        s.get("skipped")) for s in steps])
-    out += ["", "Raw per-run numbers (latencies, launch rates, Reef stats) are in interception-h100.json.", ""]
+    out += ["", "Raw per-run numbers (latencies, launch rates, Reef stats) are in %s.json." % name, ""]
     return "\n".join(out)
 
 
@@ -105,16 +105,17 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", help="interception-h100.json written by run.sh")
     p.add_argument("--out-dir", default=os.path.join("bench", "results"))
+    p.add_argument("--name", default="interception-h100", help="file name without extension (the GPU's)")
     args = p.parse_args(argv)
     with open(args.input, encoding="utf-8") as fh:
         doc = json.load(fh)
     os.makedirs(args.out_dir, exist_ok=True)
-    json_out = os.path.join(args.out_dir, "interception-h100.json")
+    json_out = os.path.join(args.out_dir, args.name + ".json")
     if not (os.path.exists(json_out) and os.path.samefile(args.input, json_out)):
         shutil.copyfile(args.input, json_out)
-    md_out = os.path.join(args.out_dir, "interception-h100.md")
+    md_out = os.path.join(args.out_dir, args.name + ".md")
     with open(md_out, "w", encoding="utf-8") as fh:
-        fh.write(render(doc))
+        fh.write(render(doc, args.name))
     print("wrote %s and %s" % (json_out, md_out))
     return 0
 

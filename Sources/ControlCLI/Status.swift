@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
         UUID>, or gpu<N> with REEF_GPU), or REEF_SHM_NAME; all of this user's unless --segment \
         names one (JSON: one object per segment, a list when there are several). Columns: pid, class (rt/be; * = set by reefctl), streams, \
         best-effort commands held and in flight, commands through the scheduler, \
-        preemptions, real-time requests (first command to the host's wait) with p50 and p99 \
+        preemptions, best-effort kernels padded beside real-time work, real-time requests (first command to the host's wait) with p50 and p99 \
         (upper edge of a power-of-two bucket), and the command line. Counters are published \
         at most every millisecond. Exit status 0; 1 when there is no segment or it is refused.
         """
@@ -54,13 +54,13 @@ struct Status: ParsableCommand {
 
 /// The table and JSON forms of `reefctl status`.
 enum StatusFormat {
-    static let headers = ["PID", "CLASS", "STREAMS", "HELD", "IN FLIGHT", "COMMANDS", "PREEMPT", "RT REQ",
+    static let headers = ["PID", "CLASS", "STREAMS", "HELD", "IN FLIGHT", "COMMANDS", "PREEMPT", "PADDED", "RT REQ",
                           "RT P50", "RT P99", "COMMAND"]
 
     static func cells(_ r: SlotSnapshot) -> [String] {
         let cls = r.effectiveClass.rawValue + (r.classOverride == .unset && r.streamOverrides.isEmpty ? "" : "*")
         return [String(r.pid), cls, String(r.streams), String(r.held), String(r.inFlight), String(r.launches),
-                String(r.preemptions), String(r.requests), micros(r.latencyMicros(quantile: 0.5)),
+                String(r.preemptions), String(r.padded), String(r.requests), micros(r.latencyMicros(quantile: 0.5)),
                 micros(r.latencyMicros(quantile: 0.99)), r.command]
     }
 
@@ -87,6 +87,7 @@ enum StatusFormat {
             "{\"pid\":\(r.pid),\"class\":\"\(r.effectiveClass.rawValue)\",\"class_override\":\(r.classOverride == .unset ? "null" : "\"\(r.classOverride.rawValue)\""),"
                 + "\"streams\":\(r.streams),\"held\":\(r.held),\"in_flight\":\(r.inFlight),"
                 + "\"commands\":\(r.launches),\"released\":\(r.released),\"preemptions\":\(r.preemptions),"
+                + "\"padded\":\(r.padded),\"padded_longer_than_predicted\":\(r.paddedMispredicted),"
                 + "\"rt_begun\":\(r.rtBegun),\"rt_waited_for\":\(r.rtWaitedFor),\"rt_requests\":\(r.requests),"
                 + "\"rt_p50_us_at_most\":\(r.latencyMicros(quantile: 0.5).map(String.init) ?? "null"),"
                 + "\"rt_p99_us_at_most\":\(r.latencyMicros(quantile: 0.99).map(String.init) ?? "null"),"

@@ -170,6 +170,8 @@ public final class ControlSegment: @unchecked Sendable {
     /// Pointers to the policy words, for readers that poll them (atomic loads).
     public var policyWindowPointer: UnsafeMutablePointer<UInt64> { header(\.policy_window) }
     public var policyLingerPointer: UnsafeMutablePointer<UInt64> { header(\.policy_linger_us) }
+    public var policyPaddingPointer: UnsafeMutablePointer<UInt64> { header(\.policy_padding) }
+    public var policyPadSlackPointer: UnsafeMutablePointer<UInt64> { header(\.policy_pad_slack_us) }
 
     /// The policy written by reefctl (0 = unset).
     public var policyWindow: UInt64 {
@@ -179,6 +181,15 @@ public final class ControlSegment: @unchecked Sendable {
     public var policyLingerMicros: UInt64 {
         get { reef_control_load(header(\.policy_linger_us)) }
         set { reef_control_store(header(\.policy_linger_us), newValue) }
+    }
+    /// REEF_CONTROL_PADDING_UNSET / _ON / _OFF.
+    public var policyPadding: UInt64 {
+        get { reef_control_load(header(\.policy_padding)) }
+        set { reef_control_store(header(\.policy_padding), newValue) }
+    }
+    public var policyPadSlackMicros: UInt64 {
+        get { reef_control_load(header(\.policy_pad_slack_us)) }
+        set { reef_control_store(header(\.policy_pad_slack_us), newValue) }
     }
 
     // MARK: - Registration

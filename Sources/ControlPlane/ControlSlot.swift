@@ -29,6 +29,10 @@ public struct ControlSlot: @unchecked Sendable {
         reef_control_store(&pointer.pointee.streams, streams)
         reef_control_store(&pointer.pointee.in_flight, inFlight)
     }
+    public func publishPadding(padded: UInt64, mispredicted: UInt64) {
+        reef_control_store(&pointer.pointee.padded, padded)
+        reef_control_store(&pointer.pointee.padded_mispredicted, mispredicted)
+    }
 
     public var classOverride: UInt32 {
         get { reef_control_load32(&pointer.pointee.class_override) }
@@ -122,6 +126,7 @@ public struct ControlSlot: @unchecked Sendable {
                      launches: load(\.launches), held: load(\.held), released: load(\.released),
                      preemptions: load(\.preemptions), streams: load(\.streams), inFlight: load(\.in_flight),
                      latencyBuckets: latencyBuckets(),
+                     padded: load(\.padded), paddedMispredicted: load(\.padded_mispredicted),
                      streamOverrides: streamOverrides().map { StreamOverride(stream: StreamKey.describe($0.key), cls: $0.cls) })
     }
 }
@@ -170,6 +175,9 @@ public struct SlotSnapshot: Sendable, Equatable {
     public let inFlight: UInt64
     /// Real-time request latencies: bucket b counts [2^b, 2^(b+1)) microseconds.
     public let latencyBuckets: [UInt64]
+    /// Best-effort kernels padded beside real-time work, and those timed longer than predicted.
+    public let padded: UInt64
+    public let paddedMispredicted: UInt64
     /// Classes reefctl set for single streams.
     public let streamOverrides: [StreamOverride]
 

@@ -191,9 +191,15 @@ def main():
         _, got, _ = reefctl(ctl, "policy", "get", "--json", "--segment", shm)
         rc2, _, err2 = reefctl(ctl, "policy", "set", "window", "5000", "--segment", shm)
         rc3, _, err3 = reefctl(ctl, "set", "999999", "be", "--segment", shm)
-        r.check(rc1 == 0 and json.loads(got) == {"window": 3, "linger_us": 0} and rc2 == 2 and "1...1024" in err2
-                and rc3 == 2 and "not attached" in err3,
-                "(g) policy set/get; out-of-range values and unknown pids exit 2 with a message", got.strip())
+        rc4, out4, _ = reefctl(ctl, "policy", "set", "padding", "on", "--segment", shm)
+        _, got4, _ = reefctl(ctl, "policy", "get", "padding", "--segment", shm)
+        rc5, _, err5 = reefctl(ctl, "policy", "set", "padding", "maybe", "--segment", shm)
+        rc6, _, _ = reefctl(ctl, "policy", "set", "padding", "unset", "--segment", shm)
+        r.check(rc1 == 0 and json.loads(got) == {"window": 3, "linger_us": 0, "padding": None, "pad_slack_us": 0}
+                and rc2 == 2 and "1...1024" in err2 and rc3 == 2 and "not attached" in err3
+                and rc4 == 0 and got4.strip() == "padding on" and rc5 == 2 and "on, off or unset" in err5 and rc6 == 0,
+                "(g) policy set/get (window, padding); out-of-range values and unknown pids exit 2 with a message",
+                got.strip() + " " + got4.strip())
         try:
             os.unlink("/dev/shm" + shm)
         except OSError:

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define REEF_CONTROL_MAGIC 0x4c544e4346454552ull /* "REEFCNTL" little-endian */
-#define REEF_CONTROL_VERSION 3u
+#define REEF_CONTROL_VERSION 4u
 #define REEF_CONTROL_SLOTS 64u
 #define REEF_CONTROL_COMMAND_BYTES 112u
 #define REEF_CONTROL_LATENCY_BUCKETS 32u  /* bucket b: real-time requests of [2^b, 2^(b+1)) us */
@@ -18,6 +18,11 @@
  * process created (as REEF_RT_STREAMS writes #N); the legacy stream is handle 0 | LEGACY. */
 #define REEF_CONTROL_ORDINAL (1ull << 63)
 #define REEF_CONTROL_LEGACY (1ull << 62)
+
+/* policy_padding as stored (0 = not set: each process keeps REEF_PADDING). */
+#define REEF_CONTROL_PADDING_UNSET 0u
+#define REEF_CONTROL_PADDING_ON 1u
+#define REEF_CONTROL_PADDING_OFF 2u
 
 /* Classes as stored (0 = not set). */
 #define REEF_CONTROL_CLASS_UNSET 0u
@@ -51,7 +56,11 @@ typedef struct {
     uint64_t override_keys[REEF_CONTROL_STREAM_OVERRIDES];
     uint64_t override_classes[REEF_CONTROL_STREAM_OVERRIDES];
     uint64_t overrides_epoch;
-    uint64_t reserved[4];
+    /* Kernel padding: best-effort kernels run beside real-time work, and how many of those
+     * (timed) ran longer than predicted. */
+    uint64_t padded;
+    uint64_t padded_mispredicted;
+    uint64_t reserved[2];
 } ReefControlSlot;
 
 typedef struct {
@@ -63,7 +72,9 @@ typedef struct {
     /* Policy (0 = unset: each process keeps its environment's value). */
     uint64_t policy_window;
     uint64_t policy_linger_us;
-    uint64_t reserved[8];
+    uint64_t policy_padding;     /* REEF_CONTROL_PADDING_* */
+    uint64_t policy_pad_slack_us;
+    uint64_t reserved[6];
     pthread_mutex_t lock;        /* robust, process-shared: slot claims and reclaims only */
     char lock_pad[64 - sizeof(pthread_mutex_t) % 64];
     ReefControlSlot slots[REEF_CONTROL_SLOTS];

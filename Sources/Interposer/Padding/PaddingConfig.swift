@@ -1,4 +1,4 @@
-/// Padding knobs from the environment (off by default until the H100 says what it is worth):
+/// Padding knobs from the environment (off by default until a GPU says what it is worth):
 /// REEF_PADDING=on, REEF_PAD_PARTITIONS=<SM/CU counts, e.g. 16,32,64> (default: an eighth, a
 /// quarter and half of the device, in steps of 8), REEF_PAD_SLACK_US (100), REEF_PAD_MIN_SAMPLES
 /// (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to occupy: Reef cannot
@@ -12,8 +12,10 @@ struct PaddingConfig {
     var graphUnits: Int?
     var force: Bool
 
-    static func fromEnvironment(log: Log) -> PaddingConfig? {
-        guard let on = Environment.string("REEF_PADDING"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
+    /// Always a configuration: `settings.enabled` says whether REEF_PADDING turned it on
+    /// (`reefctl policy set padding on|off` overrides it at run time).
+    static func fromEnvironment(log: Log) -> PaddingConfig {
+        let on = ["on", "1", "yes", "true"].contains((Environment.string("REEF_PADDING") ?? "").lowercased())
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
             guard let text = Environment.string(name) else { return value }
             guard let n = Int(text), range.contains(n) else {
@@ -22,7 +24,7 @@ struct PaddingConfig {
             }
             return n
         }
-        var s = PaddingSettings(enabled: true)
+        var s = PaddingSettings(enabled: on)
         s.slackNanos = UInt64(number("REEF_PAD_SLACK_US", default: 100, range: 0...1_000_000)) * 1000
         s.minSamples = number("REEF_PAD_MIN_SAMPLES", default: 3, range: 1...1000)
         let graph = Environment.string("REEF_PAD_GRAPH_UNITS") == nil ? nil : number("REEF_PAD_GRAPH_UNITS", default: 0, range: 0...100_000)

@@ -69,6 +69,16 @@ final class PaddingEngine {
         return true
     }
 
+    /// reefctl's slack (nil: the environment's), applied to the policy in place.
+    func setSlack(_ nanos: UInt64?) {
+        guard let policy else { return }
+        let want = nanos ?? config.settings.slackNanos
+        guard policy.settings.slackNanos != want else { return }
+        var s = policy.settings
+        s.slackNanos = want
+        self.policy = PaddingPolicy(settings: s, totalSMs: units)
+    }
+
     /// Runtime calls: make the current thread's context current first.
     func occupancy(_ shape: KernelShape, moduleFunction: Bool) -> Int? {
         if let e = profile.estimate(shape), let b = e.blocksPerSM { return b }

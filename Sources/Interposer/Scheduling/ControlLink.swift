@@ -23,6 +23,9 @@ final class ControlLink: @unchecked Sendable {
     /// reefctl policy: window and linger (µs), 0 = unset.
     let policyWindow: UnsafeMutablePointer<UInt64>
     let policyLingerMicros: UnsafeMutablePointer<UInt64>
+    /// reefctl policy: padding (REEF_CONTROL_PADDING_*) and its slack (µs), 0 = unset.
+    let policyPadding: UnsafeMutablePointer<UInt64>
+    let policyPadSlackMicros: UnsafeMutablePointer<UInt64>
     static let foreignIdleNanos: UInt64 = 2_000_000
 
     /// Attaches (creating the segment if needed) and registers; nil, said once on stderr, when
@@ -51,6 +54,8 @@ final class ControlLink: @unchecked Sendable {
         launches = s.counter(\.launches)
         policyWindow = segment.policyWindowPointer
         policyLingerMicros = segment.policyLingerPointer
+        policyPadding = segment.policyPaddingPointer
+        policyPadSlackMicros = segment.policyPadSlackPointer
     }
 
     /// Whether another process has a real-time request outstanding now.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CInterpose
 import ControlPlane
+import CControl
 
 // The scheduler: the dispatcher thread (releases within the window, preemption for real-time
 // work here and in other processes, reefctl overrides and policy, preemption latency).
@@ -140,7 +141,7 @@ extension Scheduler {
                 wasBusy = true
                 trackPreemption(realtimeDone: false)
                 // Kernels that fit beside the real-time work run now, in a partition.
-                if let p = padding, load(.held) > 0 { padHeld(p) }
+                if let p = padding, load(.held) > 0, paddingOn() { padHeld(p) }
                 if !local { usleep(10); continue }   // another process's request: poll its entry
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
@@ -163,6 +164,7 @@ extension Scheduler {
             }
             reapCompleted()
             padding?.collectSamples { backend.query($0) == 0 }
+            let padOn = padding != nil && paddingOn()
             state.lock()
             collectWork()
             var issued = false
@@ -180,7 +182,7 @@ extension Scheduler {
                 while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
                     if batch > 0 && realtimeBusy() && !stalled { break }
                     // Now and then a kernel's device time is measured (padding's estimates).
-                    if let p = padding, !stalled, let shape = paddingShape(of: head), let pair = p.sampleForRelease(shape) {
+                    if let p = padding, !stalled, padOn, let shape = paddingShape(of: head), let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape))
                     } else {
                         issueHead(q)
@@ -244,6 +246,22 @@ extension Scheduler {
         return settings.window
     }
 
+    /// Whether kernel padding is in use: `reefctl policy set padding on|off` when set, else
+    /// REEF_PADDING. Applies reefctl's slack too.
+    func paddingOn() -> Bool {
+        var on = settings.padding.settings.enabled
+        if load(.controlTried) != 0, let c = controlLinkStorage {
+            switch reef_atomic_load(c.policyPadding) {
+            case UInt64(REEF_CONTROL_PADDING_ON): on = true
+            case UInt64(REEF_CONTROL_PADDING_OFF): on = false
+            default: break
+            }
+            let slack = reef_atomic_load(c.policyPadSlackMicros)
+            padding?.setSlack(slack >= 1 && slack <= 1_000_000 ? slack * 1000 : nil)
+        }
+        return on
+    }
+
     var lingerNanos: UInt64 {
         if load(.controlTried) != 0, let c = controlLinkStorage {
             let l = reef_atomic_load(c.policyLingerMicros)
@@ -263,6 +281,7 @@ extension Scheduler {
                   commands: load(.released) &+ load(.rtBegun))
         let (streams, inFlight) = state.withLock { (queues.count, work.reduce(0) { $0 + $1.inFlightCommands }) }
         c.slot.publish(streams: UInt64(streams), inFlight: UInt64(inFlight))
+        if let p = padding { c.slot.publishPadding(padded: p.padded, mispredicted: p.mispredicted) }
     }
 
 

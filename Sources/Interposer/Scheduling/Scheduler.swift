@@ -18,8 +18,8 @@ final class Scheduler: @unchecked Sendable {
         var window: Int
         var lingerNanos: UInt64
         var maxHeldPerStream: Int
-        /// Kernel padding (REEF_PADDING=on), nil when off.
-        var padding: PaddingConfig? = nil
+        /// Kernel padding's knobs (on with REEF_PADDING=on or `reefctl policy set padding on`).
+        var padding = PaddingConfig(settings: PaddingSettings(), partitionText: nil, graphUnits: nil, force: false)
     }
 
     let settings: Settings
@@ -91,14 +91,12 @@ final class Scheduler: @unchecked Sendable {
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
-        if let config = settings.padding, let b = backend as? PaddingBackend {
-            padding = PaddingEngine(config: config, backend: b, log: log)
-        } else {
-            padding = nil
-        }
+        // Made whenever the runtime can pad, so reefctl can turn padding on at run time.
+        padding = (backend as? PaddingBackend).map { PaddingEngine(config: settings.padding, backend: $0, log: log) }
     }
 
-    /// Kernel padding, dispatcher only (nil when off).
+    /// Kernel padding, dispatcher only (nil when the runtime cannot pad); `paddingOn` says
+    /// whether it is in use.
     let padding: PaddingEngine?
 
     // Stored state used by the extensions in Scheduler+*.swift.
@@ -366,7 +364,7 @@ final class Scheduler: @unchecked Sendable {
             // Only a dispatcher asleep on the condition needs waking (it checks for real-time
             // work before every release): no lock on the real-time path otherwise.
             if arriving && load(.dispatcherAsleep) != 0 { wakeDispatcher() }
-            if padding != nil { noteRealtimeSize(call, kind: kind) }
+            if padding != nil { noteRealtimeSize(call, kind: kind) }   // cheap: one load, rarely a CAS
         }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }

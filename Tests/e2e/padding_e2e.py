@@ -62,6 +62,24 @@ def main():
             why = f"output under Reef differs: exit {got[0]} {got[1]!r} vs {want[0]} {want[1]!r}; stderr {got[2][-300:]!r}"
         print(f"{'PASS' if ok else 'FAIL'} padding {name}: {why}")
         passed, failed = passed + ok, failed + (not ok)
+    # REEF_PROFILE: what a run learned is saved at exit and read by the next run.
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = os.path.join(tmp, "profile.txt")
+        env = {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_PADDING": "on", "REEF_PAD_PARTITIONS": "8,16",
+               "REEF_PROFILE": profile, "REEF_LOG": "info"}
+        first = run([], env)
+        try:
+            with open(profile) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            lines = []
+        second = run([], env)
+        ok = (first[0] == 0 and second[0] == 0 and lines[:1] == ["reef-profile 1"] and len(lines) >= 2
+              and "kernel shapes loaded" in second[2])
+        print(f"{'PASS' if ok else 'FAIL'} padding profile saved at exit and loaded by the next run: "
+              f"{len(lines) - 1 if lines else 0} shape(s) saved; second run says "
+              f"{[l for l in second[2].splitlines() if 'REEF_PROFILE' in l][:1]}")
+        passed, failed = passed + ok, failed + (not ok)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

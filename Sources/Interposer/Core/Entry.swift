@@ -45,7 +45,10 @@ func reef_core_hip_function_registered(_ handle: UnsafeMutableRawPointer?, _ hos
 @_cdecl("reef_core_exit")
 func reef_core_exit() {
     let core = Core.shared
-    for scheduler in core.schedulers { scheduler.drainAtExit() }
+    for scheduler in core.schedulers {
+        scheduler.drainAtExit()
+        scheduler.padding?.saveProfile()
+    }
     if let path = core.statsPath {
         StatsReport.write(core: core, path: Environment.expandPath(path, pid: getpid()))
     }

@@ -3,6 +3,7 @@
 /// quarter and half of the device, in steps of 8), REEF_PAD_SLACK_US (100), REEF_PAD_MIN_SAMPLES
 /// (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to occupy: Reef cannot
 /// see inside it; default all, so graphs get no kernels beside them unless this says otherwise),
+/// REEF_PROFILE=<path> (learned kernel durations loaded at start, saved at exit),
 /// and REEF_PAD_FORCE=1, a testing aid that pads every held kernel while real-time work runs,
 /// whatever the rules say (it exercises the ordering of padded kernels, not the policy).
 struct PaddingConfig {
@@ -11,6 +12,9 @@ struct PaddingConfig {
     var partitionText: String?
     var graphUnits: Int?
     var force: Bool
+    /// REEF_PROFILE: kernel durations and occupancy loaded at start and saved at exit, so a
+    /// service starts with what its last run learned.
+    var profilePath: String? = nil
 
     /// Always a configuration: `settings.enabled` says whether REEF_PADDING turned it on
     /// (`reefctl policy set padding on|off` overrides it at run time).
@@ -29,7 +33,8 @@ struct PaddingConfig {
         s.minSamples = number("REEF_PAD_MIN_SAMPLES", default: 3, range: 1...1000)
         let graph = Environment.string("REEF_PAD_GRAPH_UNITS") == nil ? nil : number("REEF_PAD_GRAPH_UNITS", default: 0, range: 0...100_000)
         let force = ["1", "on", "yes", "true"].contains((Environment.string("REEF_PAD_FORCE") ?? "").lowercased())
-        return PaddingConfig(settings: s, partitionText: Environment.string("REEF_PAD_PARTITIONS"), graphUnits: graph, force: force)
+        return PaddingConfig(settings: s, partitionText: Environment.string("REEF_PAD_PARTITIONS"), graphUnits: graph, force: force,
+                             profilePath: Environment.string("REEF_PROFILE").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// The partitions for a device of `units` SMs/CUs: the knob's, else 1/8, 1/4 and 1/2 of it

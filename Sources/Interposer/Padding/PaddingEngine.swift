@@ -6,7 +6,10 @@ final class PaddingEngine {
     let config: PaddingConfig
     let backend: PaddingBackend
     let log: Log
-    let profile: KernelProfileTable
+    /// Replaced by REEF_PROFILE's contents in `prepare` (not in the library constructor, where
+    /// nothing may hash).
+    private(set) var profile = KernelProfileTable(capacity: PaddingEngine.profileCapacity)
+    static let profileCapacity = 4096
     private(set) var policy: PaddingPolicy?
     private(set) var rt: RealtimeActivityModel?
     private(set) var units = 0
@@ -37,7 +40,24 @@ final class PaddingEngine {
         self.config = config
         self.backend = backend
         self.log = log
-        profile = KernelProfileTable(capacity: 4096)
+    }
+
+    private func loadProfile() {
+        guard let path = config.profilePath, let text = AtomicFile.read(path, limit: 16 << 20) else { return }
+        guard let loaded = KernelProfileTable.parse(text, capacity: Self.profileCapacity) else {
+            log.write(.warn, "REEF_PROFILE: \(path) is not a Reef kernel profile (first line `reef-profile 1`); starting without it")
+            return
+        }
+        profile = loaded
+        log.write(.info, "REEF_PROFILE: \(loaded.count) kernel shapes loaded from \(path)")
+    }
+
+    /// Writes what was learned to REEF_PROFILE (at exit).
+    func saveProfile() {
+        guard let path = config.profilePath, profile.count > 0 else { return }
+        if let error = AtomicFile.write(profile.serialized(), to: path) {
+            log.write(.warn, "REEF_PROFILE: \(error); the kernel profile was not saved")
+        }
     }
 
     /// Learns the device's size (in `context`, made current) and builds the policy; false when
@@ -55,6 +75,7 @@ final class PaddingEngine {
             return false
         }
         units = n
+        loadProfile()
         var s = config.settings
         s.partitions = config.partitions(units: n, log: log)
         policy = PaddingPolicy(settings: s, totalSMs: n)

@@ -55,17 +55,8 @@ enum StatsReport {
     /// Writes the report to `path` (through a temporary file, so readers never see half of it).
     static func write(core: Core, path: String) {
         guard let text = json(core: core) else { return }
-        let temporary = path + ".tmp\(core.pid)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            core.log.once(.statsWriteFailed, .error, "REEF_STATS: cannot write \(path): \(String(cString: strerror(errno))); check the directory exists and is writable")
-            return
-        }
-        var bytes = text
-        bytes.withUTF8 { reef_write_all(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        if rename(temporary, path) != 0 {
-            core.log.once(.statsWriteFailed, .error, "REEF_STATS: cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        if let error = AtomicFile.write(text, to: path) {
+            core.log.once(.statsWriteFailed, .error, "REEF_STATS: \(error); check the directory exists and is writable")
         }
     }
 

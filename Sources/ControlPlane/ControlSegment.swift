@@ -20,7 +20,7 @@ public final class ControlSegment: @unchecked Sendable {
         public var description: String {
             switch self {
             case let .open(name, e): return "cannot open the control segment /dev/shm\(name): \(String(cString: strerror(e)))"
-            case let .refused(name, why): return "control segment /dev/shm\(name) refused: \(why); remove it (reefctl gc) or set REEF_SHM_NAME"
+            case let .refused(name, why): return "control segment /dev/shm\(name) refused: \(why); remove it (reefctl gc --remove-empty) or set REEF_SHM_NAME"
             }
         }
     }

@@ -45,6 +45,24 @@ private let ms: UInt64 = 1_000_000
         #expect(decide(small, est(), endIn: ms - 1, policy: noSlack) == .hold(.tooLong))
     }
 
+    @Test func learnedSlowdownLengthensThePrediction() {
+        // 1 ms on the 66-SM partition; RT ends in 2 ms (slack 0.1 ms).
+        let e = est()
+        func decide(_ slowdown: [Double]) -> PaddingDecision {
+            policy.decide(shape: small, estimate: e, rtSMsBusy: 0, rtPredictedEnd: now + 2 * ms, rtActive: true,
+                          now: now, slowdown: slowdown)
+        }
+        // Kernels padded on 66 SMs ran 1.5x the model: 1.5 ms, still in time.
+        #expect(decide([1, 1, 1.5]) == .release(partitionIndex: 2, predictedNanos: 1_500_000))
+        // 2x on 66 SMs: 2 ms + slack misses; the 32-SM partition (factor 1, one wave: 1 ms) fits.
+        #expect(decide([1, 1, 2]) == .release(partitionIndex: 1, predictedNanos: ms))
+        // Every partition 2x slower: nothing fits.
+        #expect(decide([2, 2, 2]) == .hold(.tooLong))
+        // A factor below 1 never loosens the model; missing entries count as 1.
+        #expect(decide([0.5, 0.5, 0.5]) == .release(partitionIndex: 2, predictedNanos: ms))
+        #expect(decide([]) == .release(partitionIndex: 2, predictedNanos: ms))
+    }
+
     @Test func wavesGrowOnSmallPartitions() {
         let p = policy
         #expect(p.waves(1000, perSM: 2, sms: 132) == 4)

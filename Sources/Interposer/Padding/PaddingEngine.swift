@@ -22,7 +22,9 @@ final class PaddingEngine {
 
     /// A timing pair in flight: around a sampled normal release (learns the full-device
     /// duration) or around a padded kernel (checks the prediction).
-    struct Sample { let start: UInt64; let end: UInt64; let shape: KernelShape; let predicted: UInt64? }
+    struct Sample { let start: UInt64; let end: UInt64; let shape: KernelShape; let predicted: UInt64?; let partition: Int? }
+    /// Per partition: actual / predicted device time of padded kernels, an EWMA (1/8) started at 1.
+    private(set) var slowdown: [Double] = []
     private var pending: [Sample] = []
     private var timingEvents: [UInt64] = []
     private var releasesSinceSample = 0
@@ -82,6 +84,7 @@ final class PaddingEngine {
         rt = RealtimeActivityModel(totalSMs: n, minSamples: s.minSamples)
         streams = Array(repeating: nil, count: policy!.settings.partitions.count)
         streamsTried = Array(repeating: false, count: streams.count)
+        slowdown = Array(repeating: 1, count: streams.count)
         // Timing events are made here, never under the scheduler's lock (releases take them).
         for _ in 0..<(2 * Self.maxPending) {
             guard let e = backend.createTimingEvent() else { break }
@@ -119,7 +122,8 @@ final class PaddingEngine {
             return count(fit.map { .release(partitionIndex: $0, predictedNanos: 0) } ?? .hold(.noFreeSMs))
         }
         return count(policy.decide(shape: shape, estimate: profile.estimate(shape), rtSMsBusy: rtUnits,
-                                   rtPredictedEnd: rt.predictedEnd(now: now), rtActive: rt.isActive, now: now))
+                                   rtPredictedEnd: rt.predictedEnd(now: now), rtActive: rt.isActive, now: now,
+                                   slowdown: slowdown))
     }
 
     private func count(_ d: PaddingDecision) -> PaddingDecision {
@@ -175,8 +179,8 @@ final class PaddingEngine {
     }
 
     /// The pair was recorded around the kernel (or not: `recorded` false returns the events).
-    func track(_ pair: (start: UInt64, end: UInt64), shape: KernelShape, predicted: UInt64?, recorded: Bool) {
-        if recorded { pending.append(Sample(start: pair.start, end: pair.end, shape: shape, predicted: predicted)) }
+    func track(_ pair: (start: UInt64, end: UInt64), shape: KernelShape, predicted: UInt64?, partition: Int? = nil, recorded: Bool) {
+        if recorded { pending.append(Sample(start: pair.start, end: pair.end, shape: shape, predicted: predicted, partition: partition)) }
         else { timingEvents.append(pair.start); timingEvents.append(pair.end) }
     }
 
@@ -191,6 +195,12 @@ final class PaddingEngine {
                 if let p = s.predicted {
                     checkedPadded += 1
                     if ns > p { mispredicted += 1 }
+                    if let i = s.partition, i < slowdown.count, p > 0 {
+                        // The prediction this kernel got already carried the factor: learn the
+                        // remaining error on top of it.
+                        let ratio = min(8, max(0.25, Double(ns) / Double(p))) * max(1, slowdown[i])
+                        slowdown[i] += (min(8, ratio) - slowdown[i]) / 8
+                    }
                 } else {
                     profile.record(s.shape, durationNanos: ns)
                     samples += 1
@@ -210,6 +220,7 @@ final class PaddingEngine {
         out += ",\"force\":\(config.force),\"padded\":\(padded),\"duration_samples\":\(samples)"
         out += ",\"padded_checked\":\(checkedPadded),\"padded_longer_than_predicted\":\(mispredicted)"
         out += ",\"hold_decisions\":{" + order.map { "\"\($0.1)\":\(holds[$0.0] ?? 0)" }.joined(separator: ",") + "}"
+        out += ",\"slowdown\":[" + slowdown.map { String(Int(($0 * 100).rounded())) }.joined(separator: ",") + "]"
         out += ",\"partition_use\":{" + partitionUse.keys.sorted().map { "\"\($0)\":\(partitionUse[$0]!)" }.joined(separator: ",") + "}"
         out += ",\"kernel_shapes\":\(profile.count),\"refused_functions\":\(refused.count)}"
         return out

@@ -55,8 +55,11 @@ struct PaddingPolicy: Sendable {
         self.totalSMs = max(0, totalSMs)
     }
 
+    /// `slowdown[i]`: how much longer than the wave model kernels padded on partition i have
+    /// run (learned from padded kernels' device time); factors below 1 are ignored (the model is
+    /// never loosened), a missing entry counts as 1.
     func decide(shape: KernelShape, estimate: KernelEstimate?, rtSMsBusy: Int,
-                rtPredictedEnd: UInt64?, rtActive: Bool, now: UInt64) -> PaddingDecision {
+                rtPredictedEnd: UInt64?, rtActive: Bool, now: UInt64, slowdown: [Double] = []) -> PaddingDecision {
         guard settings.enabled, !settings.partitions.isEmpty, totalSMs > 0 else { return .hold(.disabled) }
         guard rtActive else { return .hold(.rtIdle) }
         guard let rtEnd = rtPredictedEnd else { return .hold(.noPrediction) }
@@ -76,7 +79,9 @@ struct PaddingPolicy: Sendable {
             let w = waves(shape.gridBlocks, perSM: perSM, sms: settings.partitions[i])
             let mean = e.meanNanos.scaled(by: w, over: fullWaves)
             let spread = UInt64(saturating: Double(e.spreadNanos.scaled(by: w, over: fullWaves)) * settings.spreadFactor)
-            let predicted = mean.saturatingSum(spread)
+            let factor = i < slowdown.count && slowdown[i].isFinite ? max(1, slowdown[i]) : 1
+            let predicted = factor == 1 ? mean.saturatingSum(spread)
+                : UInt64(saturating: Double(mean.saturatingSum(spread)) * factor)
             let (a, o1) = now.addingReportingOverflow(predicted)
             let (finish, o2) = a.addingReportingOverflow(settings.slackNanos)
             if !o1 && !o2 && finish <= rtEnd { return .release(partitionIndex: i, predictedNanos: predicted) }

@@ -99,7 +99,7 @@ extension Scheduler {
         }
         if let timing {
             let ended = started && backend.record(timing.end, on: part) == 0
-            p.track(timing, shape: shape, predicted: predicted, recorded: ended)
+            p.track(timing, shape: shape, predicted: predicted, partition: index, recorded: ended)
         }
         // Later work of the stream follows the padded kernel.
         let recorded = backend.record(after, on: part) == 0

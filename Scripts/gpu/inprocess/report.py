@@ -194,6 +194,15 @@ def markdown(summary, env, command):
               "Preemption latency: from the first RT command of a burst to the dispatcher stopping BE release "
               "(stopped) and to no released BE command still running (drained), measured by Reef on the host "
               "(poll interval ~10 us); the RT kernels may start earlier on SMs the BE kernels leave free.", ""]
+    timelines = [(n, st["dispatcher_ms"]) for n, r in summary["rows"].items()
+                 for st in r.get("reef_scheduling") or [] if st.get("dispatcher_ms")]
+    if timelines:
+        keys = list(timelines[0][1].keys())
+        lines += ["Where each Reef row's dispatcher spent its time (ms, from REEF_STATS):", "",
+                  "| row | " + " | ".join(k.replace("_", " ") for k in keys) + " |",
+                  "|---|" + "---|" * len(keys)]
+        lines += ["| %s | %s |" % (LABELS.get(n, n), " | ".join(str(t.get(k, "")) for k in keys)) for n, t in timelines]
+        lines.append("")
     return "\n".join(lines)
 
 

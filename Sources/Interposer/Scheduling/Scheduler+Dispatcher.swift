@@ -108,6 +108,7 @@ extension Scheduler {
             // to make some, then check no capture is open or starting.
             count(.dispatcherInRuntime, 1)
             if load(.captures) > 0 {
+                timeline.enter(.capture, now: monotonicNanos())
                 count(.dispatcherInRuntime, -1)
                 usleep(200)
                 continue
@@ -118,6 +119,7 @@ extension Scheduler {
             // Nothing held or running: nothing to preempt, so no real-time tracking either (a
             // process that only runs real-time work gets no markers on its streams).
             if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) {
+                timeline.enter(.idle, now: monotonicNanos())
                 state.lock()
                 if load(.held) == 0 {
                     dispatcherSleeping = true; count(.dispatcherAsleep, 1)
@@ -128,6 +130,7 @@ extension Scheduler {
                 continue
             }
             if realtimeBusy() {
+                timeline.enter(.realtime, now: monotonicNanos())
                 let local = localRealtimeBusy()
                 if !wasBusy { padding?.rt?.began(at: monotonicNanos()) }
                 if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
@@ -158,6 +161,7 @@ extension Scheduler {
                 let since = monotonicNanos() &- load(.rtLastCommandNanos)
                 let linger = lingerNanos
                 if since < linger {
+                    timeline.enter(.linger, now: monotonicNanos())
                     usleep(UInt32(max(1, min(50_000, (linger - since) / 1000))))
                     continue
                 }
@@ -194,9 +198,14 @@ extension Scheduler {
                     issued = true
                 }
             }
-            if issued { lastProgress = monotonicNanos() }
+            if issued {
+                lastProgress = monotonicNanos()
+                timeline.enter(.releasing, now: lastProgress)
+            }
             if !issued {
-                if waitingOnWindow || work.contains(where: { !$0.inFlight.isEmpty }) {
+                let waiting = waitingOnWindow || work.contains(where: { !$0.inFlight.isEmpty })
+                timeline.enter(waiting ? .windowFull : (load(.held) > 0 ? .blocked : .idle), now: monotonicNanos())
+                if waiting {
                     state.unlock()
                     // In-flight work completes soon: poll, spinning while releases keep coming.
                     if monotonicNanos() &- lastProgress < spinNanos { sched_yield() } else { usleep(20) }

@@ -95,6 +95,9 @@ final class Scheduler: @unchecked Sendable {
         padding = (backend as? PaddingBackend).map { PaddingEngine(config: settings.padding, backend: $0, log: log) }
     }
 
+    /// Where the dispatcher's time goes (REEF_STATS).
+    var timeline = DispatcherTimeline()
+
     /// Kernel padding, dispatcher only (nil when the runtime cannot pad); `paddingOn` says
     /// whether it is in use.
     let padding: PaddingEngine?

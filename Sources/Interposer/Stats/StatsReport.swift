@@ -30,6 +30,7 @@ enum StatsReport {
             out += ",\"window\":\(scheduler.settings.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
             out += ",\"process_class\":\"\(scheduler.settings.policy.processDefault.name)\""
             out += ",\"preemption_latency\":" + scheduler.preemptionJSON()
+            out += ",\"dispatcher_ms\":" + scheduler.timeline.json()
             if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
             out += "}"
         }

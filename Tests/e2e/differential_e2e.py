@@ -69,6 +69,8 @@ def reef_config(runtime, seed, nstreams):
         "REEF_CLASS": rng.choice(["rt", "be"]),
         "REEF_BE_WINDOW": str(rng.randint(1, 4)),
         "REEF_RT_STREAMS": ",".join(f"#{i}" for i in rt),
+        # An in-flight time budget in some cases (fewer commands released at once).
+        **({"REEF_BE_INFLIGHT_US": str(rng.choice([1, 50, 500]))} if rng.random() < 0.3 else {}),
         # Kernel padding: forced in most cases (every held kernel padded while real-time work
         # runs: the ordering of padded kernels is what this test checks), by the policy's rules
         # with one duration sample in the others. The simulator has 8 SMs; its clock is paced to

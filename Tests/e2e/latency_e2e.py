@@ -15,7 +15,9 @@ Runs, each paced with SIM_TIME_SCALE=1 (rt_latency --report):
       runs kernels in submission order, like one in-order hardware queue) (a) must instead exceed
       every (b) bound: there, without Reef, RT waits behind everything BE submitted.
   (b) LD_PRELOAD=<reef lib> REEF_SCHEDULE=on REEF_BE_WINDOW=W for W in 1, 2, 4 (RT stream created
-      at the greatest priority), and W=2 with REEF_RT_STREAMS=#2 (RT stream created plainly).
+      at the greatest priority), W=2 with REEF_RT_STREAMS=#2 (RT stream created plainly), and W=4
+      with REEF_BE_INFLIGHT_US=1.5 D (an in-flight time budget: one BE kernel at a time, bound 2 D).
+      REEF_STATS max_in_flight must stay within the window (1 with the budget).
 Each (b) run also checks REEF_STATS: the dispatcher released every BE kernel and paused for RT at
 least once, so the bound was measured with Reef holding work (not in pass-through).
 Each latency is checked twice: simulated time between the request's two events, and the host's
@@ -139,6 +141,9 @@ def main():
 
     schedule = {} if opts.no_schedule else {"REEF_SCHEDULE": "on"}
     cases = [(w, {}, []) for w in WINDOWS] + [(2, {"REEF_RT_STREAMS": "#2"}, ["--rt-by-ordinal"])]
+    # An in-flight time budget of 1.5 D with W=4: once the BE kernel's duration is learned, one
+    # BE kernel at a time (the first, unmeasured, also goes alone), so the bound is 2 D.
+    cases.append((4, {"REEF_BE_INFLIGHT_US": str(base["D"] * 3 // 2 // 1000)}, []))
     for w, env, args in cases:
         label = f"(b) REEF_BE_WINDOW={w}" + "".join(f" {k}={v}" for k, v in env.items())
         with tempfile.TemporaryDirectory() as tmp:
@@ -150,7 +155,11 @@ def main():
             continue
         scheduler_active(res, label, r, stats)
         contention(res, label, r)
-        bound = (w + 1) * r["D"] + r["R"] + MARGIN_NS
+        limit = 1 if "REEF_BE_INFLIGHT_US" in env else w
+        most = ((stats or {}).get("scheduling") or {}).get("max_in_flight")
+        res.check(most is not None and 1 <= most <= limit,
+                  f"{label}: at most {limit} BE command(s) in flight per stream (REEF_STATS max_in_flight {most})")
+        bound = (limit + 1) * r["D"] + r["R"] + MARGIN_NS
         for name, values in (("simulated", r["latencies"]), ("wall-clock", r["walls"])):
             worst = max(values)
             over = [v for v in values if v > bound]

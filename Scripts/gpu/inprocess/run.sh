@@ -8,7 +8,8 @@
 #   python3 Scripts/gpu/inprocess/report.py $OUT/inprocess --out-dir bench/results
 # Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (2000), INPROCESS_ROWS
 # (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows),
-# INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS).
+# INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS),
+# INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +45,12 @@ ROWS=(
 )
 if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
   ROWS+=("tf_no_reef|transformer|normal|" "tf_priority|transformer|high|" "tf_reef|transformer|high|reef")
+fi
+# An in-flight time budget (REEF_BE_INFLIGHT_US, default here 100 us): fewer BE commands in
+# flight when RT arrives, as many short ones as fit.
+if [[ ${INPROCESS_BUDGET:-0} == 1 ]]; then
+  ROWS+=("reef_budget|resnet152|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}"
+         "tf_reef_budget|transformer|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}")
 fi
 # Kernel padding (issue 6): the RT graph is opaque to Reef, so it is assumed to take
 # INPROCESS_PAD_GRAPH_UNITS SMs (default 66, half an H100) and the rest may take padded kernels.

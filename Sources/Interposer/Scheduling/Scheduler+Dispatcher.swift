@@ -169,6 +169,12 @@ extension Scheduler {
             reapCompleted()
             padding?.collectSamples { backend.query($0) == 0 }
             let padOn = padding != nil && paddingOn()
+            // The time budget needs learned durations: the padding engine learns them.
+            let budget = settings.inFlightBudgetNanos
+            let learn = padOn || budget != nil
+            if learn, let p = padding, p.units == 0, load(.released) > 0 {
+                _ = p.prepare(context: 0, makeCurrent: { _ in })   // this thread's context: the last release's
+            }
             state.lock()
             collectWork()
             var issued = false
@@ -183,10 +189,21 @@ extension Scheduler {
                 // busy while the dispatcher notices the first completing. Checked per command:
                 // another thread may have issued the head meanwhile, real-time work may arrive.
                 var batch = 0
+                var batchNanos: UInt64 = 0
                 while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
                     if batch > 0 && realtimeBusy() && !stalled { break }
+                    let shape = learn ? paddingShape(of: head) : nil
+                    if let budget {
+                        // At least one command in flight; beyond that, only what fits the budget.
+                        let cost = predictedNanos(shape, budget: budget)
+                        if q.inFlightCommands + batch > 0 && q.inFlightPredictedNanos &+ batchNanos &+ cost > budget {
+                            waitingOnWindow = true
+                            break
+                        }
+                        batchNanos &+= cost
+                    }
                     // Now and then a kernel's device time is measured (padding's estimates).
-                    if let p = padding, !stalled, padOn, let shape = paddingShape(of: head), let pair = p.sampleForRelease(shape) {
+                    if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape))
                     } else {
                         issueHead(q)
@@ -194,7 +211,7 @@ extension Scheduler {
                     batch += 1
                 }
                 if batch > 0 {
-                    markReleased(q, covering: batch)
+                    markReleased(q, covering: batch, predicted: batchNanos)
                     issued = true
                 }
             }
@@ -280,6 +297,15 @@ extension Scheduler {
     }
 
 
+    /// Dispatcher only: a command's predicted device time for the in-flight budget: a kernel's
+    /// learned mean, the whole budget for a kernel not measured yet (so it goes alone), 0 for
+    /// other commands (copies, events: not timed).
+    func predictedNanos(_ shape: KernelShape?, budget: UInt64) -> UInt64 {
+        guard let shape else { return 0 }
+        guard let e = padding?.profile.estimate(shape), e.samples > 0 else { return budget }
+        return e.meanNanos
+    }
+
     /// Dispatcher only: this process's counters for `reefctl status` (at most every millisecond).
     func publishToControl() {
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
@@ -296,7 +322,7 @@ extension Scheduler {
 
     /// Lock held on entry and exit, dispatcher only. Records a marker after the `count` commands
     /// just released from `q`; without one (no event could be made) they are not counted.
-    func markReleased(_ q: StreamQueue, covering count: Int) {
+    func markReleased(_ q: StreamQueue, covering count: Int, predicted: UInt64 = 0) {
         guard let m = markers.popLast() else { return }
         state.unlock()
         let ok = backend.record(m, on: q.handle) == 0
@@ -305,6 +331,12 @@ extension Scheduler {
             q.inFlight.append(m)
             q.inFlightCovers.append(count)
             q.inFlightCommands += count
+            q.inFlightPredicted.append(predicted)
+            q.inFlightPredictedNanos &+= predicted
+            var seen = load(.maxInFlight)
+            while UInt64(q.inFlightCommands) > seen {
+                if reef_atomic_cas(counters.base + Counter.maxInFlight.rawValue, &seen, UInt64(q.inFlightCommands)) != 0 { break }
+            }
         } else {
             recycle(m, "window-fail")
         }
@@ -324,6 +356,8 @@ extension Scheduler {
                 state.withLock {
                     for m in q.inFlight.prefix(done) { recycle(m, "reaped") }
                     q.inFlightCommands -= q.inFlightCovers.prefix(done).reduce(0, +)
+                    q.inFlightPredictedNanos &-= q.inFlightPredicted.prefix(done).reduce(0, &+)
+                    q.inFlightPredicted.removeFirst(done)
                     q.inFlight.removeFirst(done)
                     q.inFlightCovers.removeFirst(done)
                 }

@@ -18,6 +18,9 @@ final class Scheduler: @unchecked Sendable {
         var window: Int
         var lingerNanos: UInt64
         var maxHeldPerStream: Int
+        /// REEF_BE_INFLIGHT_US: also bound each best-effort stream's released work by its
+        /// predicted device time (learned per kernel shape), nil = by count only.
+        var inFlightBudgetNanos: UInt64? = nil
         /// Kernel padding's knobs (on with REEF_PADDING=on or `reefctl policy set padding on`).
         var padding = PaddingConfig(settings: PaddingSettings(), partitionText: nil, graphUnits: nil, force: false)
     }
@@ -68,7 +71,9 @@ final class Scheduler: @unchecked Sendable {
              rtMemoryWaits, issuing, rtArrivalNanos, rtLastCommandNanos, rtWaitedFor, controlTried,
              rtRequestStartNanos, deferredErrors, dispatcherAsleep,
              /// The largest real-time grid (blocks) and real-time graph launches so far (padding).
-             rtMaxBlocks, rtGraphs
+             rtMaxBlocks, rtGraphs,
+             /// The most best-effort commands one stream had in flight (REEF_STATS).
+             maxInFlight
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -487,8 +492,10 @@ final class Scheduler: @unchecked Sendable {
         detachControl()
     }
 
-    struct Snapshot { let held: UInt64; let released: UInt64; let preemptions: UInt64 }
-    func snapshot() -> Snapshot { Snapshot(held: load(.held), released: load(.released), preemptions: load(.preemptions)) }
+    struct Snapshot { let held: UInt64; let released: UInt64; let preemptions: UInt64; let maxInFlight: UInt64 }
+    func snapshot() -> Snapshot {
+        Snapshot(held: load(.held), released: load(.released), preemptions: load(.preemptions), maxInFlight: load(.maxInFlight))
+    }
 
     /// How much of the device real-time work may take, for padding: the largest grid, and
     /// whether graphs (opaque) were launched.

@@ -3,7 +3,8 @@
 /// ClassPolicy), REEF_BE_WINDOW (commands in flight per best-effort stream, 4: chosen on the H100, see bench/results/inprocess-h100-window-sweep.md),
 /// REEF_RT_LINGER_US (how long best-effort stays held after the last real-time command while the
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
-/// releases best-effort work at once).
+/// releases best-effort work at once), REEF_BE_INFLIGHT_US (optional: a stream's released work is
+/// also bounded by its predicted device time, learned per kernel shape; at least one command).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
         guard let on = Environment.string("REEF_SCHEDULE"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
@@ -33,6 +34,8 @@ enum SchedulingSettings {
             window: number("REEF_BE_WINDOW", default: 4, range: 1...1024),
             lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 500, range: 0...10_000_000)) * 1000,
             maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000),
+            inFlightBudgetNanos: Environment.string("REEF_BE_INFLIGHT_US") == nil ? nil
+                : UInt64(number("REEF_BE_INFLIGHT_US", default: 200, range: 1...10_000_000)) * 1000,
             padding: PaddingConfig.fromEnvironment(log: log))
     }
 }

@@ -21,6 +21,9 @@ final class StreamQueue {
     var inFlightCovers: [Int] = []
     /// Released commands not known to be complete: the window counts these.
     var inFlightCommands = 0
+    /// With an in-flight time budget: each marker's commands' predicted device time, and the sum.
+    var inFlightPredicted: [UInt64] = []
+    var inFlightPredictedNanos: UInt64 = 0
     /// A thread is issuing this queue's head: nobody else may issue from it meanwhile.
     var releasing = false
     /// The sequence number of the command being issued, while `releasing`.

@@ -65,11 +65,18 @@ extension Scheduler {
             _ = p.occupancy(c.shape, moduleFunction: c.module)
             guard case let .release(index, predicted) = p.decide(c.shape, rtUnits: realtimeUnits(p), now: monotonicNanos()),
                   let part = p.stream(partition: index, priority: 0) else { continue }
-            if markers.isEmpty { refillMarkers(4) }
+            // The two ordering events are taken first: without them the kernel stays held (it
+            // must never run unconfined beside real-time work for want of an event).
+            guard let before = takeMarker() else { continue }
+            guard let after = takeMarker() else { state.withLock { recycle(before, "pad-unused") }; continue }
             state.lock()
             // Still the same head, still free to issue (the app may have flushed it meanwhile).
             if let head = c.q.head, head.sequence == c.sequence, !c.q.releasing, blocker(of: head, in: c.q) == nil {
-                if issueHead(c.q, padding: (p, part, index, c.shape, predicted)) { markReleased(c.q, covering: 1) }
+                issueHead(c.q, padding: (p, part, index, c.shape, predicted, before, after))
+                markReleased(c.q, covering: 1)
+            } else {
+                recycle(before, "pad-unused")
+                recycle(after, "pad-unused")
             }
             state.unlock()
         }
@@ -79,8 +86,9 @@ extension Scheduler {
     /// own stream has in flight and before whatever that stream gets next. False when the launch
     /// onto the partition failed and it went to its own stream instead.
     func issueOnPartition(_ call: inout ReefCall, own: UInt64, part: UInt64, padding p: PaddingEngine,
-                          partition index: Int, shape: KernelShape, predicted: UInt64) -> (result: Int32, padded: Bool) {
-        guard let before = takeMarker(), let after = takeMarker() else { return (backend.forward(&call), false) }
+                          partition index: Int, shape: KernelShape, predicted: UInt64,
+                          before: UInt64, after: UInt64) -> (result: Int32, padded: Bool) {
+        // A wait takes the event's record as of the call: the events can be reused at once.
         defer { state.withLock { recycle(before, "pad-before"); recycle(after, "pad-after") } }
         guard backend.record(before, on: own) == 0, p.backend.streamWait(part, for: before) == 0 else {
             return (backend.forward(&call), false)

@@ -241,7 +241,8 @@ extension Scheduler {
     /// timing events to record around it. Returns whether it went to the partition.
     @discardableResult
     func issueHead(_ q: StreamQueue,
-                   padding: (engine: PaddingEngine, stream: UInt64, index: Int, shape: KernelShape, predicted: UInt64)? = nil,
+                   padding: (engine: PaddingEngine, stream: UInt64, index: Int, shape: KernelShape, predicted: UInt64,
+                             before: UInt64, after: UInt64)? = nil,
                    sample: (pair: (start: UInt64, end: UInt64), engine: PaddingEngine, shape: KernelShape)? = nil) -> Bool {
         guard q.head != nil, !q.releasing else { return false }
         var command = q.popHead()
@@ -265,7 +266,8 @@ extension Scheduler {
             if result == 0 && recordAppEvent { result = backend.forward(&command.call) }
         } else if let padding {
             (result, padded) = issueOnPartition(&command.call, own: q.handle, part: padding.stream, padding: padding.engine,
-                                                partition: padding.index, shape: padding.shape, predicted: padding.predicted)
+                                                partition: padding.index, shape: padding.shape, predicted: padding.predicted,
+                                                before: padding.before, after: padding.after)
         } else if let sample {
             let started = backend.record(sample.pair.start, on: q.handle) == 0
             result = backend.forward(&command.call)

@@ -101,8 +101,9 @@ class PlanTest(unittest.TestCase):
         blocks = self.build()
         self.assertEqual([b.name for b in blocks],
                          ["rt-only+multi-stream+stream-priority", "multi-process", "reef-schedule",
-                          "reef-processes", "mps"])
-        self.assertEqual([b.clients for b in blocks], ["threads", "processes", "threads", "processes", "processes"])
+                          "reef-processes", "reef-padding", "mps"])
+        self.assertEqual([b.clients for b in blocks],
+                         ["threads", "processes", "threads", "processes", "threads", "processes"])
         # 10 client ids serve every workload: 5 RT + 5 BE
         self.assertTrue(all(len(b.client_specs()) == 10 for b in blocks))
 

@@ -99,7 +99,7 @@ step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 400
   --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/latency.json"
 L=$(budget 150)
 # 9 rounds: with 3 configurations rotated per round, each one runs first, second and third
-# equally often (position in a round biased earlier runs by a few per cent on the H100).
+# equally often (a run's position in its round moved its rate by up to 1 % in H100 runs 5-6).
 step microbench "$L" "${PIN[@]}" "$PY" "$HERE/microbench.py" --lib "$LIB" --bin "$WORK/bin/empty_launch" \
   --rounds 9 --with-disabled --launches 1000000 --sync-every 10000 --budget-s $((L > 20 ? L - 10 : L)) \
   --out "$WORK/microbench.json"

@@ -63,6 +63,44 @@ private let ms: UInt64 = 1_000_000
         #expect(decide([]) == .release(partitionIndex: 2, predictedNanos: ms))
     }
 
+    @Test func confinementBeforePredictedArrival() {
+        // RT idle, predicted next at now + 2 ms, RT uses 80 SMs (52 free: 32 fits, 66 does not).
+        func confine(_ e: KernelEstimate?, arrivalIn: UInt64?, rtSMs: Int = 80) -> Int? {
+            policy.confineWhileIdle(shape: small, estimate: e, rtSMs: rtSMs, rtNextArrival: arrivalIn.map { now + $0 }, now: now)
+        }
+        // Ends in time on the whole device (1 ms + 0.1 ms slack <= 2 ms): released normally.
+        #expect(confine(est(), arrivalIn: 2 * ms) == nil)
+        #expect(confine(est(), arrivalIn: 1_100_000) == nil)
+        // Would still run at the arrival: the largest partition leaving RT its 80 SMs.
+        #expect(confine(est(), arrivalIn: 1_100_000 - 1) == 1)
+        #expect(confine(est(mean: 5 * ms), arrivalIn: 2 * ms) == 1)
+        // RT needs 120 SMs: 12 free, no partition fits: released normally.
+        #expect(confine(est(mean: 5 * ms), arrivalIn: 2 * ms, rtSMs: 120) == nil)
+        // No prediction, unknown kernel, too few samples: released normally.
+        #expect(confine(est(mean: 5 * ms), arrivalIn: nil) == nil)
+        #expect(confine(nil, arrivalIn: 2 * ms) == nil)
+        #expect(confine(est(mean: 5 * ms, samples: 2), arrivalIn: 2 * ms) == nil)
+    }
+
+    @Test func realtimeArrivalsArePredictedOnlyWhenRegular() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // Requests every 10 ms, each busy 1 ms.
+        for i: UInt64 in 0..<3 {
+            m.began(at: i * 10 * ms)
+            m.ended(at: i * 10 * ms + ms)
+        }
+        // Two gaps so far: not enough.
+        #expect(m.predictedNextArrival(now: 25 * ms) == nil)
+        m.began(at: 30 * ms)
+        #expect(m.predictedNextArrival(now: 30 * ms + 500_000) == nil)   // active: no prediction
+        m.ended(at: 31 * ms)
+        // Three gaps of exactly 10 ms: next at 40 ms (no spread).
+        #expect(m.predictedNextArrival(now: 35 * ms) == 40 * ms)
+        // Three mean gaps late: RT stopped; no prediction.
+        #expect(m.predictedNextArrival(now: 60 * ms + 1) == nil)
+        #expect(m.predictedNextArrival(now: 60 * ms) == 40 * ms)
+    }
+
     @Test func wavesGrowOnSmallPartitions() {
         let p = policy
         #expect(p.waves(1000, perSM: 2, sms: 132) == 4)

@@ -78,6 +78,7 @@ def reef_config(runtime, seed, nstreams):
         # best-effort work overlap in time, which padding needs.
         **({"REEF_PADDING": "on", "REEF_PAD_FORCE": "1" if rng.random() < 0.75 else "0", "SIM_TIME_SCALE": "1",
             "REEF_PAD_MIN_SAMPLES": "1", "REEF_PAD_GRAPH_UNITS": "4",
+            "REEF_PAD_PREDICT": "on" if rng.random() < 0.5 else "off",
             "REEF_PAD_PARTITIONS": rng.choice(["1", "2,4", "1,3,6", "4"])} if SCHEDULE["padding"] else {}),
     }
 
@@ -137,12 +138,14 @@ def exit_text(rc):
 
 
 def padded_kernels(path):
-    """Kernels the run padded, from its REEF_STATS file (0 when absent)."""
+    """Kernels the run put on a partition stream (padded beside RT or confined before its
+    predicted arrival), from its REEF_STATS file (0 when absent)."""
     try:
         with open(path) as f:
             doc = json.load(f)
         os.remove(path)
-        return int(doc.get("scheduling", {}).get("padding", {}).get("padded", 0))
+        padding = doc.get("scheduling", {}).get("padding", {})
+        return int(padding.get("padded", 0)) + int(padding.get("confined_before_rt", 0))
     except (OSError, ValueError):
         return 0
 

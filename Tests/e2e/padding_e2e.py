@@ -29,6 +29,13 @@ CASES = [
     ("too long", ["--be-ns", "20000000", "--requests", "3"],
      lambda p: p["padded"] == 0 and p["hold_decisions"]["too_long"] > 0),
     ("no room", ["--rt-blocks", "32"], lambda p: p["padded"] == 0 and p["hold_decisions"]["no_free_units"] > 0),
+    # REEF_PAD_PREDICT: RT every 10 ms (1 ms, 8 SMs), BE kernels of 4 ms on the whole device, 12 ms
+    # of them per period, so a backlog: some BE kernels that would overlap the next arrival run on a partition while RT is
+    # idle. (The simulator lets blocks share an SM, so it cannot show what this does to RT
+    # latency; the GPU runs will.)
+    ("predicted arrivals", ["--period-ns", "10000000", "--rt-blocks", "8", "--rt-ns", "1000000", "--be-blocks", "32",
+                            "--be-ns", "4000000", "--be-per-request", "3", "--requests", "12"],
+     lambda p: p["confined_before_rt"] > 0),
 ]
 
 
@@ -46,7 +53,8 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             stats = os.path.join(tmp, "stats.json")
             got = run(args, {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_PADDING": "on",
-                             "REEF_PAD_PARTITIONS": "8,16", "REEF_PAD_MIN_SAMPLES": "1", "REEF_STATS": stats})
+                             "REEF_PAD_PARTITIONS": "8,16", "REEF_PAD_MIN_SAMPLES": "1", "REEF_STATS": stats,
+                             **({"REEF_PAD_PREDICT": "on"} if name == "predicted arrivals" else {})})
             try:
                 with open(stats) as f:
                     padding = json.load(f)["scheduling"]["padding"]
@@ -55,7 +63,8 @@ def main():
                 why = f"no padding stats ({e})"
         ok = want[0] == 0 and got[:2] == want[:2] and padding is not None and rule(padding)
         if padding is not None:
-            why = (f"padded {padding['padded']}, holds {padding['hold_decisions']}, "
+            why = (f"padded {padding['padded']}, confined before RT {padding['confined_before_rt']}, "
+                   f"holds {padding['hold_decisions']}, "
                    f"padded kernels longer than predicted {padding['padded_longer_than_predicted']} "
                    f"of {padding['padded_checked']} checked")
         if got[:2] != want[:2]:

@@ -3,7 +3,8 @@
 /// quarter and half of the device, in steps of 8), REEF_PAD_SLACK_US (100), REEF_PAD_MIN_SAMPLES
 /// (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to occupy: Reef cannot
 /// see inside it; default all, so graphs get no kernels beside them unless this says otherwise),
-/// REEF_PROFILE=<path> (learned kernel durations loaded at start, saved at exit),
+/// REEF_PROFILE=<path> (learned kernel durations loaded at start, saved at exit), REEF_PAD_PREDICT=on
+/// (confine, while RT is idle, kernels that would overlap periodic RT's predicted next arrival),
 /// and REEF_PAD_FORCE=1, a testing aid that pads every held kernel while real-time work runs,
 /// whatever the rules say (it exercises the ordering of padded kernels, not the policy).
 struct PaddingConfig {
@@ -12,6 +13,9 @@ struct PaddingConfig {
     var partitionText: String?
     var graphUnits: Int?
     var force: Bool
+    /// REEF_PAD_PREDICT=on: also while RT is idle, a BE kernel that would still run when
+    /// periodic RT work is predicted to arrive goes to a partition that leaves RT its SMs.
+    var predictArrivals = false
     /// REEF_PROFILE: kernel durations and occupancy loaded at start and saved at exit, so a
     /// service starts with what its last run learned.
     var profilePath: String? = nil
@@ -33,7 +37,9 @@ struct PaddingConfig {
         s.minSamples = number("REEF_PAD_MIN_SAMPLES", default: 3, range: 1...1000)
         let graph = Environment.string("REEF_PAD_GRAPH_UNITS") == nil ? nil : number("REEF_PAD_GRAPH_UNITS", default: 0, range: 0...100_000)
         let force = ["1", "on", "yes", "true"].contains((Environment.string("REEF_PAD_FORCE") ?? "").lowercased())
+        let predict = ["1", "on", "yes", "true"].contains((Environment.string("REEF_PAD_PREDICT") ?? "").lowercased())
         return PaddingConfig(settings: s, partitionText: Environment.string("REEF_PAD_PARTITIONS"), graphUnits: graph, force: force,
+                             predictArrivals: predict,
                              profilePath: Environment.string("REEF_PROFILE").flatMap { $0.isEmpty ? nil : $0 })
     }
 

@@ -126,6 +126,21 @@ final class PaddingEngine {
                                    slowdown: slowdown))
     }
 
+    /// While RT is idle: the partition a held kernel should run on because, starting at `now`
+    /// (the caller adds what its stream has in flight), it would still be running when RT is
+    /// predicted to arrive, or nil to release it normally.
+    func confine(_ shape: KernelShape, rtUnits: Int, now: UInt64) -> Int? {
+        guard config.predictArrivals, let policy, let rt, !config.force else { return nil }
+        return policy.confineWhileIdle(shape: shape, estimate: profile.estimate(shape), rtSMs: rtUnits,
+                                       rtNextArrival: rt.predictedNextArrival(now: now), now: now)
+    }
+
+    private(set) var confined: UInt64 = 0
+    func confinedOne(partition index: Int) {
+        confined += 1
+        if let p = policy?.settings.partitions[index] { partitionUse[p, default: 0] += 1 }
+    }
+
     private func count(_ d: PaddingDecision) -> PaddingDecision {
         if case let .hold(reason) = d { holds[reason, default: 0] += 1 }
         return d
@@ -217,7 +232,7 @@ final class PaddingEngine {
                                                    (.unknownKernel, "unknown_kernel"), (.noOccupancy, "no_occupancy"),
                                                    (.noFreeSMs, "no_free_units"), (.tooLong, "too_long")]
         var out = "{\"units\":\(units),\"partitions\":[" + (policy?.settings.partitions.map(String.init).joined(separator: ",") ?? "") + "]"
-        out += ",\"force\":\(config.force),\"padded\":\(padded),\"duration_samples\":\(samples)"
+        out += ",\"force\":\(config.force),\"padded\":\(padded),\"confined_before_rt\":\(confined),\"duration_samples\":\(samples)"
         out += ",\"padded_checked\":\(checkedPadded),\"padded_longer_than_predicted\":\(mispredicted)"
         out += ",\"hold_decisions\":{" + order.map { "\"\($0.1)\":\(holds[$0.0] ?? 0)" }.joined(separator: ",") + "}"
         out += ",\"slowdown\":[" + slowdown.map { String(Int(($0 * 100).rounded())) }.joined(separator: ",") + "]"

@@ -89,6 +89,22 @@ struct PaddingPolicy: Sendable {
         return .hold(.tooLong)
     }
 
+    /// While RT is idle: a held BE kernel that would still run when RT is predicted to arrive
+    /// next (its full-device time, with slack, goes past `rtNextArrival`) is confined to the
+    /// largest partition that leaves RT the SMs it uses (`rtSMs`), so RT starts at once on
+    /// arrival instead of waiting for it; nil means release it normally, on the whole device (no
+    /// prediction, it ends in time, nothing known about it, or no partition leaves room).
+    func confineWhileIdle(shape: KernelShape, estimate: KernelEstimate?, rtSMs: Int,
+                          rtNextArrival: UInt64?, now: UInt64) -> Int? {
+        guard settings.enabled, !settings.partitions.isEmpty, totalSMs > 0, let arrival = rtNextArrival else { return nil }
+        guard let e = estimate, e.samples >= UInt64(max(1, settings.minSamples)) else { return nil }
+        let full = e.meanNanos.saturatingSum(e.spreadNanos)
+        let (end, overflow) = now.addingReportingOverflow(full.saturatingSum(settings.slackNanos))
+        if !overflow && end <= arrival { return nil }
+        let room = totalSMs - min(max(0, rtSMs), totalSMs)
+        return settings.partitions.lastIndex(where: { $0 <= room })
+    }
+
     /// ceil(gridBlocks / (perSM * sms)), at least 1: how many rounds of blocks the kernel needs
     /// on `sms` SMs. Its duration is taken as proportional to this (blocks of one wave run side
     /// by side; tail effects and memory-bandwidth sharing are what the slack and spread absorb).

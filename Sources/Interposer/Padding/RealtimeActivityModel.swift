@@ -16,6 +16,9 @@ final class RealtimeActivityModel: @unchecked Sendable {
     private let lock = PaddingLock()
     private var period = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
     private var beganAt: UInt64?
+    /// Time between the starts of consecutive busy periods (periodic RT clients), and the last start.
+    private var gap = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
+    private var lastBegin: UInt64?
     /// Unclamped sum of SMs reported in flight: clamping each update would forget work (three
     /// whole-device graphs in flight, one completes: two are still there), so only reads clamp.
     private var smsInFlight: UInt64 = 0
@@ -30,7 +33,26 @@ final class RealtimeActivityModel: @unchecked Sendable {
 
     /// RT work became active. A second call while active keeps the first begin: the period is
     /// still the same one.
-    func began(at t: UInt64) { lock.withLock { if beganAt == nil { beganAt = t } } }
+    func began(at t: UInt64) {
+        lock.withLock {
+            guard beganAt == nil else { return }
+            beganAt = t
+            if let last = lastBegin, t > last { KernelProfileTable.update(&gap, sample: t - last) }
+            lastBegin = t
+        }
+    }
+
+    /// While RT is idle: when its next busy period will probably begin — deliberately early, last
+    /// begin + mean gap - spread — for RT that arrives regularly. nil while RT is active, before
+    /// `minSamples` gaps were seen, or once RT is three mean gaps late (it stopped, or never was
+    /// periodic). A time already past means "any moment now".
+    func predictedNextArrival(now: UInt64) -> UInt64? {
+        lock.withLock {
+            guard beganAt == nil, let last = lastBegin, gap.samples >= UInt64(minSamples), gap.meanNanos > 0 else { return nil }
+            if now > last.saturatingSum(gap.meanNanos.saturatingProduct(3)) { return nil }
+            return last.saturatingSum(gap.meanNanos).saturatingDifference(gap.spreadNanos)
+        }
+    }
 
     /// RT went idle: the period's length is learned, and nothing of RT is on the device any more
     /// (SM accounting restarts from 0, so a lost completion report cannot block padding forever).

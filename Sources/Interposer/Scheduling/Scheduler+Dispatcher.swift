@@ -169,6 +169,8 @@ extension Scheduler {
             reapCompleted()
             padding?.collectSamples { backend.query($0) == 0 }
             let padOn = padding != nil && paddingOn()
+            // Kernels that would still run when periodic RT work next arrives go to a partition.
+            if padOn, let p = padding, p.units > 0, !realtimeBusy(), load(.held) > 0 { padHeld(p, beforeRealtime: true) }
             // The time budget needs learned durations: the padding engine learns them.
             let budget = settings.inFlightBudgetNanos
             let learn = padOn || budget != nil
@@ -193,15 +195,20 @@ extension Scheduler {
                 while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
                     if batch > 0 && realtimeBusy() && !stalled { break }
                     let shape = learn ? paddingShape(of: head) : nil
-                    if let budget {
-                        // At least one command in flight; beyond that, only what fits the budget.
-                        let cost = predictedNanos(shape, budget: budget)
-                        if q.inFlightCommands + batch > 0 && q.inFlightPredictedNanos &+ batchNanos &+ cost > budget {
-                            waitingOnWindow = true
-                            break
-                        }
-                        batchNanos &+= cost
+                    // Left for the partition (next pass): starting after what its stream has in
+                    // flight, it would still run when RT next arrives.
+                    if padOn, let p = padding, let shape, !stalled, p.units > 0,
+                       p.confine(shape, rtUnits: realtimeUnits(p),
+                                 now: monotonicNanos() &+ q.inFlightPredictedNanos &+ batchNanos) != nil {
+                        break
                     }
+                    let cost = learn ? predictedNanos(shape, budget: budget ?? 0) : 0
+                    // At least one command in flight; beyond that, only what fits the budget.
+                    if let budget, q.inFlightCommands + batch > 0 && q.inFlightPredictedNanos &+ batchNanos &+ cost > budget {
+                        waitingOnWindow = true
+                        break
+                    }
+                    batchNanos &+= cost
                     // Now and then a kernel's device time is measured (padding's estimates).
                     if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape))
@@ -297,9 +304,9 @@ extension Scheduler {
     }
 
 
-    /// Dispatcher only: a command's predicted device time for the in-flight budget: a kernel's
-    /// learned mean, the whole budget for a kernel not measured yet (so it goes alone), 0 for
-    /// other commands (copies, events: not timed).
+    /// Dispatcher only: a command's predicted device time (in-flight budget, arrival
+    /// prediction): a kernel's learned mean, `budget` for a kernel not measured yet (with a
+    /// budget it then goes alone), 0 for other commands (copies, events: not timed).
     func predictedNanos(_ shape: KernelShape?, budget: UInt64) -> UInt64 {
         guard let shape else { return 0 }
         guard let e = padding?.profile.estimate(shape), e.samples > 0 else { return budget }

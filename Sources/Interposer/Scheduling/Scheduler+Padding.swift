@@ -45,26 +45,39 @@ extension Scheduler {
         return min(units, p.units)
     }
 
-    /// Dispatcher only, lock not held, real-time work running: releases the held kernels at the
-    /// head of best-effort queues that the policy admits, each onto its partition's stream.
-    func padHeld(_ p: PaddingEngine) {
+    /// Dispatcher only, lock not held. Real-time work running (`beforeRealtime` false): releases
+    /// the held kernels at the head of best-effort queues that the policy admits beside it, each
+    /// onto its partition's stream. Real-time work idle (`beforeRealtime` true): releases onto a
+    /// partition the head kernels that would still run when RT is predicted to arrive next.
+    func padHeld(_ p: PaddingEngine, beforeRealtime: Bool = false) {
         p.collectSamples { backend.query($0) == 0 }
-        struct Candidate { let q: StreamQueue; let sequence: UInt64; let shape: KernelShape; let context: UInt64; let module: Bool }
+        struct Candidate {
+            let q: StreamQueue; let sequence: UInt64; let shape: KernelShape; let context: UInt64; let module: Bool
+            let aheadNanos: UInt64   // predicted device time of what its stream has in flight
+        }
         var candidates: [Candidate] = []
         state.withLock {
             collectWork()
             for q in work where q.holdable && q.heldCount > 0 && !q.releasing && q.inFlightCommands < window {
                 guard let head = q.head, blocker(of: head, in: q) == nil, let shape = paddingShape(of: head) else { continue }
                 candidates.append(Candidate(q: q, sequence: head.sequence, shape: shape, context: head.context,
-                                            module: apis.functions[Int(head.call.api)] == UInt8(REEF_FN_HIP_MODULE)))
+                                            module: apis.functions[Int(head.call.api)] == UInt8(REEF_FN_HIP_MODULE),
+                                            aheadNanos: q.inFlightPredictedNanos))
             }
         }
         for c in candidates {
             guard p.prepare(context: c.context, makeCurrent: { backend.makeCurrent($0) }) else { return }
             backend.makeCurrent(c.context)
             _ = p.occupancy(c.shape, moduleFunction: c.module)
-            guard case let .release(index, predicted) = p.decide(c.shape, rtUnits: realtimeUnits(p), now: monotonicNanos()),
-                  let part = p.stream(partition: index, priority: 0) else { continue }
+            let index: Int, predicted: UInt64
+            if beforeRealtime {
+                guard let i = p.confine(c.shape, rtUnits: realtimeUnits(p), now: monotonicNanos() &+ c.aheadNanos) else { continue }
+                (index, predicted) = (i, 0)
+            } else {
+                guard case let .release(i, pr) = p.decide(c.shape, rtUnits: realtimeUnits(p), now: monotonicNanos()) else { continue }
+                (index, predicted) = (i, pr)
+            }
+            guard let part = p.stream(partition: index, priority: 0) else { continue }
             // The two ordering events are taken first: without them the kernel stays held (it
             // must never run unconfined beside real-time work for want of an event).
             guard let before = takeMarker() else { continue }
@@ -72,8 +85,8 @@ extension Scheduler {
             state.lock()
             // Still the same head, still free to issue (the app may have flushed it meanwhile).
             if let head = c.q.head, head.sequence == c.sequence, !c.q.releasing, blocker(of: head, in: c.q) == nil {
-                issueHead(c.q, padding: (p, part, index, c.shape, predicted, before, after))
-                markReleased(c.q, covering: 1)
+                issueHead(c.q, padding: (p, part, index, c.shape, predicted, before, after, beforeRealtime))
+                markReleased(c.q, covering: 1, predicted: beforeRealtime ? predictedNanos(c.shape, budget: 0) : 0)
             } else {
                 recycle(before, "pad-unused")
                 recycle(after, "pad-unused")
@@ -87,13 +100,13 @@ extension Scheduler {
     /// onto the partition failed and it went to its own stream instead.
     func issueOnPartition(_ call: inout ReefCall, own: UInt64, part: UInt64, padding p: PaddingEngine,
                           partition index: Int, shape: KernelShape, predicted: UInt64,
-                          before: UInt64, after: UInt64) -> (result: Int32, padded: Bool) {
+                          before: UInt64, after: UInt64, beforeRealtime: Bool = false) -> (result: Int32, padded: Bool) {
         // A wait takes the event's record as of the call: the events can be reused at once.
         defer { state.withLock { recycle(before, "pad-before"); recycle(after, "pad-after") } }
         guard backend.record(before, on: own) == 0, p.backend.streamWait(part, for: before) == 0 else {
             return (backend.forward(&call), false)
         }
-        let timing = p.sampleForPadded()
+        let timing = beforeRealtime ? nil : p.sampleForPadded()
         let started = timing.map { backend.record($0.start, on: part) == 0 } ?? false
         var moved = call
         retarget(&moved, to: part)
@@ -116,7 +129,7 @@ extension Scheduler {
             if recorded { _ = backend.synchronize(after) }
             else { log.write(.warn, "padding: no event could follow a padded kernel on \(hex(part)); later work of \(hex(own)) may overlap it") }
         }
-        p.paddedOne(partition: index)
+        if beforeRealtime { p.confinedOne(partition: index) } else { p.paddedOne(partition: index) }
         return (0, true)
     }
 }

@@ -242,7 +242,7 @@ extension Scheduler {
     @discardableResult
     func issueHead(_ q: StreamQueue,
                    padding: (engine: PaddingEngine, stream: UInt64, index: Int, shape: KernelShape, predicted: UInt64,
-                             before: UInt64, after: UInt64)? = nil,
+                             before: UInt64, after: UInt64, beforeRealtime: Bool)? = nil,
                    sample: (pair: (start: UInt64, end: UInt64), engine: PaddingEngine, shape: KernelShape)? = nil) -> Bool {
         guard q.head != nil, !q.releasing else { return false }
         var command = q.popHead()
@@ -267,7 +267,8 @@ extension Scheduler {
         } else if let padding {
             (result, padded) = issueOnPartition(&command.call, own: q.handle, part: padding.stream, padding: padding.engine,
                                                 partition: padding.index, shape: padding.shape, predicted: padding.predicted,
-                                                before: padding.before, after: padding.after)
+                                                before: padding.before, after: padding.after,
+                                                beforeRealtime: padding.beforeRealtime)
         } else if let sample {
             let started = backend.record(sample.pair.start, on: q.handle) == 0
             result = backend.forward(&command.call)

@@ -9,12 +9,26 @@
  * for the real-time kernel, then for the best-effort ones. Pacing: SIM_TIME_SCALE=1 unless set,
  * so device time passes as wall time and the work of the two classes overlaps.
  *
- * Output: deterministic (the e2e suites compare it with and without Reef). Tests/e2e/padding_e2e.py
- * reads Reef's REEF_STATS to see which kernels were padded and why the others were held.
+ * --period-ns P: periodic real-time work instead. Best-effort kernels are kept queued (the next
+ * --be-per-request of them submitted before each request), and a request arrives every P ns
+ * (paced): an event, the real-time kernel, an event, a wait. With --report each request's
+ * latency (simulated ns between its events) is printed: it shows whether the request waited
+ * for best-effort kernels occupying the whole device.
+ *
+ * Output: deterministic without --report (the e2e suites compare it with and without Reef).
+ * Tests/e2e/padding_e2e.py reads Reef's REEF_STATS to see which kernels were padded and why the
+ * others were held.
  */
 #include "drv_util.h"
 
 #include <stdlib.h>
+#include <time.h>
+
+static unsigned long long wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
 
 #define WARMUP 6
 
@@ -25,7 +39,15 @@ static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long n
 
 int main(int argc, char **argv) {
     unsigned rt_blocks = 8, be_blocks = 4, requests = 6, be_per_request = 4;
-    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull;
+    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull, period_ns = 0;
+    int report = 0;
+    /* --report anywhere; the other options come in pairs. */
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--report") == 0) report = 1;
+        else argv[kept++] = argv[i];
+    }
+    argc = kept;
     for (int i = 1; i + 1 < argc; i += 2) {
         unsigned long long v = strtoull(argv[i + 1], NULL, 10);
         if (strcmp(argv[i], "--rt-blocks") == 0) rt_blocks = (unsigned)v;
@@ -34,9 +56,10 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--be-ns") == 0) be_ns = v;
         else if (strcmp(argv[i], "--requests") == 0) requests = (unsigned)v;
         else if (strcmp(argv[i], "--be-per-request") == 0) be_per_request = (unsigned)v;
+        else if (strcmp(argv[i], "--period-ns") == 0) period_ns = v;
         else {
             fprintf(stderr, "usage: %s [--rt-blocks N] [--rt-ns N] [--be-blocks N] [--be-ns N] [--requests N] "
-                            "[--be-per-request N]\n", argv[0]);
+                            "[--be-per-request N] [--period-ns N] [--report]\n", argv[0]);
             return 2;
         }
     }
@@ -60,6 +83,30 @@ int main(int argc, char **argv) {
     for (int i = 0; i < WARMUP; i++) {
         launch_delay(delay, be_blocks, be_ns, be);
         CHECK(cuStreamSynchronize(be));
+    }
+    if (period_ns > 0) {
+        CUevent start, end;
+        CHECK(cuEventCreate(&start, CU_EVENT_DEFAULT));
+        CHECK(cuEventCreate(&end, CU_EVENT_DEFAULT));
+        unsigned long long t0 = wall_ns();
+        for (unsigned r = 0; r < requests; r++) {
+            for (unsigned k = 0; k < be_per_request; k++) launch_delay(delay, be_blocks, be_ns, be);
+            unsigned long long due = t0 + (r + 1) * period_ns, now = wall_ns();
+            if (due > now) {
+                struct timespec ts = {(time_t)((due - now) / 1000000000ull), (long)((due - now) % 1000000000ull)};
+                while (nanosleep(&ts, &ts) != 0) {}
+            }
+            CHECK(cuEventRecord(start, rt));
+            launch_delay(delay, rt_blocks, rt_ns, rt);
+            CHECK(cuEventRecord(end, rt));
+            CHECK(cuEventSynchronize(end));
+            float ms = 0;
+            CHECK(cuEventElapsedTime(&ms, start, end));
+            if (report) printf("rt %u: latency_ns=%lld\n", r, (long long)((double)ms * 1e6));
+        }
+        CHECK(cuStreamSynchronize(be));
+        printf("drv_padding: periodic requests=%u be_per_request=%u OK\n", requests, be_per_request);
+        return 0;
     }
     for (unsigned r = 0; r < requests; r++) {
         launch_delay(delay, rt_blocks, rt_ns, rt);

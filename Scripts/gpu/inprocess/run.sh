@@ -56,7 +56,8 @@ fi
 # INPROCESS_PAD_GRAPH_UNITS SMs (default 66, half an H100) and the rest may take padded kernels.
 if [[ ${INPROCESS_PADDING:-0} == 1 ]]; then
   pad="REEF_PADDING=on REEF_PAD_GRAPH_UNITS=${INPROCESS_PAD_GRAPH_UNITS:-66}"
-  ROWS+=("reef_pad|resnet152|high|reef $pad" "tf_reef_pad|transformer|high|reef $pad")
+  ROWS+=("reef_pad|resnet152|high|reef $pad" "tf_reef_pad|transformer|high|reef $pad"
+         "tf_reef_predict|transformer|high|reef $pad REEF_PAD_PREDICT=on")
 fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"

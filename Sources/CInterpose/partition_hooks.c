@@ -2,6 +2,7 @@
  * streams confined to part of the GPU (NVIDIA green contexts, AMD CU masks), timing events and
  * stream waits. Each resolves the real function once and returns the runtime's error code
  * (CUDA_ERROR_NOT_FOUND / 500 when the runtime lacks it). Policy lives in Swift. */
+#include <stdlib.h>
 #include <string.h>
 #include "reef_shim.h"
 
@@ -85,6 +86,49 @@ CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *str
     if ((r = gen_desc(&desc, &group, 1)) != CUDA_SUCCESS) return r;
     if ((r = green_create(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */)) != CUDA_SUCCESS) return r;
     return green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
+}
+
+/* The largest grid (blocks) of a graph's kernel nodes, or -1 when the driver cannot say (no
+ * node API, a failed query). Child graphs are not descended into; a graph that has one answers -1. */
+typedef struct {
+    CUfunction func;
+    unsigned gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes;
+    void **kernelParams;
+    void **extra;
+    void *kern; /* _v2 */
+    void *ctx;  /* _v2 */
+} reef_kernel_node_params;
+typedef CUresult (*cu_graph_nodes_fn)(void *, void **, size_t *);
+typedef CUresult (*cu_node_type_fn)(void *, int *);
+typedef CUresult (*cu_kernel_params_fn)(void *, reef_kernel_node_params *);
+
+int64_t reef_cu_graph_max_blocks(void *graph) {
+    RESOLVE(cu_graph_nodes_fn, get_nodes, cu_fn, "cuGraphGetNodes");
+    RESOLVE(cu_node_type_fn, get_type, cu_fn, "cuGraphNodeGetType");
+    RESOLVE(cu_kernel_params_fn, get_params, cu_fn, "cuGraphKernelNodeGetParams_v2");
+    RESOLVE(cu_kernel_params_fn, get_params_v1, cu_fn, "cuGraphKernelNodeGetParams");
+    cu_kernel_params_fn params_fn = get_params ? get_params : get_params_v1;
+    size_t n = 0;
+    if (!graph || !get_nodes || !get_type || !params_fn || get_nodes(graph, NULL, &n) != CUDA_SUCCESS) return -1;
+    if (n == 0) return 0;
+    if (n > (1u << 20)) return -1;
+    void **nodes = calloc(n, sizeof *nodes);
+    if (!nodes) return -1;
+    int64_t most = 0;
+    if (get_nodes(graph, nodes, &n) != CUDA_SUCCESS) most = -1;
+    for (size_t i = 0; most >= 0 && i < n; i++) {
+        int type = -1;
+        if (!nodes[i] || get_type(nodes[i], &type) != CUDA_SUCCESS) { most = -1; break; }
+        if (type == 4 /* CU_GRAPH_NODE_TYPE_GRAPH */) { most = -1; break; }
+        if (type != 0 /* CU_GRAPH_NODE_TYPE_KERNEL */) continue;
+        reef_kernel_node_params p;
+        memset(&p, 0, sizeof p);
+        if (params_fn(nodes[i], &p) != CUDA_SUCCESS) { most = -1; break; }
+        int64_t blocks = (int64_t)p.gridDimX * (int64_t)p.gridDimY * (int64_t)p.gridDimZ;
+        if (blocks > most) most = blocks;
+    }
+    free(nodes);
+    return most;
 }
 
 /* ---- HIP ---- */

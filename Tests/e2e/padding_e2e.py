@@ -9,7 +9,9 @@ either side of the rules (32 simulated SMs, partitions of 8 and 16 SMs, paced cl
   fits       RT 8 blocks x 5 ms, BE 4 blocks x 200 us: some BE kernels padded, none refused for
              room (near the end of each RT kernel the time rule rightly holds the rest);
   too long   BE kernels of 20 ms beside 5 ms of RT: none padded, held for the time rule;
-  no room    the RT kernel takes all 32 SMs: none padded, held for the occupancy rule.
+  no room    the RT kernel takes all 32 SMs: none padded, held for the occupancy rule;
+  graph      as fits, the RT kernel replayed from a captured CUDA graph (sized at capture);
+  predicted arrivals  REEF_PAD_PREDICT with periodic RT: kernels confined while RT is idle.
 Every run must also print what the program prints without Reef. The counts come from REEF_STATS.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
@@ -29,6 +31,9 @@ CASES = [
     ("too long", ["--be-ns", "20000000", "--requests", "3"],
      lambda p: p["padded"] == 0 and p["hold_decisions"]["too_long"] > 0),
     ("no room", ["--rt-blocks", "32"], lambda p: p["padded"] == 0 and p["hold_decisions"]["no_free_units"] > 0),
+    # RT as a captured CUDA graph (8 blocks): Reef looks into graphs at capture end, so the graph
+    # is known to leave 24 SMs and BE kernels are padded beside it.
+    ("graph", ["--rt-graph", "1"], lambda p: p["padded"] > 0 and p["hold_decisions"]["no_free_units"] == 0),
     # REEF_PAD_PREDICT: RT every 10 ms (1 ms, 8 SMs), BE kernels of 4 ms on the whole device, 12 ms
     # of them per period, so a backlog: some BE kernels that would overlap the next arrival run on a partition while RT is
     # idle. (The simulator lets blocks share an SM, so it cannot show what this does to RT

@@ -17,6 +17,8 @@ protocol PaddingBackend: AnyObject {
     func elapsedNanos(from start: UInt64, to end: UInt64) -> UInt64?
     /// `stream` waits (on the device) for `event`'s last record.
     func streamWait(_ stream: UInt64, for event: UInt64) -> Int32
+    /// The largest grid (blocks) among a graph's kernel nodes, nil when the runtime cannot say.
+    func graphMaxBlocks(_ graph: UInt64) -> UInt64?
 }
 
 extension CUDASchedulerBackend: PaddingBackend {
@@ -49,6 +51,11 @@ extension CUDASchedulerBackend: PaddingBackend {
 
     func streamWait(_ stream: UInt64, for event: UInt64) -> Int32 {
         reef_cu_stream_wait_event(CUstream(bitPattern: UInt(stream)), CUevent(bitPattern: UInt(event)))
+    }
+
+    func graphMaxBlocks(_ graph: UInt64) -> UInt64? {
+        let n = reef_cu_graph_max_blocks(UnsafeMutableRawPointer(bitPattern: UInt(graph)))
+        return n < 0 ? nil : UInt64(n)
     }
 }
 
@@ -87,4 +94,7 @@ extension HIPSchedulerBackend: PaddingBackend {
     func streamWait(_ stream: UInt64, for event: UInt64) -> Int32 {
         reef_hip_stream_wait_event(UnsafeMutableRawPointer(bitPattern: UInt(stream)), UnsafeMutableRawPointer(bitPattern: UInt(event)))
     }
+
+    /// Not asked of HIP yet: RT graphs stay opaque there (REEF_PAD_GRAPH_UNITS).
+    func graphMaxBlocks(_ graph: UInt64) -> UInt64? { nil }
 }

@@ -37,11 +37,16 @@ extension Scheduler {
     }
 
     /// SMs/CUs the process's real-time work may occupy: the largest real-time grid seen (a block
-    /// occupies one SM at most), or, once a real-time graph was launched, what
-    /// REEF_PAD_GRAPH_UNITS assumes for it (all by default: Reef cannot see inside a graph).
+    /// occupies one SM at most), and once a real-time graph was launched: REEF_PAD_GRAPH_UNITS
+    /// if set, else the largest grid of the graphs this process captured (CUDA; every capture
+    /// looked into), else all of them (a graph Reef could not look into, or not captured).
     func realtimeUnits(_ p: PaddingEngine) -> Int {
         var units = Int(clamping: load(.rtMaxBlocks))
-        if load(.rtGraphs) > 0 { units = max(units, p.config.graphUnits ?? p.units) }
+        if load(.rtGraphs) > 0 {
+            let captured = load(.capturedGraphBlocks)
+            let known = captured > 0 && load(.capturedGraphsUnknown) == 0
+            units = max(units, p.config.graphUnits ?? (known ? Int(clamping: captured) : p.units))
+        }
         return min(units, p.units)
     }
 

@@ -72,6 +72,8 @@ final class Scheduler: @unchecked Sendable {
              rtRequestStartNanos, deferredErrors, dispatcherAsleep,
              /// The largest real-time grid (blocks) and real-time graph launches so far (padding).
              rtMaxBlocks, rtGraphs,
+             /// The largest grid in any graph captured so far; a failed look counts as "unknown".
+             capturedGraphBlocks, capturedGraphsUnknown,
              /// The most best-effort commands one stream had in flight (REEF_STATS).
              maxInFlight
     }
@@ -244,6 +246,7 @@ final class Scheduler: @unchecked Sendable {
         case REEF_K_CAPTURE_END:
             let result = backend.forward(call)
             if let stream { setCapturing(stream, false) }
+            if result == 0, let p = padding { noteCapturedGraph(args[1], p) }
             return result
         case REEF_K_COPY, REEF_K_SET, REEF_K_ALLOC, REEF_K_EVENT_RECORD, REEF_K_STREAM_WAIT, REEF_K_MEMOP,
              REEF_K_HOSTFN, REEF_K_GRAPH:
@@ -512,6 +515,17 @@ final class Scheduler: @unchecked Sendable {
         var seen = load(.rtMaxBlocks)
         while blocks > seen {
             if reef_atomic_cas(counters.base + Counter.rtMaxBlocks.rawValue, &seen, blocks) != 0 { break }
+        }
+    }
+
+    /// Kernel padding: how much of the device a captured graph may take (its largest grid), so
+    /// a real-time graph launch need not be assumed to take all of it.
+    func noteCapturedGraph(_ graphOut: UInt64, _ p: PaddingEngine) {
+        guard let out = UnsafePointer<UInt64>(bitPattern: UInt(graphOut)), out.pointee != 0 else { return }
+        guard let blocks = p.backend.graphMaxBlocks(out.pointee) else { count(.capturedGraphsUnknown); return }
+        var seen = load(.capturedGraphBlocks)
+        while blocks > seen {
+            if reef_atomic_cas(counters.base + Counter.capturedGraphBlocks.rawValue, &seen, blocks) != 0 { break }
         }
     }
 }

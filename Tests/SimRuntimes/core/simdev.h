@@ -159,6 +159,7 @@ typedef struct simdev_launch_opts {
     int cooperative;        /* grid must fit the device at once (<= SM count blocks) */
     int has_priority;       /* 1: use `priority` instead of the stream's for block dispatch */
     int priority;
+    const void *tag[2];     /* front-end data kept with the op (returned by graph node queries) */
 } simdev_launch_opts;
 
 /* params: the kernel's parameter buffer (k->params_size bytes, copied). opts may be NULL. */
@@ -264,6 +265,36 @@ int simdev_graph_exec_valid(const simdev_graph_exec *x);
 int simdev_graph_exec_ordinal(const simdev_graph_exec *x); /* creation order, from 1 */
 simdev_status simdev_graph_exec_destroy(simdev_graph_exec *x); /* pending launches still run */
 simdev_status simdev_graph_launch(simdev_graph_exec *x, simdev_stream *s);
+
+/* Graph nodes: the graph's ops in capture order. A node handle stays valid until its graph is
+ * destroyed (instantiation copies nodes; it does not consume them). Node kinds: */
+typedef struct simdev_graph_node simdev_graph_node;
+typedef enum simdev_node_kind {
+    SIMDEV_NODE_KERNEL,
+    SIMDEV_NODE_COPY,
+    SIMDEV_NODE_SET,
+    SIMDEV_NODE_HOST,
+    SIMDEV_NODE_GRAPH,  /* a captured graph launch (child graph) */
+    SIMDEV_NODE_MEMOPS, /* wait/write value, batch memops */
+    SIMDEV_NODE_FREE,   /* stream-ordered free */
+    SIMDEV_NODE_EMPTY,  /* dependencies only */
+} simdev_node_kind;
+/* nodes NULL: *count = the number of nodes. Else *count is the array's size: up to that many
+ * nodes are written, entries past the last node are set to NULL and *count becomes the number
+ * written (the cuGraphGetNodes contract). */
+simdev_status simdev_graph_get_nodes(simdev_graph *g, simdev_graph_node **nodes, size_t *count);
+typedef struct simdev_node_info {
+    simdev_node_kind kind;
+    /* kernel nodes only (zero otherwise): */
+    const simdev_kernel *k;
+    simdev_dim3 grid, block;
+    unsigned shared_bytes;
+    const void *tag[2];  /* as given in simdev_launch_opts */
+    const unsigned char *params; /* the node's parameter buffer (k->params_size bytes) */
+    void **param_ptrs;   /* k->nparams pointers into params (NULL when none); live with the node */
+} simdev_node_info;
+/* SIMDEV_ERR_INVALID_HANDLE when n is not a node of a live graph. */
+simdev_status simdev_graph_node_info(simdev_graph_node *n, simdev_node_info *out);
 
 /* ---- SIM_TRACE and SIM_STATS --------------------------------------------------------------------
  * The trace is one line per application call, written (unbuffered, whole lines) by the calling

@@ -17,7 +17,10 @@ op *op_new(op_type type) {
 void op_free(op *o) {
     if (!o) return;
     switch (o->type) {
-    case OP_KERNEL: free(o->u.kernel.params); break;
+    case OP_KERNEL:
+        free(o->u.kernel.params);
+        free(o->u.kernel.param_ptrs);
+        break;
     case OP_COPY: free(o->u.copy.staging); break;
     case OP_MEMOPS: free(o->u.memops.ops); break;
     case OP_RECORD: {
@@ -51,6 +54,7 @@ op *op_clone(const op *src) {
         o->u.kernel.params = xcalloc(1, src->u.kernel.k->params_size);
         memcpy(o->u.kernel.params, src->u.kernel.params, src->u.kernel.k->params_size);
         o->u.kernel.dispatched = o->u.kernel.finished = 0;
+        o->u.kernel.param_ptrs = NULL; /* the node's own */
         break;
     case OP_COPY: o->u.copy.staging = NULL; break; /* captured copies read the source at run time */
     case OP_MEMOPS:

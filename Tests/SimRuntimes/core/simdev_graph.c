@@ -1,6 +1,6 @@
 /*
  * simdev_graph.c — stream capture into graphs, instantiation, and graph launch as one stream op
- * that expands into copies of its nodes when it reaches the head of its stream.
+ * that expands into copies of its nodes when it reaches the head of its stream; node queries.
  */
 #include "simdev_internal.h"
 
@@ -22,6 +22,7 @@ void graph_append(simdev_graph *g, op *o) {
         g->nodes = o;
     g->nodes_tail = o;
     g->count++;
+    node_handles_add(o);
 }
 
 simdev_status simdev_capture_begin(simdev_stream *s, int mode) {
@@ -39,7 +40,7 @@ simdev_status simdev_capture_begin(simdev_stream *s, int mode) {
     } else {
         simdev_graph *g = xcalloc(1, sizeof *g);
         g->ordinal = ++dev.next_graph_ordinal;
-        handles_add(g);
+        graph_handles_add(g);
         s->cap_graph = g;
         s->cap_mode = mode;
         s->cap_status = SIMDEV_CAPTURE_ACTIVE;
@@ -51,7 +52,8 @@ simdev_status simdev_capture_begin(simdev_stream *s, int mode) {
 }
 
 static void graph_free_locked(simdev_graph *g) {
-    handles_remove(g);
+    graph_handles_remove(g);
+    for (op *n = g->nodes; n; n = n->next) node_handles_remove(n);
     free_nodes(g->nodes);
     free(g);
 }
@@ -107,7 +109,7 @@ simdev_status simdev_capture_status(simdev_stream *s, int *status, uint64_t *cap
 int simdev_graph_valid(const simdev_graph *g) {
     simdev_init();
     dev_lock();
-    bool ok = g && handles_contains(g);
+    bool ok = g && graph_handles_contains(g);
     dev_unlock();
     return ok;
 }
@@ -119,7 +121,7 @@ simdev_status simdev_graph_destroy(simdev_graph *g) {
     simdev_init();
     dev_lock();
     simdev_status st = SIMDEV_OK;
-    if (!g || !handles_contains(g)) {
+    if (!g || !graph_handles_contains(g)) {
         st = SIMDEV_ERR_INVALID_HANDLE;
     } else {
         for (unsigned i = 0; i < dev.nstreams; i++)
@@ -130,11 +132,76 @@ simdev_status simdev_graph_destroy(simdev_graph *g) {
     return st;
 }
 
+simdev_status simdev_graph_get_nodes(simdev_graph *g, simdev_graph_node **nodes, size_t *count) {
+    simdev_init();
+    if (!count) return SIMDEV_ERR_INVALID_VALUE;
+    dev_lock();
+    if (!g || !graph_handles_contains(g)) {
+        dev_unlock();
+        return SIMDEV_ERR_INVALID_HANDLE;
+    }
+    if (!nodes) {
+        *count = g->count;
+    } else {
+        size_t i = 0;
+        for (op *n = g->nodes; n && i < *count; n = n->next) nodes[i++] = (simdev_graph_node *)n;
+        for (size_t j = i; j < *count; j++) nodes[j] = NULL;
+        *count = i;
+    }
+    dev_unlock();
+    return SIMDEV_OK;
+}
+
+static simdev_node_kind node_kind(const op *o) {
+    switch (o->type) {
+    case OP_KERNEL: return SIMDEV_NODE_KERNEL;
+    case OP_COPY: return SIMDEV_NODE_COPY;
+    case OP_SET: return SIMDEV_NODE_SET;
+    case OP_HOSTFN: return SIMDEV_NODE_HOST;
+    case OP_GRAPH: return SIMDEV_NODE_GRAPH;
+    case OP_MEMOPS: return SIMDEV_NODE_MEMOPS;
+    case OP_FREE: return SIMDEV_NODE_FREE;
+    case OP_RECORD: /* event records are not captured as nodes; fall through */
+    case OP_NOP: break;
+    }
+    return SIMDEV_NODE_EMPTY;
+}
+
+simdev_status simdev_graph_node_info(simdev_graph_node *n, simdev_node_info *out) {
+    simdev_init();
+    if (!out) return SIMDEV_ERR_INVALID_VALUE;
+    dev_lock();
+    if (!n || !node_handles_contains(n)) {
+        dev_unlock();
+        return SIMDEV_ERR_INVALID_HANDLE;
+    }
+    op *o = (op *)n;
+    *out = (simdev_node_info){.kind = node_kind(o)};
+    if (o->type == OP_KERNEL) {
+        const simdev_kernel *k = o->u.kernel.k;
+        if (!o->u.kernel.param_ptrs && k->nparams) { /* built once; freed with the node */
+            o->u.kernel.param_ptrs = xcalloc(k->nparams, sizeof(void *));
+            for (unsigned i = 0; i < k->nparams; i++)
+                o->u.kernel.param_ptrs[i] = o->u.kernel.params + k->params[i].offset;
+        }
+        out->k = k;
+        out->grid = o->u.kernel.grid;
+        out->block = o->u.kernel.block;
+        out->shared_bytes = o->u.kernel.shmem;
+        out->tag[0] = o->u.kernel.tag[0];
+        out->tag[1] = o->u.kernel.tag[1];
+        out->params = o->u.kernel.params;
+        out->param_ptrs = o->u.kernel.param_ptrs;
+    }
+    dev_unlock();
+    return SIMDEV_OK;
+}
+
 simdev_status simdev_graph_instantiate(simdev_graph *g, simdev_graph_exec **out) {
     simdev_init();
     if (!out) return SIMDEV_ERR_INVALID_VALUE;
     dev_lock();
-    if (!g || !handles_contains(g)) {
+    if (!g || !graph_handles_contains(g)) {
         dev_unlock();
         return SIMDEV_ERR_INVALID_HANDLE;
     }

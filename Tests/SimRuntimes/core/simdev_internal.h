@@ -55,6 +55,8 @@ typedef struct op {
             unsigned char *params;
             uint64_t nblocks, dispatched, finished;
             uint64_t order; /* activation order: FIFO among equal priorities */
+            const void *tag[2]; /* front-end data from simdev_launch_opts (node queries) */
+            void **param_ptrs;  /* graph nodes: per-parameter pointers into params, built on query */
         } kernel;
         struct {
             void *dst;
@@ -188,6 +190,13 @@ void mem_init(void);
 void handles_add(const void *h);
 void handles_remove(const void *h);
 bool handles_contains(const void *h);
+/* graphs, and graph nodes (the ops of a simdev_graph): registries apart from the handles above */
+void graph_handles_add(const void *h);
+void graph_handles_remove(const void *h);
+bool graph_handles_contains(const void *h);
+void node_handles_add(const void *h);
+void node_handles_remove(const void *h);
+bool node_handles_contains(const void *h);
 
 /* streams (simdev_streams.c) */
 void streams_init(void);

@@ -51,6 +51,8 @@ simdev_status simdev_launch(simdev_stream *s, const simdev_kernel *k, simdev_dim
     o->u.kernel.shmem = opts->shared_bytes;
     o->u.kernel.has_prio = opts->has_priority != 0;
     o->u.kernel.prio = opts->priority;
+    o->u.kernel.tag[0] = opts->tag[0];
+    o->u.kernel.tag[1] = opts->tag[1];
     o->u.kernel.nblocks = nblocks;
     o->u.kernel.params = xcalloc(1, k->params_size);
     if (k->params_size) memcpy(o->u.kernel.params, params, k->params_size);

@@ -1,5 +1,7 @@
 /*
- * cuda_graphs.c — stream capture (begin/end/is-capturing), graph instantiation, launch, destroy.
+ * cuda_graphs.c — stream capture (begin/end/is-capturing), graph instantiation, launch, destroy,
+ * and node introspection (nodes, types, kernel node parameters). Node queries are getters: they
+ * count in SIM_STATS but are not traced.
  */
 #include "cuda_sim.h"
 
@@ -107,4 +109,73 @@ CUresult cuGraphExecDestroy(CUgraphExec x) {
     char b[32];
     CU_TRACE("%s x=%s", __func__, fmt_exec(b, x));
     return r ? r : cu_status(simdev_graph_exec_destroy((simdev_graph_exec *)x));
+}
+
+/* ---- node introspection ---- */
+
+CUresult cuGraphGetNodes(CUgraph g, CUgraphNode *nodes, size_t *numNodes) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    if (!g || !numNodes) return CUDA_ERROR_INVALID_VALUE;
+    return cu_status(simdev_graph_get_nodes((simdev_graph *)g, (simdev_graph_node **)nodes, numNodes));
+}
+
+static const CUgraphNodeType node_types[] = {
+    [SIMDEV_NODE_KERNEL] = CU_GRAPH_NODE_TYPE_KERNEL,
+    [SIMDEV_NODE_COPY] = CU_GRAPH_NODE_TYPE_MEMCPY,
+    [SIMDEV_NODE_SET] = CU_GRAPH_NODE_TYPE_MEMSET,
+    [SIMDEV_NODE_HOST] = CU_GRAPH_NODE_TYPE_HOST,
+    [SIMDEV_NODE_GRAPH] = CU_GRAPH_NODE_TYPE_GRAPH,
+    [SIMDEV_NODE_MEMOPS] = CU_GRAPH_NODE_TYPE_BATCH_MEM_OP,
+    [SIMDEV_NODE_FREE] = CU_GRAPH_NODE_TYPE_MEM_FREE,
+    [SIMDEV_NODE_EMPTY] = CU_GRAPH_NODE_TYPE_EMPTY,
+};
+
+CUresult cuGraphNodeGetType(CUgraphNode n, CUgraphNodeType *type) {
+    CUresult r = cu_enter_noctx(__func__);
+    if (r) return r;
+    if (!n || !type) return CUDA_ERROR_INVALID_VALUE;
+    simdev_node_info info;
+    r = cu_status(simdev_graph_node_info((simdev_graph_node *)n, &info));
+    if (!r) *type = node_types[info.kind];
+    return r;
+}
+
+/* The v1 and v2 structs share their first fields; v2 adds kern and ctx. */
+static CUresult kernel_node_params(const char *api, CUgraphNode n, CUDA_KERNEL_NODE_PARAMS_v1 *p,
+                                   CUDA_KERNEL_NODE_PARAMS_v2 *p2) {
+    CUresult r = cu_enter_noctx(api);
+    if (r) return r;
+    if (!n || (!p && !p2)) return CUDA_ERROR_INVALID_VALUE;
+    simdev_node_info info;
+    r = cu_status(simdev_graph_node_info((simdev_graph_node *)n, &info));
+    if (r) return r;
+    if (info.kind != SIMDEV_NODE_KERNEL) return CUDA_ERROR_INVALID_VALUE;
+    CUfunction f = (CUfunction)info.tag[0];
+    CUDA_KERNEL_NODE_PARAMS_v1 v1 = {
+        .func = f,
+        .gridDimX = info.grid.x, .gridDimY = info.grid.y, .gridDimZ = info.grid.z,
+        .blockDimX = info.block.x, .blockDimY = info.block.y, .blockDimZ = info.block.z,
+        .sharedMemBytes = info.shared_bytes,
+        .kernelParams = info.param_ptrs,
+        .extra = NULL,
+    };
+    if (p) {
+        *p = v1; /* v1 callers see the handle as launched, whichever kind it was */
+    } else {
+        bool kern = cu_is_kernel_handle(f);
+        *p2 = (CUDA_KERNEL_NODE_PARAMS_v2){0};
+        memcpy(p2, &v1, sizeof v1);
+        p2->func = kern ? NULL : f;
+        p2->kern = kern ? (CUkernel)f : NULL;
+        p2->ctx = (CUcontext)info.tag[1];
+    }
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGraphKernelNodeGetParams(CUgraphNode n, CUDA_KERNEL_NODE_PARAMS_v1 *p) {
+    return kernel_node_params(__func__, n, p, NULL);
+}
+CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode n, CUDA_KERNEL_NODE_PARAMS_v2 *p) {
+    return kernel_node_params(__func__, n, NULL, p);
 }

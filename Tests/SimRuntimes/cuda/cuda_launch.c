@@ -69,6 +69,8 @@ static CUresult do_launch(const char *api, bool pt, const launch *L) {
     if (!r) {
         simdev_launch_opts opts = L->opts;
         opts.shared_bytes = L->shmem;
+        opts.tag[0] = L->f;               /* for cuGraphKernelNodeGetParams: the handle as passed, */
+        opts.tag[1] = cu_current_ctx();   /* and the context of the launch */
         r = cu_status(simdev_launch(s, k, L->grid, L->block, buf, &opts));
     }
     free(buf);

@@ -213,6 +213,13 @@ const simdev_kernel *cu_kernel_of(CUfunction f) {
     return k;
 }
 
+bool cu_is_kernel_handle(CUfunction f) {
+    pthread_mutex_lock(&mu);
+    bool yes = find_kern(f) != NULL;
+    pthread_mutex_unlock(&mu);
+    return yes;
+}
+
 CUresult cuKernelGetFunction(CUfunction *pf, CUkernel kernel) {
     CUresult r = cu_enter(__func__);
     if (r) return r;

@@ -160,6 +160,10 @@ static const proc_entry table[] = {
     EP("cuGraphLaunch", 10000, cuGraphLaunch, cuGraphLaunch_ptsz),
     E("cuGraphDestroy", 10000, cuGraphDestroy),
     E("cuGraphExecDestroy", 10000, cuGraphExecDestroy),
+    E("cuGraphGetNodes", 10000, cuGraphGetNodes),
+    E("cuGraphNodeGetType", 10000, cuGraphNodeGetType),
+    E("cuGraphKernelNodeGetParams", 10000, cuGraphKernelNodeGetParams),
+    E("cuGraphKernelNodeGetParams", 12000, cuGraphKernelNodeGetParams_v2),
 };
 
 /* Every routed variant must be exported: naming each one here makes a missing definition a link

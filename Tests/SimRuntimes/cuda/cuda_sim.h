@@ -69,6 +69,8 @@ const char *cu_fmt_stream(char *buf, CUstream h, bool pt);
 /* ---- modules (cuda_modules.c) ---- */
 /* The kernel behind a CUfunction or CUkernel handle (cuLaunchKernel accepts both). */
 const simdev_kernel *cu_kernel_of(CUfunction f);
+/* True when f is in fact a live CUkernel handle (launches accept both kinds). */
+bool cu_is_kernel_handle(CUfunction f);
 
 #define CU_TRACE(...)                                  \
     do {                                               \

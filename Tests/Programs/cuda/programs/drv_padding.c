@@ -9,6 +9,9 @@
  * for the real-time kernel, then for the best-effort ones. Pacing: SIM_TIME_SCALE=1 unless set,
  * so device time passes as wall time and the work of the two classes overlaps.
  *
+ * --rt-graph 1: each real-time request is a CUDA graph (the real-time kernel, captured once on a
+ * side stream) launched on the real-time stream, as PyTorch replays its graphs.
+ *
  * --period-ns P: periodic real-time work instead. Best-effort kernels are kept queued (the next
  * --be-per-request of them submitted before each request), and a request arrives every P ns
  * (paced): an event, the real-time kernel, an event, a wait. With --report each request's
@@ -39,7 +42,7 @@ static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long n
 
 int main(int argc, char **argv) {
     unsigned rt_blocks = 8, be_blocks = 4, requests = 6, be_per_request = 4;
-    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull, period_ns = 0;
+    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull, period_ns = 0, rt_graph = 0;
     int report = 0;
     /* --report anywhere; the other options come in pairs. */
     int kept = 1;
@@ -57,9 +60,10 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--requests") == 0) requests = (unsigned)v;
         else if (strcmp(argv[i], "--be-per-request") == 0) be_per_request = (unsigned)v;
         else if (strcmp(argv[i], "--period-ns") == 0) period_ns = v;
+        else if (strcmp(argv[i], "--rt-graph") == 0) rt_graph = v;
         else {
             fprintf(stderr, "usage: %s [--rt-blocks N] [--rt-ns N] [--be-blocks N] [--be-ns N] [--requests N] "
-                            "[--be-per-request N] [--period-ns N] [--report]\n", argv[0]);
+                            "[--be-per-request N] [--period-ns N] [--rt-graph 0|1] [--report]\n", argv[0]);
             return 2;
         }
     }
@@ -108,8 +112,19 @@ int main(int argc, char **argv) {
         printf("drv_padding: periodic requests=%u be_per_request=%u OK\n", requests, be_per_request);
         return 0;
     }
+    CUgraphExec exec = NULL;
+    if (rt_graph) {
+        CUstream side;
+        CUgraph graph;
+        CHECK(cuStreamCreate(&side, CU_STREAM_NON_BLOCKING));
+        CHECK(cuStreamBeginCapture_v2(side, CU_STREAM_CAPTURE_MODE_GLOBAL));
+        launch_delay(delay, rt_blocks, rt_ns, side);
+        CHECK(cuStreamEndCapture(side, &graph));
+        CHECK(cuGraphInstantiateWithFlags(&exec, graph, 0));
+    }
     for (unsigned r = 0; r < requests; r++) {
-        launch_delay(delay, rt_blocks, rt_ns, rt);
+        if (exec) CHECK(cuGraphLaunch(exec, rt));
+        else launch_delay(delay, rt_blocks, rt_ns, rt);
         for (unsigned k = 0; k < be_per_request; k++) launch_delay(delay, be_blocks, be_ns, be);
         CHECK(cuStreamSynchronize(rt));
         CHECK(cuStreamSynchronize(be));

@@ -52,10 +52,12 @@ if [[ ${INPROCESS_BUDGET:-0} == 1 ]]; then
   ROWS+=("reef_budget|resnet152|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}"
          "tf_reef_budget|transformer|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}")
 fi
-# Kernel padding (issue 6): the RT graph is opaque to Reef, so it is assumed to take
-# INPROCESS_PAD_GRAPH_UNITS SMs (default 66, half an H100) and the rest may take padded kernels.
+# Kernel padding (issue 6): the RT graph is assumed to take INPROCESS_PAD_GRAPH_UNITS SMs
+# (default 66, half an H100; `learned` leaves it to Reef, which sizes a captured graph by its
+# largest kernel node: for ResNet-50 that may be the whole GPU, so nothing would be padded).
 if [[ ${INPROCESS_PADDING:-0} == 1 ]]; then
-  pad="REEF_PADDING=on REEF_PAD_GRAPH_UNITS=${INPROCESS_PAD_GRAPH_UNITS:-66}"
+  units=${INPROCESS_PAD_GRAPH_UNITS:-66}
+  pad="REEF_PADDING=on"; [[ $units != learned ]] && pad+=" REEF_PAD_GRAPH_UNITS=$units"
   ROWS+=("reef_pad|resnet152|high|reef $pad" "tf_reef_pad|transformer|high|reef $pad"
          "tf_reef_predict|transformer|high|reef $pad REEF_PAD_PREDICT=on")
 fi

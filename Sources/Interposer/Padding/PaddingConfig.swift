@@ -25,12 +25,7 @@ struct PaddingConfig {
     static func fromEnvironment(log: Log) -> PaddingConfig {
         let on = ["on", "1", "yes", "true"].contains((Environment.string("REEF_PADDING") ?? "").lowercased())
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
-            guard let text = Environment.string(name) else { return value }
-            guard let n = Int(text), range.contains(n) else {
-                log.write(.warn, "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound); using \(value)")
-                return value
-            }
-            return n
+            Environment.number(name, default: value, range: range, log: log)
         }
         var s = PaddingSettings(enabled: on)
         s.slackNanos = UInt64(number("REEF_PAD_SLACK_US", default: 100, range: 0...1_000_000)) * 1000

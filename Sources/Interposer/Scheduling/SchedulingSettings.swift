@@ -22,12 +22,7 @@ enum SchedulingSettings {
             }
         }
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
-            guard let text = Environment.string(name) else { return value }
-            guard let n = Int(text), range.contains(n) else {
-                log.write(.warn, "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound); using \(value)")
-                return value
-            }
-            return n
+            Environment.number(name, default: value, range: range, log: log)
         }
         return Scheduler.Settings(
             policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),

@@ -9,6 +9,16 @@ struct Environment {
         return String(cString: value)
     }
 
+    /// A whole number in `range`, `value` when unset; a bad one is named on stderr and ignored.
+    static func number(_ name: String, default value: Int, range: ClosedRange<Int>, log: Log) -> Int {
+        guard let text = string(name) else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            log.write(.warn, "\(name)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound); using \(value)")
+            return value
+        }
+        return n
+    }
+
     /// `%p` in a path becomes the process id, so that forked or parallel processes sharing one
     /// environment write separate files.
     static func expandPath(_ path: String, pid: Int32) -> String {

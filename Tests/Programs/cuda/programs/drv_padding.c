@@ -27,18 +27,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static unsigned long long wall_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
-}
-
 #define WARMUP 6
-
-static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long ns, CUstream s) {
-    void *params[] = {&ns};
-    CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
-}
 
 int main(int argc, char **argv) {
     unsigned rt_blocks = 8, be_blocks = 4, requests = 6, be_per_request = 4;
@@ -85,23 +74,23 @@ int main(int argc, char **argv) {
     CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
 
     for (int i = 0; i < WARMUP; i++) {
-        launch_delay(delay, be_blocks, be_ns, be);
+        drv_launch_delay(delay, be_blocks, be_ns, be);
         CHECK(cuStreamSynchronize(be));
     }
     if (period_ns > 0) {
         CUevent start, end;
         CHECK(cuEventCreate(&start, CU_EVENT_DEFAULT));
         CHECK(cuEventCreate(&end, CU_EVENT_DEFAULT));
-        unsigned long long t0 = wall_ns();
+        unsigned long long t0 = drv_wall_ns();
         for (unsigned r = 0; r < requests; r++) {
-            for (unsigned k = 0; k < be_per_request; k++) launch_delay(delay, be_blocks, be_ns, be);
-            unsigned long long due = t0 + (r + 1) * period_ns, now = wall_ns();
+            for (unsigned k = 0; k < be_per_request; k++) drv_launch_delay(delay, be_blocks, be_ns, be);
+            unsigned long long due = t0 + (r + 1) * period_ns, now = drv_wall_ns();
             if (due > now) {
                 struct timespec ts = {(time_t)((due - now) / 1000000000ull), (long)((due - now) % 1000000000ull)};
                 while (nanosleep(&ts, &ts) != 0) {}
             }
             CHECK(cuEventRecord(start, rt));
-            launch_delay(delay, rt_blocks, rt_ns, rt);
+            drv_launch_delay(delay, rt_blocks, rt_ns, rt);
             CHECK(cuEventRecord(end, rt));
             CHECK(cuEventSynchronize(end));
             float ms = 0;
@@ -118,14 +107,14 @@ int main(int argc, char **argv) {
         CUgraph graph;
         CHECK(cuStreamCreate(&side, CU_STREAM_NON_BLOCKING));
         CHECK(cuStreamBeginCapture_v2(side, CU_STREAM_CAPTURE_MODE_GLOBAL));
-        launch_delay(delay, rt_blocks, rt_ns, side);
+        drv_launch_delay(delay, rt_blocks, rt_ns, side);
         CHECK(cuStreamEndCapture(side, &graph));
         CHECK(cuGraphInstantiateWithFlags(&exec, graph, 0));
     }
     for (unsigned r = 0; r < requests; r++) {
         if (exec) CHECK(cuGraphLaunch(exec, rt));
-        else launch_delay(delay, rt_blocks, rt_ns, rt);
-        for (unsigned k = 0; k < be_per_request; k++) launch_delay(delay, be_blocks, be_ns, be);
+        else drv_launch_delay(delay, rt_blocks, rt_ns, rt);
+        for (unsigned k = 0; k < be_per_request; k++) drv_launch_delay(delay, be_blocks, be_ns, be);
         CHECK(cuStreamSynchronize(rt));
         CHECK(cuStreamSynchronize(be));
     }

@@ -4,6 +4,9 @@
 #ifndef DRV_UTIL_H
 #define DRV_UTIL_H
 
+#include <stdint.h>
+#include <time.h>
+
 #include "cuda_sim_extra.h"
 #include "test_util.h"
 
@@ -24,6 +27,19 @@ static inline CUcontext drv_setup(void) {
     CHECK(cuDeviceGet(&dev, 0));
     CHECK(cuCtxCreate_v2(&ctx, 0, dev));
     return ctx;
+}
+
+/* CLOCK_MONOTONIC in ns (wall time, for pacing against the simulated clock). */
+static inline uint64_t drv_wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The simulator's `delay` kernel: `blocks` blocks of 32 threads, each busy `ns` simulated ns. */
+static inline void drv_launch_delay(CUfunction delay, unsigned blocks, unsigned long long ns, CUstream s) {
+    void *params[] = {&ns};
+    CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
 }
 
 #endif /* DRV_UTIL_H */

@@ -43,23 +43,12 @@
 
 static double time_scale; /* wall ns per simulated ns; 0 = unpaced */
 
-static uint64_t wall_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Sleep for `sim_ns` of simulated time; nothing to wait for when unpaced. */
 static void pause_sim(uint64_t sim_ns) {
     if (time_scale <= 0) return;
     uint64_t ns = (uint64_t)((double)sim_ns * time_scale);
     struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
     while (nanosleep(&ts, &ts) != 0) {}
-}
-
-static void launch_delay(CUfunction delay, unsigned blocks, unsigned long long ns, CUstream s) {
-    void *params[] = {&ns};
-    CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
 }
 
 int main(int argc, char **argv) {
@@ -109,17 +98,17 @@ int main(int argc, char **argv) {
     if (report) printf("time_scale=%g\n", time_scale);
 
     if (do_be)
-        for (int i = 0; i < BE_KERNELS; i++) launch_delay(delay, (unsigned)sms, BE_NS, be);
+        for (int i = 0; i < BE_KERNELS; i++) drv_launch_delay(delay, (unsigned)sms, BE_NS, be);
     pause_sim(FIRST_PAUSE_NS); /* BE is now running, with most of it still queued */
 
     for (int i = 0; i < RT_REQUESTS; i++) {
         if (!do_rt) { pause_sim(GAP_NS(i) + RT_NS); continue; }
-        uint64_t t0 = wall_ns();
+        uint64_t t0 = drv_wall_ns();
         CHECK(cuEventRecord(start[i], rt));
-        launch_delay(delay, (unsigned)sms, RT_NS, rt);
+        drv_launch_delay(delay, (unsigned)sms, RT_NS, rt);
         CHECK(cuEventRecord(end[i], rt));
         CHECK(cuEventSynchronize(end[i]));
-        uint64_t waited = wall_ns() - t0;
+        uint64_t waited = drv_wall_ns() - t0;
         float ms = 0;
         CHECK(cuEventElapsedTime(&ms, start[i], end[i]));
         long long latency = llround((double)ms * 1e6);

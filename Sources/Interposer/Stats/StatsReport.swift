@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CInterpose
+import ControlPlane
 
 /// The REEF_STATS JSON written at process exit:
 /// {"pid", "runtime", "launches", "graph_launches", "uncaptured_launches", "calls": {name: n},
@@ -63,18 +64,5 @@ enum StatsReport {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
 }

@@ -57,6 +57,7 @@ class Runtime:
 
 SCHEDULE = {"on": False, "padding": False}  # --schedule, --padding
 PADDED = []  # --padding: kernels each case ran on a partition stream (from REEF_STATS)
+GATED = []  # --schedule: kernels each case released behind a release gate (REEF_BE_GATE=on)
 
 
 def reef_config(runtime, seed, nstreams):
@@ -80,6 +81,9 @@ def reef_config(runtime, seed, nstreams):
             "REEF_PAD_MIN_SAMPLES": "1", "REEF_PAD_GRAPH_UNITS": "4",
             "REEF_PAD_PREDICT": "on" if rng.random() < 0.5 else "off",
             "REEF_PAD_PARTITIONS": rng.choice(["1", "2,4", "1,3,6", "4"])} if SCHEDULE["padding"] else {}),
+        # Release gates in half the cases: released best-effort kernels wait on a host word that
+        # real-time work closes (drawn last, so earlier seeds keep their other settings).
+        **({"REEF_BE_GATE": "on"} if rng.random() < 0.5 else {}),
     }
 
 
@@ -137,17 +141,20 @@ def exit_text(rc):
     return f"exit {rc}" + (f" ({EXIT_MEANING[rc]})" if rc in EXIT_MEANING else "")
 
 
-def padded_kernels(path):
-    """Kernels the run put on a partition stream (padded beside RT or confined before its
-    predicted arrival), from its REEF_STATS file (0 when absent)."""
+def mechanism_counts(path):
+    """From a run's REEF_STATS file (zeros when absent): kernels put on a partition stream
+    (padded beside RT or confined before its predicted arrival), and kernels released behind
+    a release gate."""
     try:
         with open(path) as f:
             doc = json.load(f)
         os.remove(path)
-        padding = doc.get("scheduling", {}).get("padding", {})
-        return int(padding.get("padded", 0)) + int(padding.get("confined_before_rt", 0))
     except (OSError, ValueError):
-        return 0
+        return 0, 0
+    scheduling = doc.get("scheduling", {})
+    padding = scheduling.get("padding", {})
+    padded = int(padding.get("padded", 0)) + int(padding.get("confined_before_rt", 0))
+    return padded, int(scheduling.get("gate", {}).get("gated", 0))
 
 
 def check_case(rt, seed, size, reef_lib, work_root):
@@ -177,10 +184,12 @@ def check_case(rt, seed, size, reef_lib, work_root):
     m = re.search(r"\bstreams=(\d+)", a["stdout"])
     cfg = reef_config(rt.name, seed, int(m.group(1)) if m else 6)
     reef_env = dict(cfg, LD_PRELOAD=reef_lib)
-    stats = os.path.join(work_root, f"stats-{rt.name}-{seed}.json") if SCHEDULE["padding"] else None
+    stats = os.path.join(work_root, f"stats-{rt.name}-{seed}.json") if SCHEDULE["on"] else None
     c = run(rt, seed, size, dict(reef_env, REEF_STATS=stats) if stats else reef_env)
     if stats:
-        PADDED.append((rt.name, padded_kernels(stats)))
+        padded, gated = mechanism_counts(stats)
+        PADDED.append((rt.name, padded))
+        GATED.append((rt.name, gated))
     if c["rc"] == 0 and c["stdout"] == a["stdout"]:
         return "pass", [f"PASS {where}"]
     lines = [f"FAIL {where} under Reef: " +
@@ -259,6 +268,13 @@ def main():
             print(f"# padding, {rt.name}: {sum(counts)} kernels padded in {sum(1 for n in counts if n)} of {len(counts)} cases")
             if sum(counts) == 0 and len(counts) >= 20:
                 print(f"FAIL padding, {rt.name}: no case ran a kernel on a partition stream (the mechanism was not exercised)")
+                failed += 1
+    if SCHEDULE["on"]:
+        for rt in runtimes:
+            counts = [n for name, n in GATED if name == rt.name]
+            print(f"# gates, {rt.name}: {sum(counts)} kernels released behind a gate in {sum(1 for n in counts if n)} of {len(counts)} cases")
+            if sum(counts) == 0 and len(counts) >= 20:
+                print(f"FAIL gates, {rt.name}: no case released a kernel behind a gate (the mechanism was not exercised)")
                 failed += 1
     print(f"# {time.monotonic() - started:.1f}s; failures: {verdicts['reef']} under Reef, "
           f"{verdicts['generator']} generator bugs, {verdicts['plain']} plain-run errors")

@@ -18,6 +18,7 @@ Runs, each paced with SIM_TIME_SCALE=1 (rt_latency --report):
       at the greatest priority), W=2 with REEF_RT_STREAMS=#2 (RT stream created plainly), and W=4
       with REEF_BE_INFLIGHT_US=1.5 D (an in-flight time budget: one BE kernel at a time, bound 2 D).
       REEF_STATS max_in_flight must stay within the window (1 with the budget).
+  (c) release gates: see gates() below.
 Each (b) run also checks REEF_STATS: the dispatcher released every BE kernel and paused for RT at
 least once, so the bound was measured with Reef holding work (not in pass-through).
 Each latency is checked twice: simulated time between the request's two events, and the host's
@@ -165,8 +166,47 @@ def main():
             over = [v for v in values if v > bound]
             res.check(not over, f"{label}: every RT latency ({name}) <= (W+1)*D + R + margin = {bound} ns"
                                 f" (worst {worst} ns)", f"over the bound: {over}")
+    gates(res, build, reef_lib, schedule, D, R)
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
+
+
+def gates(res, build, reef_lib, schedule, D, R):
+    """(c) Release gates (REEF_BE_GATE=on). Each request is K RT kernels; after each but the last
+    the host sees it end (a word the RT stream writes) and pauses before the next launch, within
+    the linger, so Reef treats the request as one. The RT stream is idle in the pause: a BE
+    kernel already released to the device starts there, and the next RT kernel waits for it
+    (about D). Behind a closed gate it cannot start, so a request waits only for the BE kernel
+    running when it arrived: every latency <= D + K*R + (K-1)*pause + margin. Without the gate
+    (same run otherwise) some request exceeds that bound: the case really has BE kernels
+    waiting on the device."""
+    k, window, gap_us = 3, 4, 200
+    args = ["--rt-kernels", str(k), "--rt-gap-us", str(gap_us)]
+    for gate in (False, True):
+        label = f"(c) REEF_BE_WINDOW={window}, {k}-kernel requests, " + ("REEF_BE_GATE=on" if gate else "no gate")
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"LD_PRELOAD": reef_lib, "REEF_BE_WINDOW": str(window), **schedule,
+                   "REEF_RT_LINGER_US": "5000",
+                   "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **({"REEF_BE_GATE": "on"} if gate else {})}
+            rc, r, out = run(build, env, args)
+            stats = read_stats(tmp)
+        if not ran(res, label, rc, r, out):
+            continue
+        scheduler_active(res, label, r, stats)
+        contention(res, label, r)
+        bound = r["D"] + k * r["R"] + (k - 1) * gap_us * 1000 + MARGIN_NS
+        worst = max(r["latencies"])
+        if not gate:
+            res.check(worst > bound, f"{label}: some RT request waited for BE kernels that started in its pauses"
+                                     f" (worst {worst} ns > D + K*R + (K-1)*pause + margin = {bound} ns)")
+            continue
+        g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
+        res.check(g.get("gated", 0) > 0 and g.get("closes", 0) > 0,
+                  f"{label}: BE kernels were released behind the gate and RT work closed it (REEF_STATS gate {g})")
+        for name, values in (("simulated", r["latencies"]), ("wall-clock", r["walls"])):
+            over = [v for v in values if v > bound]
+            res.check(not over, f"{label}: every RT latency ({name}) <= D + K*R + (K-1)*pause + margin = {bound} ns"
+                                f" (worst {max(values)} ns)", f"over the bound: {over}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from Scripts.bench import charts  # noqa: E402
 from report import cdf_points, percentile  # noqa: E402  (the in-process report's helpers)
 
 ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
-        ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("rt_alone_end", "RT alone (again, at the end)")]
+        ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("reef_gate", "Reef, release gate, larger window"),
+        ("reef_gate_mps", "Reef + MPS, release gate, larger window"), ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 
 
@@ -77,7 +78,8 @@ def summarize(run_dir):
                 "pass": bool(r["rt_p99_vs_alone"] <= P99_LIMIT and be >= BE_LIMIT)}
 
     return {"rows": rows, "rt_alone_pooled_p99_ms": base,
-            "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps")}}
+            "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps"),
+                         "reef_gate": verdict("reef_gate", "timesliced"), "reef_gate_mps": verdict("reef_gate_mps", "mps")}}
 
 
 def fmt(v, spec="%.3f"):
@@ -104,7 +106,9 @@ def markdown(summary, env, command):
             label, fmt(d["rt_p50_ms"]), fmt(d["rt_p99_ms"]), fmt(d.get("rt_p99_vs_alone"), "%.2f"), fmt(d["rt_max_ms"]),
             fmt(d.get("be_its"), "%.1f"), d.get("be_preemptions", "—"),
             ("%.0f / %.0f" % (sig["p50"], sig["p99"])) if sig else "—"))
-    for key, label in (("reef", "Reef vs no Reef (time-sliced)"), ("reef_mps", "Reef + MPS vs MPS")):
+    for key, label in (("reef", "Reef vs no Reef (time-sliced)"), ("reef_mps", "Reef + MPS vs MPS"),
+                       ("reef_gate", "Reef with release gates vs no Reef (time-sliced)"),
+                       ("reef_gate_mps", "Reef + MPS with release gates vs MPS")):
         v = summary["verdicts"][key]
         if v.get("pass") is not None:
             lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (

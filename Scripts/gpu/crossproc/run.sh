@@ -42,9 +42,16 @@ stop_mps() {
 trap stop_mps EXIT
 
 # name | BE process | MPS | Reef
-ROWS=("rt_alone|no|no|no" "timesliced|yes|no|no" "mps|yes|yes|no" "reef|yes|no|yes" "reef_mps|yes|yes|yes" "rt_alone_end|no|no|no")
+# name | BE process | MPS | Reef | extra environment for both processes
+ROWS=("rt_alone|no|no|no|" "timesliced|yes|no|no|" "mps|yes|yes|no|" "reef|yes|no|yes|" "reef_mps|yes|yes|yes|")
+# Release gates (REEF_BE_GATE=on) with a larger window (CROSSPROC_GATE_WINDOW, default 8).
+if [[ ${CROSSPROC_GATE:-0} == 1 ]]; then
+  ROWS+=("reef_gate|yes|no|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8}"
+         "reef_gate_mps|yes|yes|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8}")
+fi
+ROWS+=("rt_alone_end|no|no|no|")
 for spec in "${ROWS[@]}"; do
-  IFS='|' read -r name with_be mps reef <<<"$spec"
+  IFS='|' read -r name with_be mps reef extra <<<"$spec"
   if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" $name "* ]]; then continue; fi
   common=()
   if [[ $mps == yes ]]; then
@@ -56,6 +63,7 @@ for spec in "${ROWS[@]}"; do
   if [[ $reef == yes ]]; then
     rt_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=rt REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.rt-stats.%p.json")
     be_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=be REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.be-stats.%p.json")
+    for e in $extra; do rt_env+=("$e"); be_env+=("$e"); done
   fi
   rm -f "$WORK/ready" "$WORK/stop" "$WORK/rt_done"
   be_pid=

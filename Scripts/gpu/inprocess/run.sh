@@ -9,7 +9,8 @@
 # Knobs: OUT, REEF_LIB (default dist/libreef.so), PYTHON, INPROCESS_REQUESTS (2000), INPROCESS_ROWS
 # (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows),
 # INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS),
-# INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US).
+# INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US),
+# INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,6 +52,16 @@ fi
 if [[ ${INPROCESS_BUDGET:-0} == 1 ]]; then
   ROWS+=("reef_budget|resnet152|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}"
          "tf_reef_budget|transformer|high|reef REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}")
+fi
+# Release gates (REEF_BE_GATE=on): released BE kernels wait on a host word RT work closes, so
+# the window can grow (INPROCESS_GATE_WINDOW, default 8) without RT waiting for it.
+if [[ ${INPROCESS_GATE:-0} == 1 ]]; then
+  gw=${INPROCESS_GATE_WINDOW:-8}
+  ROWS+=("reef_gate|resnet152|high|reef REEF_BE_GATE=on"
+         "reef_gate_window|resnet152|high|reef REEF_BE_GATE=on REEF_BE_WINDOW=$gw"
+         "reef_gate_budget|resnet152|high|reef REEF_BE_GATE=on REEF_BE_WINDOW=$gw REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}"
+         "tf_reef_gate|transformer|high|reef REEF_BE_GATE=on"
+         "tf_reef_gate_window|transformer|high|reef REEF_BE_GATE=on REEF_BE_WINDOW=$gw")
 fi
 # Kernel padding (issue 6): the RT graph is assumed to take INPROCESS_PAD_GRAPH_UNITS SMs
 # (default 66, half an H100; `learned` leaves it to Reef, which sizes a captured graph by its

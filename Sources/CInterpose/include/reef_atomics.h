@@ -12,4 +12,7 @@ static inline uint64_t reef_atomic_exchange(uint64_t *p, uint64_t v) { return __
 static inline int reef_atomic_cas(uint64_t *p, uint64_t *expected, uint64_t desired) {
     return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+/* A release gate's word (host memory the device reads). */
+static inline void reef_atomic_store32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+static inline uint32_t reef_atomic_load32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 #endif

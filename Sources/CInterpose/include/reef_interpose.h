@@ -90,6 +90,11 @@ int32_t reef_hip_timing_event(void **event);
 int32_t reef_hip_event_elapsed(void *start, void *end, float *ms);
 int32_t reef_hip_stream_wait_event(void *stream, void *event);
 int32_t reef_hip_partition_stream(unsigned first, unsigned count, void **stream);
+/* Release gates (gate_hooks.c): a host word the device reads (1 = open), and a stream wait on it. */
+CUresult reef_cu_gate_alloc(uint32_t **host, uint64_t *device);
+CUresult reef_cu_gate_wait(CUstream stream, uint64_t device);
+int32_t reef_hip_gate_alloc(uint32_t **host, uint64_t *device);
+int32_t reef_hip_gate_wait(void *stream, uint64_t device);
 
 /* libelf, loaded on first use (HIP code-object metadata). Returns 0 when unavailable. */
 typedef struct ReefElfNote {

@@ -23,7 +23,7 @@ struct PaddingConfig {
     /// Always a configuration: `settings.enabled` says whether REEF_PADDING turned it on
     /// (`reefctl policy set padding on|off` overrides it at run time).
     static func fromEnvironment(log: Log) -> PaddingConfig {
-        let on = ["on", "1", "yes", "true"].contains((Environment.string("REEF_PADDING") ?? "").lowercased())
+        let on = Environment.flag("REEF_PADDING", log: log) ?? false
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
             Environment.number(name, default: value, range: range, log: log)
         }

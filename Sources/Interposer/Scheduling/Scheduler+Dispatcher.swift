@@ -60,6 +60,7 @@ extension Scheduler {
             state.withLock { recycle(m, "rt-done") }
         }
         if realtimeMarkers.isEmpty {
+            realtimeSettledAt = monotonicNanos()
             _ = reef_atomic_exchange(counters.base + Counter.rtSettled.rawValue, realtimeMarkedIssued)
             _ = reef_atomic_exchange(counters.base + Counter.rtMemoryWaits.rawValue, 0)
             return true
@@ -116,9 +117,11 @@ extension Scheduler {
             defer { count(.dispatcherInRuntime, -1) }
             publishToControl()
             applyControlOverride()
+            serviceGate()
             // Nothing held or running: nothing to preempt, so no real-time tracking either (a
-            // process that only runs real-time work gets no markers on its streams).
-            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) {
+            // process that only runs real-time work gets no markers on its streams). A closed
+            // gate keeps the dispatcher going: it opens the gate once real-time work is over.
+            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest {
                 timeline.enter(.idle, now: monotonicNanos())
                 state.lock()
                 if load(.held) == 0 {
@@ -142,6 +145,7 @@ extension Scheduler {
                     preemption = (local ? load(.rtArrivalNanos) : (foreign ?? now), now)
                 }
                 wasBusy = true
+                closeGateForRealtime()   // another process's real-time work (ours closed it already)
                 trackPreemption(realtimeDone: false)
                 // Kernels that fit beside the real-time work run now, in a partition.
                 if let p = padding, load(.held) > 0, paddingOn() { padHeld(p) }
@@ -151,14 +155,16 @@ extension Scheduler {
             } else {
                 if wasBusy { padding?.rt?.ended(at: monotonicNanos()) }
                 wasBusy = false
+                gateStallOpen = false
                 trackPreemption(realtimeDone: true)
             }
             // Real-time work is complete. If the host has waited for all of it, the request is
             // over: go on at once. Otherwise more of the same request may follow (an eager model
             // launching kernel after kernel from Python): hold on until the linger has passed
-            // since the last real-time command.
+            // since the last real-time command or, if later, since that work completed (long
+            // kernels queued back to back end long after their launch).
             if !realtimeBusy() && load(.rtWaitedFor) < load(.rtBegun) {
-                let since = monotonicNanos() &- load(.rtLastCommandNanos)
+                let since = monotonicNanos() &- max(load(.rtLastCommandNanos), realtimeSettledAt)
                 let linger = lingerNanos
                 if since < linger {
                     timeline.enter(.linger, now: monotonicNanos())
@@ -166,6 +172,8 @@ extension Scheduler {
                     continue
                 }
             }
+            // Best-effort work may run again (or real-time work has stalled, and may wait on it).
+            openGate(stalled: realtimeBusy())
             reapCompleted()
             padding?.collectSamples { backend.query($0) == 0 }
             let padOn = padding != nil && paddingOn()
@@ -210,10 +218,11 @@ extension Scheduler {
                     }
                     batchNanos &+= cost
                     // Now and then a kernel's device time is measured (padding's estimates).
+                    let gated = gates(head, in: q)
                     if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
-                        issueHead(q, sample: (pair, p, shape))
+                        issueHead(q, sample: (pair, p, shape), gated: gated)
                     } else {
-                        issueHead(q)
+                        issueHead(q, gated: gated)
                     }
                     batch += 1
                 }

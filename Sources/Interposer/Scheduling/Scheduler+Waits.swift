@@ -238,12 +238,14 @@ extension Scheduler {
 
     /// Lock held on entry and exit, dropped around the runtime calls. Issues `q`'s head.
     /// `padding`: issue the launch on a partition stream instead (Scheduler+Padding); `sample`:
-    /// timing events to record around it. Returns whether it went to the partition.
+    /// timing events to record around it; `gated`: behind the release gate (dispatcher only).
+    /// Returns whether it went to the partition.
     @discardableResult
     func issueHead(_ q: StreamQueue,
                    padding: (engine: PaddingEngine, stream: UInt64, index: Int, shape: KernelShape, predicted: UInt64,
                              before: UInt64, after: UInt64, beforeRealtime: Bool)? = nil,
-                   sample: (pair: (start: UInt64, end: UInt64), engine: PaddingEngine, shape: KernelShape)? = nil) -> Bool {
+                   sample: (pair: (start: UInt64, end: UInt64), engine: PaddingEngine, shape: KernelShape)? = nil,
+                   gated: Bool = false) -> Bool {
         guard q.head != nil, !q.releasing else { return false }
         var command = q.popHead()
         q.releasing = true
@@ -259,6 +261,7 @@ extension Scheduler {
         state.unlock()
 
         backend.makeCurrent(command.context)
+        if gated { placeGate(on: q.handle) }
         var result: Int32
         var padded = false
         if let shadow = command.shadow {

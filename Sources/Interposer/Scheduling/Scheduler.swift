@@ -21,6 +21,9 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_BE_INFLIGHT_US: also bound each best-effort stream's released work by its
         /// predicted device time (learned per kernel shape), nil = by count only.
         var inFlightBudgetNanos: UInt64? = nil
+        /// REEF_BE_GATE=on: released best-effort kernels wait behind a release gate that
+        /// real-time work closes (ReleaseGate).
+        var gate = false
         /// Kernel padding's knobs (on with REEF_PADDING=on or `reefctl policy set padding on`).
         var padding = PaddingConfig(settings: PaddingSettings(), partitionText: nil, graphUnits: nil, force: false)
     }
@@ -75,7 +78,10 @@ final class Scheduler: @unchecked Sendable {
              /// The largest grid in any graph captured so far; a failed look counts as "unknown".
              capturedGraphBlocks, capturedGraphsUnknown,
              /// The most best-effort commands one stream had in flight (REEF_STATS).
-             maxInFlight
+             maxInFlight,
+             /// Release gate: the word's host address (0: no gate), boosts outstanding, kernels
+             /// gated, closes that found it open (REEF_STATS).
+             gateWord, gateBoosts, gated, gateCloses
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -118,6 +124,8 @@ final class Scheduler: @unchecked Sendable {
     var realtimeMarkers: [UInt64] = []
     var realtimeMarkedAt: UInt64 = 0
     var realtimeMarkedIssued: UInt64 = 0
+    /// Dispatcher only: when it last saw every real-time command complete (the linger's start).
+    var realtimeSettledAt: UInt64 = 0
     /// How long real-time work that waits on memory values may stay incomplete before the
     /// dispatcher lets best-effort work run anyway: the value may be written by work Reef holds
     /// (a wait-value whose write comes later), and holding that back would deadlock.
@@ -130,6 +138,15 @@ final class Scheduler: @unchecked Sendable {
     /// best-effort kernels of a few microseconds would otherwise leave the device idle between
     /// releases. Past it, it sleeps between polls (a stalled or slow device costs no core).
     let spinNanos: UInt64 = 200_000
+    /// The release gate (dispatcher-made on the first gated release), nil without one;
+    /// `gateUnavailable` once the runtime refused it. Markers recorded behind real-time waits on
+    /// best-effort work: the gate stays open until they complete (guarded by `state`).
+    var gate: ReleaseGate?
+    var gateUnavailable = false
+    var gateBoostMarkers: [UInt64] = []
+    /// Dispatcher only: the gate was opened because real-time work stalled (it may wait on
+    /// best-effort work Reef cannot see); it stays open until real-time work goes idle.
+    var gateStallOpen = false
     /// Dispatcher only: the active queues as of the last look (a copy, so it can be read
     /// without the lock; only the dispatcher changes a queue's in-flight list).
     var work = ContiguousArray<StreamQueue>()
@@ -351,6 +368,7 @@ final class Scheduler: @unchecked Sendable {
         }
         // The shadow is retained until the wait is in the runtime's hands: released, its marker
         // could be recorded again for something else before this call reaches the runtime.
+        let waitedEvent = Int32(kind) == REEF_K_STREAM_WAIT ? args[1] : 0
         var waitedShadow: EventShadow? = nil
         if Int32(kind) == REEF_K_STREAM_WAIT, let shadow = latestShadow(of: args[1], retain: true) {
             if !shadow.issued { flush(stream: shadow.reference.stream, through: shadow.reference.sequence) }
@@ -358,6 +376,10 @@ final class Scheduler: @unchecked Sendable {
             waitedShadow = shadow
         }
         defer { if let waitedShadow { state.withLock { release(shadow: waitedShadow) } } }
+        let boosting = realtime && load(.gateWord) != 0
+            && realtimeMayWaitOnGated(kind: kind, api: Int(call.pointee.api), stream: stream, blocking: blocking,
+                                      event: waitedShadow == nil ? waitedEvent : nil)
+        if boosting { beginGateBoost() }
         if realtime {
             // The first command of a real-time burst: note when it came (preemption latency)
             // and wake the dispatcher so it sees it at once. Every one notes its time (linger).
@@ -376,9 +398,13 @@ final class Scheduler: @unchecked Sendable {
             // work before every release): no lock on the real-time path otherwise.
             if arriving && load(.dispatcherAsleep) != 0 { wakeDispatcher() }
             if padding != nil { noteRealtimeSize(call, kind: kind) }   // cheap: one load, rarely a CAS
+            // Released best-effort kernels that have not started stay behind the gate.
+            let word = load(.gateWord)
+            if word != 0 && load(.gateBoosts) == 0 && ReleaseGate.close(address: word) { count(.gateCloses) }
         }
         let result = backend.forward(call)
         if realtime { count(.rtIssued) }
+        if boosting { endGateBoost(on: stream) }
         if Int32(kind) == REEF_K_EVENT_RECORD, result == 0 {
             let begun = load(.rtBegun)
             state.withLock {
@@ -491,6 +517,7 @@ final class Scheduler: @unchecked Sendable {
 
     /// At exit: nothing held may be lost.
     func drainAtExit() {
+        disableGate()
         flushAll()
         detachControl()
     }

@@ -4,10 +4,11 @@
 /// REEF_RT_LINGER_US (how long best-effort stays held after the last real-time command while the
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
 /// releases best-effort work at once), REEF_BE_INFLIGHT_US (optional: a stream's released work is
-/// also bounded by its predicted device time, learned per kernel shape; at least one command).
+/// also bounded by its predicted device time, learned per kernel shape; at least one command),
+/// REEF_BE_GATE=on (released best-effort kernels wait behind a gate real-time work closes).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
-        guard let on = Environment.string("REEF_SCHEDULE"), ["on", "1", "yes", "true"].contains(on.lowercased()) else { return nil }
+        guard Environment.flag("REEF_SCHEDULE", log: log) == true else { return nil }
         var processDefault = SchedulingClass.bestEffort
         if let c = Environment.string("REEF_CLASS") {
             if let parsed = SchedulingClass(name: c) { processDefault = parsed }
@@ -31,6 +32,7 @@ enum SchedulingSettings {
             maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000),
             inFlightBudgetNanos: Environment.string("REEF_BE_INFLIGHT_US") == nil ? nil
                 : UInt64(number("REEF_BE_INFLIGHT_US", default: 200, range: 1...10_000_000)) * 1000,
+            gate: Environment.flag("REEF_BE_GATE", log: log) ?? false,
             padding: PaddingConfig.fromEnvironment(log: log))
     }
 }

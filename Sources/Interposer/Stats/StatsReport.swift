@@ -34,6 +34,7 @@ enum StatsReport {
             out += ",\"process_class\":\"\(scheduler.settings.policy.processDefault.name)\""
             out += ",\"preemption_latency\":" + scheduler.preemptionJSON()
             out += ",\"dispatcher_ms\":" + scheduler.timeline.json()
+            out += ",\"gate\":" + scheduler.gateJSON()
             if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
             out += "}"
         }

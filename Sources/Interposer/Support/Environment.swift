@@ -19,6 +19,18 @@ struct Environment {
         return n
     }
 
+    /// on|1|yes|true or off|0|no|false; nil when unset, or (named on stderr) anything else.
+    static func flag(_ name: String, log: Log? = nil) -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text.lowercased() {
+        case "on", "1", "yes", "true": return true
+        case "off", "0", "no", "false", "": return false
+        default:
+            log?.write(.warn, "\(name)=\(text) is neither on nor off; ignoring it")
+            return nil
+        }
+    }
+
     /// `%p` in a path becomes the process id, so that forked or parallel processes sharing one
     /// environment write separate files.
     static func expandPath(_ path: String, pid: Int32) -> String {

@@ -32,7 +32,8 @@ enum LogLevel: Int, Comparable, Sendable {
 /// Things Reef says at most once per process, whatever the number of occurrences.
 enum OnceMessage: Int, CaseIterable {
     case paramInfoUnavailable, kernelCatalogFull, streamTableFull, unknownHipFunction,
-         unreadableCodeObject, statsWriteFailed, heldWorkStuck, paddingUnavailable, paddingPartitionFailed
+         unreadableCodeObject, statsWriteFailed, heldWorkStuck, paddingUnavailable, paddingPartitionFailed,
+         gateUnavailable
 }
 
 final class Log: @unchecked Sendable {

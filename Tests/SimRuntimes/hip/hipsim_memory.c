@@ -44,6 +44,24 @@ hipError_t hipHostMalloc(void **ptr, size_t size, unsigned int flags) {
     HIPSIM_RETURN(err);
 }
 
+/* Signal memory (hipMallocSignalMemory, 0x2) is host memory the device reads, as on ROCm; the
+ * other flags (fine-grained, uncached) change nothing here. */
+hipError_t hipExtMallocWithFlags(void **ptr, size_t size, unsigned int flags) {
+    HIPSIM_ENTER("hipExtMallocWithFlags");
+    if (ptr == NULL || flags > 0x3) HIPSIM_RETURN(hipErrorInvalidValue);
+    hipError_t err = hipsim_error(flags == 0x2 ? simdev_host_alloc(size, ptr) : simdev_malloc(size, ptr));
+    trace_alloc(&call_, size, err == hipSuccess ? *ptr : NULL, err);
+    HIPSIM_RETURN(err);
+}
+
+/* Unified addressing: a pinned buffer's device address is its host address. */
+hipError_t hipHostGetDevicePointer(void **devPtr, void *hostPtr, unsigned int flags) {
+    HIPSIM_ENTER("hipHostGetDevicePointer");
+    if (devPtr == NULL || flags != 0 || !simdev_is_pinned_range(hostPtr, 1)) HIPSIM_RETURN(hipErrorInvalidValue);
+    *devPtr = hostPtr;
+    HIPSIM_RETURN(hipSuccess);
+}
+
 hipError_t hipHostFree(void *ptr) {
     HIPSIM_ENTER("hipHostFree");
     hipError_t err = hipSuccess;

@@ -20,6 +20,13 @@
  * ns) unless the caller chose a scale, and sleeps between submissions so that every request
  * arrives while BE work is still queued or running.
  *
+ * --rt-kernels K --rt-gap-us G: each request is K RT kernels. After each but the last the host
+ * watches a word of pinned memory that the RT stream writes behind the kernel (a plain memory
+ * read: no runtime call that Reef could take for the end of the request), and once the kernel
+ * has ended pauses G us (simulated) before the next launch, as an eager model does between its
+ * kernels. The RT stream is idle in each pause: a BE kernel already released to the device
+ * starts there and the next RT kernel waits for it (what a release gate prevents).
+ *
  * --role be|rt (cross-process test): only the BE half (its kernels, then the same pauses the
  * requests would take, then --stay-ms more wall time) or only the RT half (the requests, no BE
  * work).
@@ -53,17 +60,24 @@ static void pause_sim(uint64_t sim_ns) {
 
 int main(int argc, char **argv) {
     int report = 0, by_ordinal = 0, do_be = 1, do_rt = 1;
-    long stay_ms = 0;
+    long stay_ms = 0, rt_kernels = 1, rt_gap_us = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--report") == 0) report = 1;
+        else if (strcmp(argv[i], "--rt-kernels") == 0 && i + 1 < argc) rt_kernels = atol(argv[++i]);
+        else if (strcmp(argv[i], "--rt-gap-us") == 0 && i + 1 < argc) rt_gap_us = atol(argv[++i]);
         else if (strcmp(argv[i], "--rt-by-ordinal") == 0) by_ordinal = 1;
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "be") == 0) { do_rt = 0; i++; }
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "rt") == 0) { do_be = 0; i++; }
         else if (strcmp(argv[i], "--stay-ms") == 0 && i + 1 < argc) stay_ms = atol(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal] [--role be|rt] [--stay-ms N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal] [--rt-kernels K] [--rt-gap-us G] [--role be|rt]"
+                            " [--stay-ms N]\n", argv[0]);
             return 2;
         }
+    }
+    if (rt_kernels < 1 || rt_kernels > 16 || rt_gap_us < 0 || rt_gap_us > 1000000) {
+        fprintf(stderr, "rt_latency: --rt-kernels must be 1..16 and --rt-gap-us 0..1000000\n");
+        return 2;
     }
     if (report) setenv("SIM_TIME_SCALE", "1", 0); /* before cuInit: the device reads it then */
     const char *scale = getenv("SIM_TIME_SCALE");
@@ -87,6 +101,16 @@ int main(int argc, char **argv) {
         CHECK(cuStreamCreate(&rt, CU_STREAM_NON_BLOCKING));
     else
         CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+    volatile uint32_t *rt_done = NULL; /* --rt-kernels: the RT stream's progress, host-visible */
+    CUdeviceptr rt_done_dev = 0;
+    if (rt_kernels > 1) {
+        void *p = NULL;
+        CHECK(cuMemHostAlloc(&p, 64, 0x2 /* CU_MEMHOSTALLOC_DEVICEMAP */));
+        CHECK(cuMemHostGetDevicePointer_v2(&rt_done_dev, p, 0));
+        rt_done = (volatile uint32_t *)p;
+        *rt_done = 0;
+    }
+    uint32_t rt_launched = 0;
     CUevent start[RT_REQUESTS], end[RT_REQUESTS];
     for (int i = 0; i < RT_REQUESTS; i++) {
         CHECK(cuEventCreate(&start[i], CU_EVENT_DEFAULT));
@@ -95,7 +119,7 @@ int main(int argc, char **argv) {
 
     printf("rt_latency: sms=%d be_kernels=%d rt_requests=%d be_kernel_ns=%llu rt_kernel_ns=%llu\n", sms,
            BE_KERNELS, RT_REQUESTS, BE_NS, RT_NS);
-    if (report) printf("time_scale=%g\n", time_scale);
+    if (report) printf("time_scale=%g rt_kernels=%ld rt_gap_ns=%ld\n", time_scale, rt_kernels, rt_gap_us * 1000);
 
     if (do_be)
         for (int i = 0; i < BE_KERNELS; i++) drv_launch_delay(delay, (unsigned)sms, BE_NS, be);
@@ -105,7 +129,13 @@ int main(int argc, char **argv) {
         if (!do_rt) { pause_sim(GAP_NS(i) + RT_NS); continue; }
         uint64_t t0 = drv_wall_ns();
         CHECK(cuEventRecord(start[i], rt));
-        drv_launch_delay(delay, (unsigned)sms, RT_NS, rt);
+        for (long k = 0; k < rt_kernels; k++) {
+            drv_launch_delay(delay, (unsigned)sms, RT_NS, rt);
+            if (k + 1 == rt_kernels) break;
+            CHECK(cuStreamWriteValue32(rt, rt_done_dev, ++rt_launched, 0));
+            while (__atomic_load_n(rt_done, __ATOMIC_ACQUIRE) != rt_launched) pause_sim(20000);
+            pause_sim((uint64_t)rt_gap_us * 1000);
+        }
         CHECK(cuEventRecord(end[i], rt));
         CHECK(cuEventSynchronize(end[i]));
         uint64_t waited = drv_wall_ns() - t0;

@@ -101,6 +101,21 @@ private let ms: UInt64 = 1_000_000
         #expect(m.predictedNextArrival(now: 60 * ms) == 40 * ms)
     }
 
+    @Test func arrivalWindowWidensWithJitter() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // Gaps of 10 ms, then 12 ms, then 10 ms: a spread, so a window around the mean.
+        for t: UInt64 in [0, 10, 22, 32] {
+            m.began(at: t * ms)
+            m.ended(at: t * ms + ms)
+        }
+        guard let w = m.nextArrivalWindow(now: 33 * ms) else { Issue.record("no window"); return }
+        #expect(w.early < w.late)
+        #expect(w.early <= 32 * ms + 10 * ms + ms && w.late >= 32 * ms + 10 * ms + ms / 2)
+        #expect((w.early + w.late) / 2 > 32 * ms + 10 * ms)   // mean gap above 10 ms
+        m.began(at: 43 * ms)
+        #expect(m.nextArrivalWindow(now: 43 * ms) == nil)       // active: no window
+    }
+
     @Test func wavesGrowOnSmallPartitions() {
         let p = policy
         #expect(p.waves(1000, perSM: 2, sms: 132) == 4)

@@ -11,7 +11,10 @@ either side of the rules (32 simulated SMs, partitions of 8 and 16 SMs, paced cl
   too long   BE kernels of 20 ms beside 5 ms of RT: none padded, held for the time rule;
   no room    the RT kernel takes all 32 SMs: none padded, held for the occupancy rule;
   graph      as fits, the RT kernel replayed from a captured CUDA graph (sized at capture);
-  predicted arrivals  REEF_PAD_PREDICT with periodic RT: kernels confined while RT is idle.
+  predicted arrivals  REEF_PAD_PREDICT with periodic RT: kernels confined while RT is idle;
+  held before predicted arrivals  REEF_RT_PREDICT (padding off): kernels that would run into
+             periodic RT's next arrival wait for it (the simulator lets RT blocks start beside
+             BE blocks, so only the decisions and the unchanged output are checked here).
 Every run must also print what the program prints without Reef. The counts come from REEF_STATS.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
@@ -41,7 +44,15 @@ CASES = [
     ("predicted arrivals", ["--period-ns", "10000000", "--rt-blocks", "8", "--rt-ns", "1000000", "--be-blocks", "32",
                             "--be-ns", "4000000", "--be-per-request", "3", "--requests", "12"],
      lambda p: p["confined_before_rt"] > 0),
+    # REEF_RT_PREDICT (no partitions needed): the same periodic RT with 12 ms of 2 ms BE kernels per
+    # 10 ms period; BE kernels that would still run at RT's next predicted arrival wait for it.
+    ("held before predicted arrivals", ["--period-ns", "10000000", "--rt-blocks", "32", "--rt-ns", "1000000",
+                                        "--be-blocks", "32", "--be-ns", "2000000", "--be-per-request", "6",
+                                        "--requests", "12"],
+     lambda p: p["held_before_rt_arrival"] > 0 and p["padded"] == 0),
 ]
+CASE_ENV = {"predicted arrivals": {"REEF_PAD_PREDICT": "on"},
+            "held before predicted arrivals": {"REEF_RT_PREDICT": "on", "REEF_PADDING": "off"}}
 
 
 def run(args, extra):
@@ -59,7 +70,7 @@ def main():
             stats = os.path.join(tmp, "stats.json")
             got = run(args, {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_PADDING": "on",
                              "REEF_PAD_PARTITIONS": "8,16", "REEF_PAD_MIN_SAMPLES": "1", "REEF_STATS": stats,
-                             **({"REEF_PAD_PREDICT": "on"} if name == "predicted arrivals" else {})})
+                             **CASE_ENV.get(name, {})})
             try:
                 with open(stats) as f:
                     padding = json.load(f)["scheduling"]["padding"]
@@ -69,6 +80,7 @@ def main():
         ok = want[0] == 0 and got[:2] == want[:2] and padding is not None and rule(padding)
         if padding is not None:
             why = (f"padded {padding['padded']}, confined before RT {padding['confined_before_rt']}, "
+                   f"held before RT arrivals {padding['held_before_rt_arrival']}, "
                    f"holds {padding['hold_decisions']}, "
                    f"padded kernels longer than predicted {padding['padded_longer_than_predicted']} "
                    f"of {padding['padded_checked']} checked")

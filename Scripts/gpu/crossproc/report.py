@@ -22,7 +22,8 @@ from report import cdf_points, percentile  # noqa: E402  (the in-process report'
 
 ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
         ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("reef_gate", "Reef, release gate, larger window"),
-        ("reef_gate_mps", "Reef + MPS, release gate, larger window"), ("rt_alone_end", "RT alone (again, at the end)")]
+        ("reef_gate_mps", "Reef + MPS, release gate, larger window"),
+        ("reef_gate_predict", "Reef, release gate, larger window, RT arrivals predicted"), ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 
 
@@ -79,7 +80,8 @@ def summarize(run_dir):
 
     return {"rows": rows, "rt_alone_pooled_p99_ms": base,
             "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps"),
-                         "reef_gate": verdict("reef_gate", "timesliced"), "reef_gate_mps": verdict("reef_gate_mps", "mps")}}
+                         "reef_gate": verdict("reef_gate", "timesliced"), "reef_gate_mps": verdict("reef_gate_mps", "mps"),
+                         "reef_gate_predict": verdict("reef_gate_predict", "timesliced")}}
 
 
 def fmt(v, spec="%.3f"):
@@ -108,7 +110,8 @@ def markdown(summary, env, command):
             ("%.0f / %.0f" % (sig["p50"], sig["p99"])) if sig else "—"))
     for key, label in (("reef", "Reef vs no Reef (time-sliced)"), ("reef_mps", "Reef + MPS vs MPS"),
                        ("reef_gate", "Reef with release gates vs no Reef (time-sliced)"),
-                       ("reef_gate_mps", "Reef + MPS with release gates vs MPS")):
+                       ("reef_gate_mps", "Reef + MPS with release gates vs MPS"),
+                       ("reef_gate_predict", "Reef with release gates and predicted RT arrivals vs no Reef (time-sliced)")):
         v = summary["verdicts"][key]
         if v.get("pass") is not None:
             lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (

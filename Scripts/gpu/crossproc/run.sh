@@ -49,6 +49,10 @@ if [[ ${CROSSPROC_GATE:-0} == 1 ]]; then
   ROWS+=("reef_gate|yes|no|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8}"
          "reef_gate_mps|yes|yes|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8}")
 fi
+# Periodic RT predicted (REEF_RT_PREDICT=on) on top of the gates.
+if [[ ${CROSSPROC_PREDICT:-0} == 1 ]]; then
+  ROWS+=("reef_gate_predict|yes|no|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8} REEF_RT_PREDICT=on")
+fi
 ROWS+=("rt_alone_end|no|no|no|")
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name with_be mps reef extra <<<"$spec"

@@ -23,10 +23,10 @@ BE_LIMIT = 0.85
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
-            "reef_gate_budget", "rt_alone_end"]),
+            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
-            "tf_reef_gate", "tf_reef_gate_window"])]
+            "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -37,6 +37,9 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_gate": "Reef, release gate", "reef_gate_window": "Reef, release gate, larger window",
           "reef_gate_budget": "Reef, release gate, larger window, in-flight budget",
           "tf_reef_gate": "Reef, release gate", "tf_reef_gate_window": "Reef, release gate, larger window",
+          "reef_predict": "Reef, RT arrivals predicted", "tf_reef_rt_predict": "Reef, RT arrivals predicted",
+          "reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
+          "tf_reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
           "rt_alone_end": "RT alone (again, at the end)"}
 
 

@@ -10,7 +10,8 @@
 # (space-separated subset of row names), INPROCESS_TRANSFORMER=1 (adds the transformer rows),
 # INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS),
 # INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US),
-# INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW).
+# INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW), INPROCESS_PREDICT=1
+# (adds Reef rows with REEF_RT_PREDICT).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,6 +63,15 @@ if [[ ${INPROCESS_GATE:-0} == 1 ]]; then
          "reef_gate_budget|resnet152|high|reef REEF_BE_GATE=on REEF_BE_WINDOW=$gw REEF_BE_INFLIGHT_US=${INPROCESS_INFLIGHT_US:-100}"
          "tf_reef_gate|transformer|high|reef REEF_BE_GATE=on"
          "tf_reef_gate_window|transformer|high|reef REEF_BE_GATE=on REEF_BE_WINDOW=$gw")
+fi
+# Periodic RT predicted (REEF_RT_PREDICT=on): BE kernels that would run into RT's next arrival
+# wait for it; alone and with release gates and the larger window.
+if [[ ${INPROCESS_PREDICT:-0} == 1 ]]; then
+  gw=${INPROCESS_GATE_WINDOW:-8}
+  ROWS+=("reef_predict|resnet152|high|reef REEF_RT_PREDICT=on"
+         "reef_gate_predict|resnet152|high|reef REEF_RT_PREDICT=on REEF_BE_GATE=on REEF_BE_WINDOW=$gw"
+         "tf_reef_rt_predict|transformer|high|reef REEF_RT_PREDICT=on"
+         "tf_reef_gate_predict|transformer|high|reef REEF_RT_PREDICT=on REEF_BE_GATE=on REEF_BE_WINDOW=$gw")
 fi
 # Kernel padding (issue 6): the RT graph is assumed to take INPROCESS_PAD_GRAPH_UNITS SMs
 # (default 66, half an H100; `learned` leaves it to Reef, which sizes a captured graph by its

@@ -135,6 +135,22 @@ final class PaddingEngine {
                                        rtNextArrival: rt.predictedNextArrival(now: now), now: now)
     }
 
+    /// REEF_RT_PREDICT's rule, while RT is idle: whether a kernel started at `start` would
+    /// still run (mean + spread + slack) when periodic RT work is predicted to arrive next, so
+    /// it should wait until that work has run. False when nothing is predicted, the kernel's
+    /// duration is not known yet, or RT is already late (past its window plus the slack: it may
+    /// have stopped, and best-effort work must not wait on a guess).
+    func wouldOverlapArrival(_ shape: KernelShape, start: UInt64, now: UInt64) -> Bool {
+        guard let rt, let policy, let w = rt.nextArrivalWindow(now: now) else { return false }
+        let slack = policy.settings.slackNanos
+        if now > w.late.saturatingSum(slack) { return false }
+        guard let e = profile.estimate(shape), e.samples >= UInt64(max(1, policy.settings.minSamples)) else { return false }
+        let hold = start.saturatingSum(e.meanNanos).saturatingSum(e.spreadNanos).saturatingSum(slack) > w.early
+        if hold { heldBeforeArrival += 1 }
+        return hold
+    }
+    private(set) var heldBeforeArrival: UInt64 = 0
+
     private(set) var confined: UInt64 = 0
     func confinedOne(partition index: Int) {
         confined += 1
@@ -234,6 +250,7 @@ final class PaddingEngine {
         var out = "{\"units\":\(units),\"partitions\":[" + (policy?.settings.partitions.map(String.init).joined(separator: ",") ?? "") + "]"
         out += ",\"force\":\(config.force),\"padded\":\(padded),\"confined_before_rt\":\(confined),\"duration_samples\":\(samples)"
         out += ",\"padded_checked\":\(checkedPadded),\"padded_longer_than_predicted\":\(mispredicted)"
+        out += ",\"held_before_rt_arrival\":\(heldBeforeArrival)"
         out += ",\"hold_decisions\":{" + order.map { "\"\($0.1)\":\(holds[$0.0] ?? 0)" }.joined(separator: ",") + "}"
         out += ",\"slowdown\":[" + slowdown.map { String(Int(($0 * 100).rounded())) }.joined(separator: ",") + "]"
         out += ",\"partition_use\":{" + partitionUse.keys.sorted().map { "\"\($0)\":\(partitionUse[$0]!)" }.joined(separator: ",") + "}"

@@ -54,6 +54,17 @@ final class RealtimeActivityModel: @unchecked Sendable {
         }
     }
 
+    /// While RT is idle and arrives regularly: the window its next busy period will probably
+    /// begin in, last begin + mean gap ∓ spread. nil as for `predictedNextArrival`.
+    func nextArrivalWindow(now: UInt64) -> (early: UInt64, late: UInt64)? {
+        lock.withLock {
+            guard beganAt == nil, let last = lastBegin, gap.samples >= UInt64(minSamples), gap.meanNanos > 0 else { return nil }
+            if now > last.saturatingSum(gap.meanNanos.saturatingProduct(3)) { return nil }
+            let mid = last.saturatingSum(gap.meanNanos)
+            return (mid.saturatingDifference(gap.spreadNanos), mid.saturatingSum(gap.spreadNanos))
+        }
+    }
+
     /// RT went idle: the period's length is learned, and nothing of RT is on the device any more
     /// (SM accounting restarts from 0, so a lost completion report cannot block padding forever).
     /// Ignored when no period is open; a clock that went backwards records nothing.

@@ -135,7 +135,12 @@ extension Scheduler {
             if realtimeBusy() {
                 timeline.enter(.realtime, now: monotonicNanos())
                 let local = localRealtimeBusy()
-                if !wasBusy { padding?.rt?.began(at: monotonicNanos()) }
+                // The busy period's start: the request's first command here, else now (another
+                // process's request, seen within the signal's latency).
+                if !wasBusy {
+                    let arrival = load(.rtArrivalNanos)
+                    padding?.rt?.began(at: local && arrival != 0 ? arrival : monotonicNanos())
+                }
                 if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
                     count(.preemptions)
                     // Another process's request: its last command as published (the signal's
@@ -181,7 +186,7 @@ extension Scheduler {
             if padOn, let p = padding, p.units > 0, !realtimeBusy(), load(.held) > 0 { padHeld(p, beforeRealtime: true) }
             // The time budget needs learned durations: the padding engine learns them.
             let budget = settings.inFlightBudgetNanos
-            let learn = padOn || budget != nil
+            let learn = padOn || budget != nil || settings.predictHold
             if learn, let p = padding, p.units == 0, load(.released) > 0 {
                 _ = p.prepare(context: 0, makeCurrent: { _ in })   // this thread's context: the last release's
             }
@@ -208,6 +213,12 @@ extension Scheduler {
                     if padOn, let p = padding, let shape, !stalled, p.units > 0,
                        p.confine(shape, rtUnits: realtimeUnits(p),
                                  now: monotonicNanos() &+ q.inFlightPredictedNanos &+ batchNanos) != nil {
+                        break
+                    }
+                    // Periodic RT due before this kernel would end: it waits for that RT work.
+                    if settings.predictHold, let p = padding, let shape, !stalled,
+                       p.wouldOverlapArrival(shape, start: monotonicNanos() &+ q.inFlightPredictedNanos &+ batchNanos,
+                                             now: monotonicNanos()) {
                         break
                     }
                     let cost = learn ? predictedNanos(shape, budget: budget ?? 0) : 0

@@ -24,6 +24,9 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_BE_GATE=on: released best-effort kernels wait behind a release gate that
         /// real-time work closes (ReleaseGate).
         var gate = false
+        /// REEF_RT_PREDICT=on: while RT is idle, a best-effort kernel that would still run when
+        /// periodic RT work is predicted to arrive waits until that work has run.
+        var predictHold = false
         /// Kernel padding's knobs (on with REEF_PADDING=on or `reefctl policy set padding on`).
         var padding = PaddingConfig(settings: PaddingSettings(), partitionText: nil, graphUnits: nil, force: false)
     }

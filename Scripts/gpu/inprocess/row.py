@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", ".."))
 from models import best_effort, capture_realtime_graph  # noqa: E402
 from rt_driver import RTDriver  # noqa: E402
 from Scripts.bench.stats import percentile  # noqa: E402
+from Scripts.gpu.gpu_clocks import ClockSampler  # noqa: E402
 
 
 class BestEffortLoop(threading.Thread):
@@ -100,8 +101,10 @@ def main():
         time.sleep(a.be_alone_s)
         result["be_alone_its"] = be.rate(t0, time.monotonic_ns())
 
+    clocks = ClockSampler(a.out + ".clocks.csv")   # what the GPU's clocks did while RT was measured
     lat, start, end, mism = driver.run(handle, a.high_priority, a.requests, a.period_ms, out.data_ptr(),
                                        out.numel() * out.element_size(), reference)
+    result["gpu_clocks"] = clocks.stop()
     result["rt_mismatches"] = mism
     result["rt_window_ns"] = [start, end]
     result["rt_latency_ms"] = lat

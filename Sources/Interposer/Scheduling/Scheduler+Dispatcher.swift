@@ -183,10 +183,14 @@ extension Scheduler {
             padding?.collectSamples { backend.query($0) == 0 }
             let padOn = padding != nil && paddingOn()
             // Kernels that would still run when periodic RT work next arrives go to a partition.
-            if padOn, let p = padding, p.units > 0, !realtimeBusy(), load(.held) > 0 { padHeld(p, beforeRealtime: true) }
+            // (Only with REEF_PAD_PREDICT: otherwise nothing is confined while RT is idle, and the
+            // occupancy queries it would make are wasted runtime calls.)
+            if padOn, let p = padding, p.config.predictArrivals, p.units > 0, !realtimeBusy(), load(.held) > 0 {
+                padHeld(p, beforeRealtime: true)
+            }
             // The time budget needs learned durations: the padding engine learns them.
             let budget = settings.inFlightBudgetNanos
-            let learn = padOn || budget != nil || settings.predictHold
+            let learn = padOn || budget != nil || settings.predictHold || (settings.gate && settings.gateEveryNanos > 0)
             if learn, let p = padding, p.units == 0, load(.released) > 0 {
                 _ = p.prepare(context: 0, makeCurrent: { _ in })   // this thread's context: the last release's
             }
@@ -229,7 +233,7 @@ extension Scheduler {
                     }
                     batchNanos &+= cost
                     // Now and then a kernel's device time is measured (padding's estimates).
-                    let gated = gates(head, in: q)
+                    let gated = gates(head, in: q, predicted: learn ? predictedNanos(shape, budget: 0) : 0)
                     if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape), gated: gated)
                     } else {

@@ -7,13 +7,24 @@ import CInterpose
 // best-effort kernels, closed by real-time work, opened by the dispatcher, held open while a
 // real-time stream waits on best-effort work.
 extension Scheduler {
-    /// Whether the dispatcher gates this command: a kernel (or graph) on a non-blocking stream.
+    /// Whether the dispatcher gates this command: a kernel (or graph) on a non-blocking stream,
+    /// once the kernels released since the stream's last gate are predicted to take
+    /// REEF_BE_GATE_US (`gateEveryNanos`), or whose duration is unknown (`predicted` 0). A gate
+    /// costs a device-side wait on host memory, so short kernels share one; real-time work then
+    /// waits at most for that much best-effort work past the kernel running when it arrives.
     /// Blocking streams are never gated: the legacy stream's implicit synchronisation could
     /// make real-time work on a blocking stream wait behind a closed gate.
-    func gates(_ command: HeldCommand, in q: StreamQueue) -> Bool {
+    func gates(_ command: HeldCommand, in q: StreamQueue, predicted: UInt64) -> Bool {
         guard settings.gate, !gateUnavailable, !q.blocking else { return false }
         let k = Int32(apis.kinds[Int(command.call.api)])
-        return k == REEF_K_LAUNCH || k == REEF_K_LAUNCH_EX || k == REEF_K_LAUNCH_COOP || k == REEF_K_GRAPH
+        guard k == REEF_K_LAUNCH || k == REEF_K_LAUNCH_EX || k == REEF_K_LAUNCH_COOP || k == REEF_K_GRAPH else { return false }
+        if predicted == 0 || q.ungatedNanos >= settings.gateEveryNanos {
+            // An unknown kernel counts as long: the next kernel gets a gate of its own too.
+            q.ungatedNanos = predicted == 0 ? settings.gateEveryNanos : predicted
+            return true
+        }
+        q.ungatedNanos &+= predicted
+        return false
     }
 
     /// Dispatcher only, lock not held, the command's context current: places the gate's wait

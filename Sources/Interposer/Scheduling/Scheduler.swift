@@ -24,6 +24,9 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_BE_GATE=on: released best-effort kernels wait behind a release gate that
         /// real-time work closes (ReleaseGate).
         var gate = false
+        /// REEF_BE_GATE_US: kernels released since a stream's last gate may take this long (by
+        /// their learned durations) before the next one gets a gate of its own.
+        var gateEveryNanos: UInt64 = 50_000
         /// REEF_RT_PREDICT=on: while RT is idle, a best-effort kernel that would still run when
         /// periodic RT work is predicted to arrive waits until that work has run.
         var predictHold = false

@@ -24,6 +24,8 @@ final class StreamQueue {
     /// With an in-flight time budget: each marker's commands' predicted device time, and the sum.
     var inFlightPredicted: [UInt64] = []
     var inFlightPredictedNanos: UInt64 = 0
+    /// Release gates: predicted device time of kernels released since the last gate.
+    var ungatedNanos: UInt64 = 0
     /// A thread is issuing this queue's head: nobody else may issue from it meanwhile.
     var releasing = false
     /// The sequence number of the command being issued, while `releasing`.

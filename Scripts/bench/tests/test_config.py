@@ -101,9 +101,9 @@ class PlanTest(unittest.TestCase):
         blocks = self.build()
         self.assertEqual([b.name for b in blocks],
                          ["rt-only+multi-stream+stream-priority", "multi-process", "reef-schedule",
-                          "reef-processes", "reef-padding", "mps"])
+                          "reef-processes", "reef-padding", "reef-gate", "reef-predict", "mps"])
         self.assertEqual([b.clients for b in blocks],
-                         ["threads", "processes", "threads", "processes", "threads", "processes"])
+                         ["threads", "processes", "threads", "processes", "threads", "threads", "threads", "processes"])
         # 10 client ids serve every workload: 5 RT + 5 BE
         self.assertTrue(all(len(b.client_specs()) == 10 for b in blocks))
 

@@ -83,7 +83,7 @@ def reef_config(runtime, seed, nstreams):
             "REEF_PAD_PARTITIONS": rng.choice(["1", "2,4", "1,3,6", "4"])} if SCHEDULE["padding"] else {}),
         # Release gates in half the cases: released best-effort kernels wait on a host word that
         # real-time work closes (drawn last, so earlier seeds keep their other settings).
-        **({"REEF_BE_GATE": "on"} if rng.random() < 0.5 else {}),
+        "REEF_BE_GATE": "on" if rng.random() < 0.5 else "off",
     }
 
 

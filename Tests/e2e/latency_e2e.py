@@ -187,7 +187,7 @@ def gates(res, build, reef_lib, schedule, D, R):
         with tempfile.TemporaryDirectory() as tmp:
             env = {"LD_PRELOAD": reef_lib, "REEF_BE_WINDOW": str(window), **schedule,
                    "REEF_RT_LINGER_US": "5000",
-                   "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **({"REEF_BE_GATE": "on"} if gate else {})}
+                   "REEF_STATS": os.path.join(tmp, "reef-%p.json"), "REEF_BE_GATE": "on" if gate else "off"}
             rc, r, out = run(build, env, args)
             stats = read_stats(tmp)
         if not ran(res, label, rc, r, out):

@@ -79,7 +79,12 @@ final class LaunchPath: @unchecked Sendable {
         // A launch Reef does not hold is issued as it came: the RT fast path, and today's
         // pass-through. REEF_CAPTURE=all issues every launch from its captured record instead,
         // which the end-to-end tests use to prove records are complete.
-        if !captureAll && layout.isKnown && args[form == .config ? 2 : 9] != 0 {
+        // Arguments in `kernelParams`, or none at all (no parameters, no `extra`: an empty kernel
+        // launched with NULLs): nothing to check, issue it. Only an `extra` buffer is planned, to
+        // count launches a held copy could not capture.
+        let params = args[form == .config ? 2 : 9]
+        let extra = form == .cooperative ? 0 : args[form == .config ? 3 : 10]
+        if !captureAll && layout.isKnown && (params != 0 || (layout.count == 0 && extra == 0)) {
             return issue(call)
         }
         guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {

@@ -190,7 +190,7 @@ extension Scheduler {
             }
             // The time budget needs learned durations: the padding engine learns them.
             let budget = settings.inFlightBudgetNanos
-            let learn = padOn || budget != nil || settings.predictHold || (settings.gate && settings.gateEveryNanos > 0)
+            let learn = padOn || budget != nil || settings.predictHold || (gateOn && settings.gateEveryNanos > 0)
             if learn, let p = padding, p.units == 0, load(.released) > 0 {
                 _ = p.prepare(context: 0, makeCurrent: { _ in })   // this thread's context: the last release's
             }

@@ -15,7 +15,7 @@ extension Scheduler {
     /// Blocking streams are never gated: the legacy stream's implicit synchronisation could
     /// make real-time work on a blocking stream wait behind a closed gate.
     func gates(_ command: HeldCommand, in q: StreamQueue, predicted: UInt64) -> Bool {
-        guard settings.gate, !gateUnavailable, !q.blocking else { return false }
+        guard gateOn, !gateUnavailable, !q.blocking else { return false }
         let k = Int32(apis.kinds[Int(command.call.api)])
         guard k == REEF_K_LAUNCH || k == REEF_K_LAUNCH_EX || k == REEF_K_LAUNCH_COOP || k == REEF_K_GRAPH else { return false }
         if predicted == 0 || q.ungatedNanos >= settings.gateEveryNanos {
@@ -137,6 +137,6 @@ extension Scheduler {
     }
 
     func gateJSON() -> String {
-        "{\"enabled\":\(settings.gate),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses))}"
+        "{\"enabled\":\(gateOn),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses))}"
     }
 }

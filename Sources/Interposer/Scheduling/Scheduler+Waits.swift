@@ -290,6 +290,7 @@ extension Scheduler {
         if let w = command.waitShadow { release(shadow: w) }
         if result != 0 {
             log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
+            log.once(.heldCommandFailed, .warn, "a held \(apis.names[Int(command.call.api)]) on stream \(hex(q.handle)) failed when Reef released it (error \(result)); the error is returned at the stream's next synchronize (REEF_LOG=debug lists every one)")
             if q.deferredError == 0 { q.deferredError = result; count(.deferredErrors) }
         }
         q.releasing = false

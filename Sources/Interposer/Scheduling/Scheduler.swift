@@ -21,9 +21,10 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_BE_INFLIGHT_US: also bound each best-effort stream's released work by its
         /// predicted device time (learned per kernel shape), nil = by count only.
         var inFlightBudgetNanos: UInt64? = nil
-        /// REEF_BE_GATE=on: released best-effort kernels wait behind a release gate that
-        /// real-time work closes (ReleaseGate).
-        var gate = false
+        /// REEF_BE_GATE=on|off: released best-effort kernels wait behind a release gate that
+        /// real-time work closes (ReleaseGate). Unset: on for CUDA (measured on the H100), off for
+        /// HIP (never run on an AMD GPU: whether a host store wakes a waiting queue is unverified).
+        var gate: Bool? = nil
         /// REEF_BE_GATE_US: kernels released since a stream's last gate may take this long (by
         /// their learned durations) before the next one gets a gate of its own.
         var gateEveryNanos: UInt64 = 50_000
@@ -110,6 +111,7 @@ final class Scheduler: @unchecked Sendable {
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
+        gateOn = settings.gate ?? (runtime == UInt8(REEF_RUNTIME_CUDA))
         // Made whenever the runtime can pad, so reefctl can turn padding on at run time.
         padding = (backend as? PaddingBackend).map { PaddingEngine(config: settings.padding, backend: $0, log: log) }
     }
@@ -148,6 +150,8 @@ final class Scheduler: @unchecked Sendable {
     /// `gateUnavailable` once the runtime refused it. Markers recorded behind real-time waits on
     /// best-effort work: the gate stays open until they complete (guarded by `state`).
     var gate: ReleaseGate?
+    /// Whether released kernels are gated in this process (REEF_BE_GATE, else the runtime's default).
+    let gateOn: Bool
     var gateUnavailable = false
     var gateBoostMarkers: [UInt64] = []
     /// Dispatcher only: the gate was opened because real-time work stalled (it may wait on

@@ -5,7 +5,8 @@
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
 /// releases best-effort work at once), REEF_BE_INFLIGHT_US (optional: a stream's released work is
 /// also bounded by its predicted device time, learned per kernel shape; at least one command),
-/// REEF_BE_GATE=on (released best-effort kernels wait behind a gate real-time work closes;
+/// REEF_BE_GATE=on|off (released best-effort kernels wait behind a gate real-time work closes;
+/// default on for CUDA, off for HIP;
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
 /// arrival wait for it).
@@ -35,7 +36,7 @@ enum SchedulingSettings {
             maxHeldPerStream: number("REEF_MAX_HELD", default: 4096, range: 16...1_000_000),
             inFlightBudgetNanos: Environment.string("REEF_BE_INFLIGHT_US") == nil ? nil
                 : UInt64(number("REEF_BE_INFLIGHT_US", default: 200, range: 1...10_000_000)) * 1000,
-            gate: Environment.flag("REEF_BE_GATE", log: log) ?? false,
+            gate: Environment.flag("REEF_BE_GATE", log: log),
             gateEveryNanos: UInt64(number("REEF_BE_GATE_US", default: 50, range: 0...1_000_000)) * 1000,
             predictHold: Environment.flag("REEF_RT_PREDICT", log: log) ?? false,
             padding: PaddingConfig.fromEnvironment(log: log))

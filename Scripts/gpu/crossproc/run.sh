@@ -27,7 +27,7 @@ log() { printf '[%s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - START))
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/reef-crossproc.XXXXXX")
 cc -O2 -shared -fPIC -o "$WORK/rt_driver.so" "$REPO/Scripts/gpu/inprocess/rt_driver.c" -ldl || { log "cannot build rt_driver.c"; exit 1; }
 "$PY" "$REPO/Scripts/gpu/interception/env_info.py" --repo "$REPO" --lib "$LIB" --out "$OUT/env.json" >/dev/null || log "env_info failed"
-printf '%s\n' "REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/crossproc/run.sh" >"$OUT/command.txt"
+printf '%s\n' "$(env | grep -E '^CROSSPROC_' | sort | tr '\n' ' ')REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/crossproc/run.sh" >"$OUT/command.txt"
 
 MPS_DIR=$WORK/mps
 start_mps() {

@@ -33,7 +33,7 @@ DRIVER=$WORK/rt_driver.so
 cc -O2 -shared -fPIC -o "$DRIVER" "$HERE/rt_driver.c" -ldl || { log "cannot build rt_driver.c"; exit 1; }
 "$PY" "$REPO/Scripts/gpu/interception/env_info.py" --repo "$REPO" --lib "$LIB" --out "$OUT/env.json" \
   || log "env_info failed (environment block incomplete)"
-printf '%s\n' "REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/inprocess/run.sh" >"$OUT/command.txt"
+printf '%s\n' "$(env | grep -E '^INPROCESS_' | sort | tr '\n' ' ')REEF_COMMIT=${REEF_COMMIT:-} bash Scripts/gpu/inprocess/run.sh" >"$OUT/command.txt"
 
 REEF_ENV=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on)
 # name | BE model | RT stream priority | environment

@@ -178,7 +178,7 @@ def check_bit_identical(plain, reef_runs, plain_extras=None):
     loaded = all(d.get("reef_loaded") is True for d in reef_docs)
     plain_loaded = any(d.get("reef_loaded") is not False for d in (plain, plain_extras) if d)
     criteria = [criterion("libreef.so mapped with Reef, not without",
-                          "reef=%s, plain=%s" % (loaded, not plain_loaded), "reef=True, plain=False",
+                          "reef=%s, plain=%s" % (loaded, plain_loaded), "reef=True, plain=False",
                           loaded and not plain_loaded)]
     metrics = {}
     for name, want, gots in pairs:

@@ -223,7 +223,12 @@ class Runner:
                 json.dump(replies, f)
         ok_replies = [r for r in replies if r.get("ok")]
         summary = disb_metrics.cell_summary({"window": cell.window}, ok_replies, self.results["standalone"])
-        status = "ok" if not errors else ("partial" if summary["clients"] else "failed")
+        # Clients that answered but completed nothing in the window stalled (a scheduler that
+        # never released their work, a deadlock): that cell failed, whatever the replies said.
+        stalled = not errors and bool(summary["clients"]) and not summary["cpu"]["completed"]
+        if stalled:
+            errors.append("no request completed in the measurement window (clients stalled)")
+        status = "ok" if not errors else ("partial" if summary["clients"] and not stalled else "failed")
         rec = self._record_cell(cell, status, "\n".join(e for e in errors if e) or None, summary)
         if cell.workload == "standalone":
             self.results["standalone"].update(disb_metrics.standalone_entries(rec))

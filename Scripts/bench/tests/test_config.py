@@ -100,10 +100,10 @@ class PlanTest(unittest.TestCase):
     def test_blocks_and_order(self):
         blocks = self.build()
         self.assertEqual([b.name for b in blocks],
-                         ["rt-only+multi-stream+stream-priority", "multi-process", "reef-schedule",
-                          "reef-processes", "reef-padding", "reef-gate", "reef-predict", "mps"])
+                         ["rt-only+multi-stream+stream-priority", "multi-process", "mps", "reef-schedule",
+                          "reef-processes", "reef-padding", "reef-gate", "reef-predict"])
         self.assertEqual([b.clients for b in blocks],
-                         ["threads", "processes", "threads", "processes", "threads", "threads", "threads", "processes"])
+                         ["threads", "processes", "processes", "threads", "processes", "threads", "threads", "threads"])
         # 10 client ids serve every workload: 5 RT + 5 BE
         self.assertTrue(all(len(b.client_specs()) == 10 for b in blocks))
 

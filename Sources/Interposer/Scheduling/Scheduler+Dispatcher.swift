@@ -155,6 +155,11 @@ extension Scheduler {
                 // Kernels that fit beside the real-time work run now, in a partition.
                 if let p = padding, load(.held) > 0, paddingOn() { padHeld(p) }
                 if !local { usleep(10); continue }   // another process's request: poll its entry
+                if let g = gate, !g.isOpen, !realtimeMarkers.isEmpty,
+                   monotonicNanos() &- realtimeMarkedAt > gateStallNanos {
+                    log.once(.gateStalled, .warn, "REEF_BE_GATE: real-time work made no progress for \(gateStallNanos / 1_000_000) ms behind a closed gate; opening it until real-time work is idle")
+                    openGate(stalled: true)
+                }
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
             } else {

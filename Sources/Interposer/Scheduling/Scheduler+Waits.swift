@@ -132,7 +132,15 @@ extension Scheduler {
             if load(.released) != progress { progress = load(.released); since = now }
             let stuck = now &- since > stuckWaitNanos
             if !dispatcherRunning || load(.captures) > 0 || !q.holdable || stuck {
-                if stuck { log.once(.heldWorkStuck, .warn, "a wait for held best-effort work saw no progress for 1 s; issuing it in the waiting thread") }
+                if stuck {
+                    log.once(.heldWorkStuck, .warn, "a wait for held best-effort work saw no progress for 1 s; issuing it in the waiting thread")
+                    // What is issued may queue behind a closed gate the dispatcher cannot open
+                    // (it may itself wait in the runtime): stop gating (a plain store).
+                    if load(.gateWord) != 0 {
+                        log.once(.gateStalled, .warn, "REEF_BE_GATE: best-effort work made no progress for 1 s; gates are off for this process from now on")
+                        disableGate()
+                    }
+                }
                 flushLocked(stream: q.handle, through: limit)
                 since = monotonicNanos()
                 continue

@@ -21,9 +21,9 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_BE_INFLIGHT_US: also bound each best-effort stream's released work by its
         /// predicted device time (learned per kernel shape), nil = by count only.
         var inFlightBudgetNanos: UInt64? = nil
-        /// REEF_BE_GATE=on|off: released best-effort kernels wait behind a release gate that
-        /// real-time work closes (ReleaseGate). Unset: on for CUDA (measured on the H100), off for
-        /// HIP (never run on an AMD GPU: whether a host store wakes a waiting queue is unverified).
+        /// REEF_BE_GATE=on: released best-effort kernels wait behind a release gate that
+        /// real-time work closes (ReleaseGate). Off by default: with several client threads in one
+        /// process (DISB C-E on the H100) gated processes stalled (docs/ARCHITECTURE.md).
         var gate: Bool? = nil
         /// REEF_BE_GATE_US: kernels released since a stream's last gate may take this long (by
         /// their learned durations) before the next one gets a gate of its own.
@@ -111,7 +111,7 @@ final class Scheduler: @unchecked Sendable {
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
-        gateOn = settings.gate ?? (runtime == UInt8(REEF_RUNTIME_CUDA))
+        gateOn = settings.gate ?? false
         // Made whenever the runtime can pad, so reefctl can turn padding on at run time.
         padding = (backend as? PaddingBackend).map { PaddingEngine(config: settings.padding, backend: $0, log: log) }
     }
@@ -157,6 +157,10 @@ final class Scheduler: @unchecked Sendable {
     /// Dispatcher only: the gate was opened because real-time work stalled (it may wait on
     /// best-effort work Reef cannot see); it stays open until real-time work goes idle.
     var gateStallOpen = false
+    /// How long real-time work may stay incomplete behind a closed gate before the dispatcher
+    /// opens it anyway: it may wait on gated work in a way Reef cannot see (the driver loading a
+    /// module lazily can synchronise the context, for one).
+    let gateStallNanos: UInt64 = 20_000_000
     /// Dispatcher only: the active queues as of the last look (a copy, so it can be read
     /// without the lock; only the dispatcher changes a queue's in-flight list).
     var work = ContiguousArray<StreamQueue>()

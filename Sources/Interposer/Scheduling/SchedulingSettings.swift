@@ -5,8 +5,8 @@
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
 /// releases best-effort work at once), REEF_BE_INFLIGHT_US (optional: a stream's released work is
 /// also bounded by its predicted device time, learned per kernel shape; at least one command),
-/// REEF_BE_GATE=on|off (released best-effort kernels wait behind a gate real-time work closes;
-/// default on for CUDA, off for HIP;
+/// REEF_BE_GATE=on (released best-effort kernels wait behind a gate real-time work closes; off by
+/// default;
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
 /// arrival wait for it).

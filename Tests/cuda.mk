@@ -112,5 +112,5 @@ $(CUDA_TEST_DIR)/rt_latency: $(CUDA_PROG_OBJDIR)/programs/rt_latency.o $(CUDA_SI
 	$(SIM_CC) -o $@ $< -L$(CUDA_SIM_DIR) -lcuda -ldl -pthread -lm
 
 .PHONY: test-latency
-test-latency: $(CUDA_SIM_LIB) $(CUDA_TEST_DIR)/rt_latency
+test-latency: $(CUDA_SIM_LIB) $(CUDA_TEST_DIR)/rt_latency $(CUDA_TEST_DIR)/drv_clients
 	$(PYTHON) Tests/e2e/latency_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB)

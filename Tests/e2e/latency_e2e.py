@@ -18,7 +18,7 @@ Runs, each paced with SIM_TIME_SCALE=1 (rt_latency --report):
       at the greatest priority), W=2 with REEF_RT_STREAMS=#2 (RT stream created plainly), and W=4
       with REEF_BE_INFLIGHT_US=1.5 D (an in-flight time budget: one BE kernel at a time, bound 2 D).
       REEF_STATS max_in_flight must stay within the window (1 with the budget).
-  (c) release gates: see gates() below.
+  (c) release gates: see gates() below; (d) several client threads: see clients().
 Each (b) run also checks REEF_STATS: the dispatcher released every BE kernel and paused for RT at
 least once, so the bound was measured with Reef holding work (not in pass-through).
 Each latency is checked twice: simulated time between the request's two events, and the host's
@@ -167,6 +167,7 @@ def main():
             res.check(not over, f"{label}: every RT latency ({name}) <= (W+1)*D + R + margin = {bound} ns"
                                 f" (worst {worst} ns)", f"over the bound: {over}")
     gates(res, build, reef_lib, schedule, D, R)
+    clients(res, build, reef_lib, schedule)
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 
@@ -208,6 +209,32 @@ def gates(res, build, reef_lib, schedule, D, R):
             res.check(not over, f"{label}: every RT latency ({name}) <= D + K*R + (K-1)*pause + margin = {bound} ns"
                                 f" (worst {max(values)} ns)", f"over the bound: {over}")
 
+
+def clients(res, build, reef_lib, schedule):
+    """(d) Several client threads in one process (drv_clients: 2 periodic RT threads, 3 BE loops,
+    each on its own stream, each iteration checked), paced, with release gates on and off: every
+    thread finishes with the right values (the program's watchdog fails a stall), and with gates
+    on kernels were gated and real-time work closed the gate."""
+    prog = os.path.join(build, "tests", "cuda", "drv_clients")
+    args = ["--rt", "2", "--be", "3", "--iters", "60", "--be-iters", "40", "--delay-ns", "300000", "--period-ns", "3000000", "--parallel", "1"]
+    for gate in ("on", "off"):
+        label = f"(d) 2 RT + 3 BE client threads, REEF_BE_GATE={gate}"
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+            env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
+                        "LD_PRELOAD": reef_lib, "REEF_BE_GATE": gate, "REEF_STATS": os.path.join(tmp, "reef-%p.json"),
+                        **schedule})
+            try:
+                p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+                rc, out = p.returncode, p.stdout + p.stderr
+            except subprocess.TimeoutExpired:
+                rc, out = "timeout", ""
+            stats = read_stats(tmp)
+        res.check(rc == 0 and "OK" in out, f"{label}: every thread finishes with correct values", f"rc={rc} {out[-300:]!r}")
+        if gate == "on":
+            g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
+            res.check(g.get("gated", 0) > 0 and g.get("closes", 0) > 0,
+                      f"{label}: kernels were gated and real-time work closed the gate (REEF_STATS gate {g})")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -212,18 +212,23 @@ def gates(res, build, reef_lib, schedule, D, R):
 
 def clients(res, build, reef_lib, schedule):
     """(d) Several client threads in one process (drv_clients: 2 periodic RT threads, 3 BE loops,
-    each on its own stream, each iteration checked), paced, with release gates on and off: every
-    thread finishes with the right values (the program's watchdog fails a stall), and with gates
-    on kernels were gated and real-time work closed the gate."""
+    each on its own stream, each iteration checked), paced, with release gates on and off, and with
+    gates on under lazy module loading: every thread finishes with the right values (the program's
+    watchdog fails a stall), and with gates on kernels were gated and real-time work closed the
+    gate."""
     prog = os.path.join(build, "tests", "cuda", "drv_clients")
-    args = ["--rt", "2", "--be", "3", "--iters", "60", "--be-iters", "40", "--delay-ns", "300000", "--period-ns", "3000000", "--parallel", "1"]
-    for gate in ("on", "off"):
-        label = f"(d) 2 RT + 3 BE client threads, REEF_BE_GATE={gate}"
+    base = ["--rt", "2", "--be", "3", "--iters", "60", "--be-iters", "40", "--delay-ns", "300000", "--period-ns", "3000000", "--parallel", "1"]
+    # The lazy case: every 5th RT request launches a never-launched kernel, whose first launch
+    # synchronises the whole simulated device (SIM_LAZY_LOADING, like CUDA's lazy module loading)
+    # while the RT request's first command has closed the gate: the gate's guard must open it.
+    for gate, lazy in (("on", False), ("off", False), ("on", True)):
+        args = base + (["--rt-fresh-module", "5"] if lazy else [])
+        label = f"(d) 2 RT + 3 BE client threads, REEF_BE_GATE={gate}" + (", lazy module loading" if lazy else "")
         with tempfile.TemporaryDirectory() as tmp:
             env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
             env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
                         "LD_PRELOAD": reef_lib, "REEF_BE_GATE": gate, "REEF_STATS": os.path.join(tmp, "reef-%p.json"),
-                        **schedule})
+                        **({"SIM_LAZY_LOADING": "1"} if lazy else {}), **schedule})
             try:
                 p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
                 rc, out = p.returncode, p.stdout + p.stderr
@@ -235,6 +240,9 @@ def clients(res, build, reef_lib, schedule):
             g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
             res.check(g.get("gated", 0) > 0 and g.get("closes", 0) > 0,
                       f"{label}: kernels were gated and real-time work closed the gate (REEF_STATS gate {g})")
+            if lazy:
+                res.check(g.get("stalls_opened", 0) > 0 and g.get("turned_off") is False,
+                          f"{label}: the guard opened the gate for stuck real-time work and gates stayed on (REEF_STATS gate {g})")
 
 if __name__ == "__main__":
     sys.exit(main())

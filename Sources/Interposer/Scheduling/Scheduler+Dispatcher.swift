@@ -47,7 +47,12 @@ extension Scheduler {
     func settleRealtime() -> Bool {
         if realtimeMarkers.isEmpty {
             let issued = load(.rtIssued)
-            if load(.rtBegun) != issued { usleep(10); return true }   // a submission is in progress
+            if load(.rtBegun) != issued {   // a submission is in progress
+                if submissionPendingSince == 0 { submissionPendingSince = monotonicNanos() }
+                usleep(10)
+                return true
+            }
+            submissionPendingSince = 0
             for s in state.withLock({ rtStreams }) {
                 guard let m = takeMarker() else { continue }
                 if backend.record(m, on: s) == 0 { realtimeMarkers.append(m) } else { state.withLock { recycle(m, "rt-fail") } }
@@ -155,11 +160,7 @@ extension Scheduler {
                 // Kernels that fit beside the real-time work run now, in a partition.
                 if let p = padding, load(.held) > 0, paddingOn() { padHeld(p) }
                 if !local { usleep(10); continue }   // another process's request: poll its entry
-                if let g = gate, !g.isOpen, !realtimeMarkers.isEmpty,
-                   monotonicNanos() &- realtimeMarkedAt > gateStallNanos {
-                    log.once(.gateStalled, .warn, "REEF_BE_GATE: real-time work made no progress for \(gateStallNanos / 1_000_000) ms behind a closed gate; opening it until real-time work is idle")
-                    openGate(stalled: true)
-                }
+                if let g = gate, !g.isOpen, load(.gateWord) != 0 { guardGate(g) }
                 if settleRealtime() { continue }
                 // Real-time work has not completed for a while: it may wait on held work.
             } else {

@@ -47,9 +47,11 @@ extension Scheduler {
         disableGate()
     }
 
-    /// Any thread: no more gating; what waits behind the gate runs (at exit, or after a refusal).
-    func disableGate() {
+    /// Any thread: no more gating; what waits behind the gate runs (at exit, or after a refusal
+    /// or a stall: `turnedOff`, counted in REEF_STATS).
+    func disableGate(turnedOff: Bool = true) {
         let w = reef_atomic_exchange(counters.base + Counter.gateWord.rawValue, 0)
+        if turnedOff && w != 0 { count(.gateTurnedOff) }
         if let p = UnsafeMutablePointer<UInt32>(bitPattern: UInt(w)) { reef_atomic_store32(p, 1) }
     }
 
@@ -122,6 +124,22 @@ extension Scheduler {
         return g.isOpen && load(.gateBoosts) == 0
     }
 
+    /// Dispatcher only, real-time work busy and the gate closed: opens it until real-time work is
+    /// idle when that work may be waiting for gated work in a way Reef cannot see. A real-time
+    /// submission stuck inside the runtime for `gateStallNanos` (a first launch that loads its
+    /// module lazily may synchronise the context, gated streams included), or real-time work
+    /// incomplete for five times that.
+    func guardGate(_ g: ReleaseGate) {
+        let now = monotonicNanos()
+        let stuck = submissionPendingSince != 0 && now &- submissionPendingSince > gateStallNanos
+        let slow = !realtimeMarkers.isEmpty && now &- realtimeMarkedAt > 5 &* gateStallNanos
+        guard stuck || slow else { return }
+        log.once(.gateStalled, .warn, "REEF_BE_GATE: real-time work " + (stuck ? "has been stuck in a runtime call" : "has not completed")
+                 + " for \((stuck ? 1 : 5) * gateStallNanos / 1_000_000) ms behind a closed gate (it may wait on gated work); opening the gate until real-time work is idle")
+        count(.gateStalls)
+        openGate(stalled: true)
+    }
+
     /// Dispatcher only: real-time work is running; close the gate unless a boost or a stall
     /// keeps it open.
     func closeGateForRealtime() {
@@ -137,6 +155,6 @@ extension Scheduler {
     }
 
     func gateJSON() -> String {
-        "{\"enabled\":\(gateOn),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses))}"
+        "{\"enabled\":\(gateOn),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses)),\"stalls_opened\":\(load(.gateStalls)),\"turned_off\":\(load(.gateTurnedOff) != 0)}"
     }
 }

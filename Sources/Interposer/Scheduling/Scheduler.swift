@@ -88,7 +88,7 @@ final class Scheduler: @unchecked Sendable {
              maxInFlight,
              /// Release gate: the word's host address (0: no gate), boosts outstanding, kernels
              /// gated, closes that found it open (REEF_STATS).
-             gateWord, gateBoosts, gated, gateCloses
+             gateWord, gateBoosts, gated, gateCloses, gateStalls, gateTurnedOff
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -161,6 +161,8 @@ final class Scheduler: @unchecked Sendable {
     /// opens it anyway: it may wait on gated work in a way Reef cannot see (the driver loading a
     /// module lazily can synchronise the context, for one).
     let gateStallNanos: UInt64 = 20_000_000
+    /// Dispatcher only: since when a real-time submission has been in progress (0: none).
+    var submissionPendingSince: UInt64 = 0
     /// Dispatcher only: the active queues as of the last look (a copy, so it can be read
     /// without the lock; only the dispatcher changes a queue's in-flight list).
     var work = ContiguousArray<StreamQueue>()
@@ -531,7 +533,7 @@ final class Scheduler: @unchecked Sendable {
 
     /// At exit: nothing held may be lost.
     func drainAtExit() {
-        disableGate()
+        disableGate(turnedOff: false)
         flushAll()
         detachControl()
     }

@@ -6,6 +6,9 @@
  */
 #include "cuda_sim.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +51,30 @@ typedef struct launch {
     CUresult attr_error;
 } launch;
 
+/* SIM_LAZY_LOADING=1 models CUDA's lazy module loading (CUDA_MODULE_LOADING=LAZY): the first
+ * launch of a function loads its module, which may synchronise the whole context. Here that first
+ * launch waits for every stream to drain, so a scheduler that keeps a stream from draining while
+ * the launching thread's work is what it waits for is caught as a hang. */
+static bool first_launch_of(CUfunction f) {
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    static CUfunction seen[4096];
+    static unsigned nseen;
+    bool first = true;
+    pthread_mutex_lock(&mu);
+    for (unsigned i = 0; i < nseen; i++)
+        if (seen[i] == f) { first = false; break; }
+    if (first && nseen < 4096) seen[nseen++] = f;
+    pthread_mutex_unlock(&mu);
+    return first;
+}
+
 static CUresult do_launch(const char *api, bool pt, const launch *L) {
+    static int lazy = -1;
+    if (lazy < 0) {
+        const char *e = getenv("SIM_LAZY_LOADING");
+        lazy = e && e[0] == '1';
+    }
+    if (lazy && first_launch_of(L->f)) simdev_device_synchronize();
     simdev_stats_launch(); /* every launch call the application makes */
     CUresult r = cu_enter(api);
     const simdev_kernel *k = cu_kernel_of(L->f);

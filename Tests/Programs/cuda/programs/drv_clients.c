@@ -6,6 +6,10 @@
  * kernel run twice or skipped shows), optionally a `delay` kernel of --delay-ns on every SM, copy
  * the buffer into pageable memory and wait for the stream; the values must be 2^k - 1.
  *
+ * --rt-fresh-module N: every Nth real-time request also loads a new module and launches its
+ * `empty` kernel, a function never launched before (with the simulator's SIM_LAZY_LOADING=1 that
+ * first launch synchronises the whole device, as CUDA's lazy loading may).
+ *
  * --period-ns P paces real-time requests (one per P ns of wall time; with SIM_TIME_SCALE=1 the
  * device runs at wall speed). A watchdog fails the run (exit 3, "STALL") when no thread makes
  * progress for 10 s: a scheduler that never lets work through is caught, not waited for.
@@ -29,6 +33,7 @@ static CUfunction x2p1, delay_fn;
 static int kernels = 3, sms = 8;
 static long rt_iters = 8, be_iters = 12;
 static unsigned long long delay_ns = 0, period_ns = 0;
+static long fresh_every = 0;
 static int least, greatest;
 static atomic_long progress;
 
@@ -62,6 +67,13 @@ static void *run_client(void *arg) {
             CHECK(cuLaunchKernel(x2p1, N / 256, 1, 1, 256, 1, 1, 0, s, params, NULL));
         }
         if (delay_ns) drv_launch_delay(delay_fn, (unsigned)sms, delay_ns, s);
+        if (c->realtime && fresh_every && i % fresh_every == fresh_every - 1) {
+            CUmodule m;
+            CUfunction empty;
+            CHECK(cuModuleLoadData(&m, "reefsim-module\nempty\n"));
+            CHECK(cuModuleGetFunction(&empty, m, "empty"));
+            CHECK(cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, s, NULL, NULL));
+        }
         CHECK(cuMemcpyDtoHAsync_v2(host, d, N * sizeof(float), s));
         CHECK(cuStreamSynchronize(s));
         for (int j = 0; j < N; j++) EXPECT(host[j] == want);
@@ -85,9 +97,10 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--delay-ns") == 0) delay_ns = (unsigned long long)v;
         else if (strcmp(argv[i], "--period-ns") == 0) period_ns = (unsigned long long)v;
         else if (strcmp(argv[i], "--parallel") == 0) parallel = v != 0;
+        else if (strcmp(argv[i], "--rt-fresh-module") == 0) fresh_every = v;
         else {
             fprintf(stderr, "usage: %s [--rt N] [--be N] [--iters N] [--be-iters N] [--kernels K] [--delay-ns N] "
-                            "[--period-ns N] [--parallel 0|1]\n", argv[0]);
+                            "[--period-ns N] [--parallel 0|1] [--rt-fresh-module N]\n", argv[0]);
             return 2;
         }
     }

@@ -13,7 +13,8 @@ import time
 MODEL_MS = {"vgg19": 1.0, "resnet152": 2.0, "densenet201": 2.5, "inception_v3": 1.5, "distilbert": 0.8}
 
 
-FAIL_ENV = "BENCH_FAKE_FAIL"  # tests: 'setup' fails setup, 'crash' kills the worker mid-cell
+FAIL_ENV = "BENCH_FAKE_FAIL"  # tests: 'setup' fails setup, 'crash' kills the worker mid-cell,
+# 'stall' makes every request outlast the measurement window (nothing completes in it)
 
 
 class FakeExecutor:
@@ -34,6 +35,8 @@ class FakeExecutor:
     def request(self):
         if os.environ.get(FAIL_ENV) == "crash":
             os._exit(3)
+        if os.environ.get(FAIL_ENV) == "stall":
+            time.sleep(1.0)
         with self.lock:
             start = time.monotonic()
             time.sleep(self.seconds)

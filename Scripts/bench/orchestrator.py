@@ -153,7 +153,11 @@ class Runner:
                     self._record_cell(cell, "skipped", "time budget exhausted")
                     continue
                 try:
-                    self.run_cell(cell, block, client_worker)
+                    rec = self.run_cell(cell, block, client_worker)
+                    if rec and rec["status"] == "failed" and STALLED in (rec.get("error") or ""):
+                        # Its workers may still be stuck: later cells would stall too, each
+                        # spending its whole timeout. Give the time to other blocks instead.
+                        broken = "not run: an earlier cell of this block stalled (%s)" % cell.key
                 except protocol.WorkerGone as e:
                     tails = "".join("--- %s\n%s" % (w.name, w.log_tail()) for w, _ in workers.values() if not w.alive())
                     broken = "worker lost: %s\n%s" % (e, tails)
@@ -227,13 +231,16 @@ class Runner:
         # never released their work, a deadlock): that cell failed, whatever the replies said.
         stalled = not errors and bool(summary["clients"]) and not summary["cpu"]["completed"]
         if stalled:
-            errors.append("no request completed in the measurement window (clients stalled)")
+            errors.append(STALLED)
         status = "ok" if not errors else ("partial" if summary["clients"] and not stalled else "failed")
         rec = self._record_cell(cell, status, "\n".join(e for e in errors if e) or None, summary)
         if cell.workload == "standalone":
             self.results["standalone"].update(disb_metrics.standalone_entries(rec))
         self.say("%-44s %s" % (cell.key, one_line(rec)))
+        return rec
 
+
+STALLED = "no request completed in the measurement window (clients stalled)"
 
 VERSION_KEYS = ("torch", "torch_cuda", "cudnn", "torchvision", "transformers", "numpy", "python",
                 "gpu", "capability", "stream_priority_range", "backend")

@@ -90,6 +90,16 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(self.mps_log(), ["start", "quit"])  # quit even though the block failed
         self.assertTrue(os.path.exists(os.path.join(self.out, "results.md")))
 
+    def test_a_stalled_cell_fails_and_its_block_stops(self):
+        os.environ["BENCH_FAKE_FAIL"] = "stall"
+        self.addCleanup(os.environ.pop, "BENCH_FAKE_FAIL", None)
+        self.run_main("A,B", ["--systems", "multi-stream"])
+        cells = self.results()["cells"]
+        errors = [c.get("error") or "" for c in cells.values()]
+        self.assertTrue(all(c["status"] == "failed" for c in cells.values()), [c["status"] for c in cells.values()])
+        self.assertTrue(any("clients stalled" in e for e in errors), errors)
+        self.assertTrue(any("an earlier cell of this block stalled" in e for e in errors), errors)
+
     def test_setup_failure_and_budget(self):
         os.environ["BENCH_FAKE_FAIL"] = "setup"
         self.addCleanup(os.environ.pop, "BENCH_FAKE_FAIL", None)

@@ -4,17 +4,8 @@
  * it again with a plain store. Each call resolves the real function once and returns the
  * runtime's error code (CUDA_ERROR_NOT_FOUND / 500 when the runtime lacks it). */
 #include <string.h>
-#include "reef_shim.h"
+#include "runtime_fn.h"
 
-static void *cu_fn(const char *name) {
-    void *h = reef_runtime_handle(REEF_RUNTIME_CUDA);
-    return h ? reef_real_dlsym(h, name) : NULL;
-}
-static void *hip_fn(const char *name) {
-    void *h = reef_runtime_handle(REEF_RUNTIME_HIP);
-    return h ? reef_real_dlsym(h, name) : NULL;
-}
-#define RESOLVE(type, var, lookup, name) static type var; if (!var) var = (type)lookup(name)
 
 /* ---- CUDA ---- */
 typedef CUresult (*cu_host_alloc_fn)(void **, size_t, unsigned);

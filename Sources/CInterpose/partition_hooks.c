@@ -4,17 +4,8 @@
  * (CUDA_ERROR_NOT_FOUND / 500 when the runtime lacks it). Policy lives in Swift. */
 #include <stdlib.h>
 #include <string.h>
-#include "reef_shim.h"
+#include "runtime_fn.h"
 
-static void *cu_fn(const char *name) {
-    void *h = reef_runtime_handle(REEF_RUNTIME_CUDA);
-    return h ? reef_real_dlsym(h, name) : NULL;
-}
-static void *hip_fn(const char *name) {
-    void *h = reef_runtime_handle(REEF_RUNTIME_HIP);
-    return h ? reef_real_dlsym(h, name) : NULL;
-}
-#define RESOLVE(type, var, lookup, name) static type var; if (!var) var = (type)lookup(name)
 
 /* ---- CUDA ---- */
 typedef CUresult (*cu_ctx_device_fn)(int *);

@@ -268,7 +268,11 @@ extension Scheduler {
         }
         state.unlock()
 
-        backend.makeCurrent(command.context)
+        // The command runs in the context it was submitted in; the calling thread's own context
+        // (an application thread flushing, or the dispatcher) is put back afterwards.
+        let previous = command.context != 0 ? backend.currentContext() : 0
+        let switched = command.context != 0 && command.context != previous
+        if switched { backend.makeCurrent(command.context) }
         if gated { placeGate(on: q.handle) }
         var result: Int32
         var padded = false
@@ -289,6 +293,7 @@ extension Scheduler {
             result = backend.forward(&command.call)
         }
         command.free()
+        if switched && previous != 0 { backend.makeCurrent(previous) }
 
         state.lock()
         if let shadow = command.shadow {

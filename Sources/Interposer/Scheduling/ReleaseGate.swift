@@ -32,11 +32,7 @@ final class ReleaseGate: @unchecked Sendable {
 
     /// Returns whether it was open.
     @discardableResult
-    func close() -> Bool {
-        guard reef_atomic_load32(word) != 0 else { return false }
-        reef_atomic_store32(word, 0)
-        return true
-    }
+    func close() -> Bool { Self.close(address: UInt64(UInt(bitPattern: word))) }
 
     func open() { if reef_atomic_load32(word) == 0 { reef_atomic_store32(word, 1) } }
 

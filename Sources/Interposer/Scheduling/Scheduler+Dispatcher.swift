@@ -231,7 +231,9 @@ extension Scheduler {
                                              now: monotonicNanos()) {
                         break
                     }
-                    let cost = learn ? predictedNanos(shape, budget: budget ?? 0) : 0
+                    // A kernel not measured yet counts as the whole budget (it then goes alone).
+                    let learned = learn ? learnedNanos(shape) : 0
+                    let cost = learned ?? (budget ?? 0)
                     // At least one command in flight; beyond that, only what fits the budget.
                     if let budget, q.inFlightCommands + batch > 0 && q.inFlightPredictedNanos &+ batchNanos &+ cost > budget {
                         waitingOnWindow = true
@@ -239,7 +241,7 @@ extension Scheduler {
                     }
                     batchNanos &+= cost
                     // Now and then a kernel's device time is measured (padding's estimates).
-                    let gated = gates(head, in: q, predicted: learn ? predictedNanos(shape, budget: 0) : 0)
+                    let gated = gates(head, in: q, predicted: learned ?? 0)
                     if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape), gated: gated)
                     } else {
@@ -334,12 +336,12 @@ extension Scheduler {
     }
 
 
-    /// Dispatcher only: a command's predicted device time (in-flight budget, arrival
-    /// prediction): a kernel's learned mean, `budget` for a kernel not measured yet (with a
-    /// budget it then goes alone), 0 for other commands (copies, events: not timed).
-    func predictedNanos(_ shape: KernelShape?, budget: UInt64) -> UInt64 {
+    /// Dispatcher only: a command's learned device time (in-flight budget, gates, arrival
+    /// prediction): a kernel's learned mean, nil for a kernel not measured yet (callers decide
+    /// what that counts as), 0 for other commands (copies, events: not timed).
+    func learnedNanos(_ shape: KernelShape?) -> UInt64? {
         guard let shape else { return 0 }
-        guard let e = padding?.profile.estimate(shape), e.samples > 0 else { return budget }
+        guard let e = padding?.profile.estimate(shape), e.samples > 0 else { return nil }
         return e.meanNanos
     }
 

@@ -91,7 +91,7 @@ extension Scheduler {
             // Still the same head, still free to issue (the app may have flushed it meanwhile).
             if let head = c.q.head, head.sequence == c.sequence, !c.q.releasing, blocker(of: head, in: c.q) == nil {
                 issueHead(c.q, padding: (p, part, index, c.shape, predicted, before, after, beforeRealtime))
-                markReleased(c.q, covering: 1, predicted: beforeRealtime ? predictedNanos(c.shape, budget: 0) : 0)
+                markReleased(c.q, covering: 1, predicted: beforeRealtime ? learnedNanos(c.shape) ?? 0 : 0)
             } else {
                 recycle(before, "pad-unused")
                 recycle(after, "pad-unused")

@@ -93,7 +93,7 @@ void reef_real_remember(uint32_t api, void *real) {
     __atomic_compare_exchange_n(&real_fns[api], &expected, real, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }
 
-void *reef_real_fn(uint32_t api) {
+REEF_HOT void *reef_real_fn(uint32_t api) {
     void *fn = __atomic_load_n(&real_fns[api], __ATOMIC_ACQUIRE);
     if (__builtin_expect(fn != NULL, 1)) return fn;
     const char *sym = real_symbol(api);
@@ -111,7 +111,7 @@ void *reef_real_fn(uint32_t api) {
 
 int reef_real_available(uint32_t api) { return api < REEF_API_COUNT && reef_real_fn(api) != NULL; }
 
-int32_t reef_forward(const ReefCall *call) {
+REEF_HOT int32_t reef_forward(const ReefCall *call) {
     if (call->api == 0 || call->api >= REEF_API_COUNT || forwarders[call->api] == NULL)
         return CUDA_ERROR_INVALID_VALUE;
     return forwarders[call->api](call);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include "reef_shim.h"
 
-int reef_active;
-void *reef_core_instance;
+ReefGlobals reef_globals __attribute__((aligned(64)));
+_Static_assert(sizeof(ReefGlobals) <= 64, "ReefGlobals must fit one cache line");
 __thread int reef_depth __attribute__((tls_model("initial-exec")));
 
 void reef_write_all(int fd, const void *bytes, size_t size) {
@@ -77,19 +77,12 @@ void *reef_runtime_handle(int runtime) {
     return NULL;
 }
 
-int32_t reef_route_call(ReefCall *call) {
-    reef_depth++;
-    int32_t result = reef_core_route(call);
-    reef_depth--;
-    return result;
-}
-
 static void after_fork_child(void) {
-    if (__atomic_load_n(&reef_active, __ATOMIC_RELAXED)) reef_core_after_fork_child();
+    if (__atomic_load_n(&reef_globals.active, __ATOMIC_RELAXED)) reef_core_after_fork_child();
 }
 
 static void at_exit(void) {
-    if (!__atomic_load_n(&reef_active, __ATOMIC_RELAXED)) return;
+    if (!__atomic_load_n(&reef_globals.active, __ATOMIC_RELAXED)) return;
     reef_depth++;
     reef_core_exit();
     reef_depth--;
@@ -104,7 +97,7 @@ __attribute__((constructor)) static void reef_library_init(void) {
     if (!ready) return; /* the core said why on stderr */
     pthread_atfork(NULL, NULL, after_fork_child);
     atexit(at_exit);
-    __atomic_store_n(&reef_active, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&reef_globals.active, 1, __ATOMIC_RELEASE);
 }
 
 void reef_set_timer_slack_ns(unsigned long nanoseconds) {

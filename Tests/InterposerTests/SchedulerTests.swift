@@ -74,7 +74,7 @@ struct SchedulerHarness {
     func call(_ name: String, _ args: [UInt64], stream: UInt64? = nil) -> Int32 {
         let api = apis.id(named: name)!
         var c = makeCall(api: UInt32(api), args)
-        return scheduler.route(&c, api: api, kind: apis.kinds[api], stream: stream, slot: nil)
+        return scheduler.route(&c, api: api, kind: apis.facts[api].kind, stream: stream, slot: nil)
     }
 
     func createStream(priority: Int32? = nil, flags: UInt32 = 0) -> UInt64 {

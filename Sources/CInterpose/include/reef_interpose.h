@@ -114,18 +114,36 @@ void reef_write_all(int fd, const void *bytes, size_t size);
  * sleeps of the dispatcher then last what they ask for, not the default 50 us more. */
 void reef_set_timer_slack_ns(unsigned long nanoseconds);
 
-/* The Swift core's state, set once by reef_core_init (a plain global: no lazy initialisation on
- * the launch path). */
-extern void *reef_core_instance;
-static inline void *reef_core_get(void) { return reef_core_instance; }
-static inline void reef_core_set(void *core) { reef_core_instance = core; }
+/* What every routed call reads first, in one cache line: whether Reef routes calls at all
+ * (0 = fail open, pass everything through), the Swift core's state, and the core's view for
+ * launches it only counts and forwards (LaunchFastPath.swift). All of it is set by the core
+ * (a plain global: no lazy initialisation on the launch path). Between two launches the driver's
+ * microseconds of work evict the caches; reading the tables' addresses from this line instead of
+ * from the core's objects saves dependent cache misses on every launch. */
+typedef struct {
+    int32_t active;
+    uint8_t passThroughLaunches[3];  /* per REEF_RUNTIME_*: launches are counted and forwarded */
+    uint8_t reserved;
+    uint32_t apiCount;               /* counter block layout (ThreadCounters) */
+    uint32_t streamSlots;
+    uint32_t streamMask;             /* HandleTable capacity - 1 */
+    uint32_t kernelMask;
+    void *core;
+    const void *apiFacts;            /* ApiFacts per api id */
+    const uint64_t *streamKeys;      /* StreamTable's HandleTable: one key per slot */
+    const uint64_t *kernelSlots;     /* KernelCatalog's HandleTable: key, entry word per slot */
+} ReefGlobals;
+extern ReefGlobals reef_globals __attribute__((visibility("hidden")));
+static inline void *reef_core_get(void) { return reef_globals.core; }
+static inline void reef_core_set(void *core) { reef_globals.core = core; }
+static inline ReefGlobals *reef_globals_address(void) { return &reef_globals; }
 
 /* ---- implemented in Swift (Interposer), called by the C layer ---- */
 
 /* Called once from the library constructor; returns 1 when the core is ready, 0 to fail open. */
 int32_t reef_core_init(void);
 /* Routes one call; returns what the application sees. */
-int32_t reef_core_route(ReefCall *call);
+int32_t reef_core_route(const ReefGlobals *globals, ReefCall *call);
 /* Registration notifications (HIP): the real call already succeeded. */
 void reef_core_hip_fatbin_registered(const void *wrapper, void *handle);
 void reef_core_hip_function_registered(void *handle, const void *hostFunction, const char *deviceName);

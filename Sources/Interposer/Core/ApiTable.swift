@@ -1,31 +1,33 @@
 import CInterpose
 
+/// What the launch path needs to know about one routed api id, packed so that one cache line
+/// read answers every question about a call.
+struct ApiFacts {
+    var kind: UInt8 = 0
+    var streamArg: Int8 = -1
+    var perThread = false
+    var runtime: UInt8 = 0
+    var function: UInt8 = 0
+}
+
 /// The C layer's description of every routed api id, copied once so the launch path reads
 /// plain Swift memory.
 struct ApiTable {
     let count: Int
-    let kinds: UnsafeMutablePointer<UInt8>
-    let streamArgs: UnsafeMutablePointer<Int8>
-    let perThread: UnsafeMutablePointer<Bool>
-    let runtimes: UnsafeMutablePointer<UInt8>
-    let functions: UnsafeMutablePointer<UInt8>
+    /// Indexed by api id.
+    let facts: UnsafeMutablePointer<ApiFacts>
     let names: [String]
 
     init() {
         count = Int(reef_api_count())
-        kinds = .allocate(capacity: count); kinds.initialize(repeating: 0, count: count)
-        streamArgs = .allocate(capacity: count); streamArgs.initialize(repeating: -1, count: count)
-        perThread = .allocate(capacity: count); perThread.initialize(repeating: false, count: count)
-        runtimes = .allocate(capacity: count); runtimes.initialize(repeating: 0, count: count)
-        functions = .allocate(capacity: count); functions.initialize(repeating: 0, count: count)
+        facts = .allocate(capacity: count)
+        facts.initialize(repeating: ApiFacts(), count: count)
         var names = [String](repeating: "", count: count)
         for id in 1..<count {
             guard let info = reef_api_info(UInt32(id)) else { continue }
-            kinds[id] = info.pointee.kind
-            streamArgs[id] = info.pointee.streamArg
-            perThread[id] = info.pointee.perThread != 0
-            runtimes[id] = info.pointee.runtime
-            functions[id] = info.pointee.function
+            facts[id] = ApiFacts(kind: info.pointee.kind, streamArg: info.pointee.streamArg,
+                                 perThread: info.pointee.perThread != 0, runtime: info.pointee.runtime,
+                                 function: info.pointee.function)
             names[id] = String(cString: info.pointee.name)
         }
         self.names = names

@@ -57,19 +57,19 @@ final class Core: @unchecked Sendable {
         guard api > 0, api < apis.count else { return reef_forward(call) }
         let counts = reef_counters()
         counters.call(api, in: counts)
-        let kind = apis.kinds[api]
+        let kind = apis.facts[api].kind
         if ApiTable.isLaunch(kind) { return launches.launch(call, api: api, kind: kind, counts: counts) }
         if kind == UInt8(REEF_K_REGISTER) { return registerHIPModule(call, api: api) }
-        let streamArg = Int(apis.streamArgs[api])
+        let streamArg = Int(apis.facts[api].streamArg)
         var stream: UInt64? = nil
         var slot: Int? = nil
         if streamArg >= 0 {
-            let s = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.perThread[api], runtime: apis.runtimes[api])
+            let s = StreamIdentity.resolve(ReefCall.args(call)[streamArg], perThreadForm: apis.facts[api].perThread, runtime: apis.facts[api].runtime)
             slot = streams.slot(s)
             if let slot { counters.command(streamSlot: slot, in: counts) }
             stream = s
         }
-        if let scheduler = apis.runtimes[api] == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler {
+        if let scheduler = apis.facts[api].runtime == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler {
             return scheduler.route(call, api: api, kind: kind, stream: stream, slot: slot)
         }
         return reef_forward(call)
@@ -108,5 +108,6 @@ final class Core: @unchecked Sendable {
         streams.reset()
         launches.resetCounters()
         hip.reinitialiseAfterFork()
+        LaunchFastPath.publish(self, into: reef_globals_address())
     }
 }

@@ -20,13 +20,15 @@ func reef_core_init() -> Int32 {
     }
     let core = Core(log: log, statsPath: stats, captureAll: capture == "all", scheduling: SchedulingSettings.fromEnvironment(log: log))
     reef_core_set(Unmanaged.passRetained(core).toOpaque())
+    LaunchFastPath.publish(core, into: reef_globals_address())
     log.write(.debug, "core ready: \(core.apis.count - 1) routed entry points")
     return 1
 }
 
 @_cdecl("reef_core_route")
-func reef_core_route(_ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
-    Core.withShared { $0.route(call) }
+func reef_core_route(_ globals: UnsafePointer<ReefGlobals>, _ call: UnsafeMutablePointer<ReefCall>) -> Int32 {
+    if let result = LaunchFastPath.launch(globals, call) { return result }
+    return Unmanaged<Core>.fromOpaque(globals.pointee.core!)._withUnsafeGuaranteedRef { $0.route(call) }
 }
 
 @_cdecl("reef_core_hip_fatbin_registered")

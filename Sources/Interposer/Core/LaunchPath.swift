@@ -34,7 +34,7 @@ final class LaunchPath: @unchecked Sendable {
     @inline(__always) func launch(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, counts: UnsafeMutablePointer<UInt64>?) -> Int32 {
         let args = ReefCall.args(call)
         let form: LaunchForm = kind == UInt8(REEF_K_LAUNCH_EX) ? .config : kind == UInt8(REEF_K_LAUNCH_COOP) ? .cooperative : .classic
-        let runtime = apis.runtimes[api]
+        let runtime = apis.facts[api].runtime
         let function: UInt64
         let rawStream: UInt64
         if form == .config {
@@ -45,7 +45,7 @@ final class LaunchPath: @unchecked Sendable {
             function = args[0]
             rawStream = args[8]
         }
-        let stream = StreamIdentity.resolve(rawStream, perThreadForm: apis.perThread[api], runtime: runtime)
+        let stream = StreamIdentity.resolve(rawStream, perThreadForm: apis.facts[api].perThread, runtime: runtime)
         let streamSlot = streams.slot(stream)
         if let streamSlot { counters.launch(streamSlot: streamSlot, in: counts) }
 
@@ -59,7 +59,7 @@ final class LaunchPath: @unchecked Sendable {
         }
         let keys = runtime == UInt8(REEF_RUNTIME_HIP) ? ExtraKeys.hip : ExtraKeys.cuda
         if let scheduler = runtime == UInt8(REEF_RUNTIME_CUDA) ? cudaScheduler : hipScheduler {
-            if scheduler.isHeld(stream: stream, slot: streamSlot, perThreadForm: apis.perThread[api]) {
+            if scheduler.isHeld(stream: stream, slot: streamSlot, perThreadForm: apis.facts[api].perThread) {
                 guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
                     // Arguments we cannot copy: issue it now, after what the stream holds.
                     uncaptured.add(0)
@@ -101,7 +101,7 @@ final class LaunchPath: @unchecked Sendable {
     /// First launch of a function not registered before: ask the driver (CUDA) for its layout.
     private func learn(_ function: UInt64, api: Int, call: UnsafeMutablePointer<ReefCall>, form: LaunchForm) -> (slot: Int, entry: UnsafeMutablePointer<KernelEntry>)? {
         let entry: KernelEntry
-        switch apis.functions[api] {
+        switch apis.facts[api].function {
         case UInt8(REEF_FN_CUDA):
             entry = CUDAKernelQuery.entry(for: function, log: log)
         default:

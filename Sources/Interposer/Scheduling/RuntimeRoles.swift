@@ -71,7 +71,7 @@ struct RuntimeRoles {
         func assign(_ role: Role, _ names: [String]) {
             for n in names {
                 for variant in [n, n + "_ptsz", n + "_ptds", n + "_spt"] {
-                    if let i = apis.id(named: variant), apis.runtimes[i] == runtime { roles[i] = role }
+                    if let i = apis.id(named: variant), apis.facts[i].runtime == runtime { roles[i] = role }
                 }
             }
         }

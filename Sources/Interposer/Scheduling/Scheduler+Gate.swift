@@ -16,7 +16,7 @@ extension Scheduler {
     /// make real-time work on a blocking stream wait behind a closed gate.
     func gates(_ command: HeldCommand, in q: StreamQueue, predicted: UInt64) -> Bool {
         guard gateOn, !gateUnavailable, !q.blocking else { return false }
-        let k = Int32(apis.kinds[Int(command.call.api)])
+        let k = Int32(apis.facts[Int(command.call.api)].kind)
         guard k == REEF_K_LAUNCH || k == REEF_K_LAUNCH_EX || k == REEF_K_LAUNCH_COOP || k == REEF_K_GRAPH else { return false }
         if predicted == 0 || q.ungatedNanos >= settings.gateEveryNanos {
             // An unknown kernel counts as long: the next kernel gets a gate of its own too.

@@ -13,7 +13,7 @@ extension Scheduler {
     func paddingShape(of command: HeldCommand) -> KernelShape? {
         let api = Int(command.call.api)
         guard api > 0, api < apis.count else { return nil }
-        let kind = apis.kinds[api]
+        let kind = apis.facts[api].kind
         if kind == UInt8(REEF_K_LAUNCH) && command.call.nargs == 11 {
             let a = { (i: Int) in UInt32(truncatingIfNeeded: command.call.arg(i)) }
             return KernelShape(function: command.call.arg(0), gridX: a(1), gridY: a(2), gridZ: a(3),
@@ -28,7 +28,7 @@ extension Scheduler {
 
     /// Points a held launch at another stream.
     func retarget(_ call: inout ReefCall, to stream: UInt64) {
-        if apis.kinds[Int(call.api)] == UInt8(REEF_K_LAUNCH_EX),
+        if apis.facts[Int(call.api)].kind == UInt8(REEF_K_LAUNCH_EX),
            let c = UnsafeMutablePointer<CUlaunchConfig>(bitPattern: UInt(call.arg(0))) {
             c.pointee.hStream = CUstream(bitPattern: UInt(stream))
         } else {
@@ -66,7 +66,7 @@ extension Scheduler {
             for q in work where q.holdable && q.heldCount > 0 && !q.releasing && q.inFlightCommands < window {
                 guard let head = q.head, blocker(of: head, in: q) == nil, let shape = paddingShape(of: head) else { continue }
                 candidates.append(Candidate(q: q, sequence: head.sequence, shape: shape, context: head.context,
-                                            module: apis.functions[Int(head.call.api)] == UInt8(REEF_FN_HIP_MODULE),
+                                            module: apis.facts[Int(head.call.api)].function == UInt8(REEF_FN_HIP_MODULE),
                                             aheadNanos: q.inFlightPredictedNanos))
             }
         }

@@ -293,7 +293,7 @@ final class Scheduler: @unchecked Sendable {
     // MARK: - Stream-ordered commands
 
     func streamOrdered(_ call: UnsafeMutablePointer<ReefCall>, api: Int, kind: UInt8, stream: UInt64, slot: Int?) -> Int32 {
-        let perThread = apis.perThread[api]
+        let perThread = apis.facts[api].perThread
         let held = isHeld(stream: stream, slot: slot, perThreadForm: perThread)
         let args = ReefCall.mutableArgs(call)
         if !held { return issueDirect(call, kind: kind, stream: stream, slot: slot) }
@@ -546,7 +546,7 @@ final class Scheduler: @unchecked Sendable {
     /// How much of the device real-time work may take, for padding: the largest grid, and
     /// whether graphs (opaque) were launched.
     func noteRealtimeSize(_ call: UnsafeMutablePointer<ReefCall>, kind: UInt8) {
-        let apiKind = apis.kinds[Int(call.pointee.api)]
+        let apiKind = apis.facts[Int(call.pointee.api)].kind
         if apiKind == UInt8(REEF_K_GRAPH) { count(.rtGraphs); return }
         let a = ReefCall.args(call)
         var blocks: UInt64 = 0

@@ -16,8 +16,8 @@ enum StatsReport {
             let n = totals.calls(id)
             guard n > 0 else { continue }
             calls.append((core.apis.names[id], n))
-            if core.apis.runtimes[id] == UInt8(REEF_RUNTIME_CUDA) { cuda += n } else { hip += n }
-            let kind = core.apis.kinds[id]
+            if core.apis.facts[id].runtime == UInt8(REEF_RUNTIME_CUDA) { cuda += n } else { hip += n }
+            let kind = core.apis.facts[id].kind
             if ApiTable.isLaunch(kind) { launches += n }
             if kind == UInt8(REEF_K_GRAPH) { graphs += n }
         }

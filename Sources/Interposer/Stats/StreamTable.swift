@@ -1,6 +1,6 @@
 /// The streams a process used, each given a counter slot the first time it is seen. Streams
 /// are identified by the handle the application passed, resolved by StreamIdentity.
-final class StreamTable: @unchecked Sendable {
+struct StreamTable: @unchecked Sendable {
     private let table: HandleTable
     private let log: Log
     var capacity: Int { table.capacity }
@@ -20,6 +20,9 @@ final class StreamTable: @unchecked Sendable {
     }
 
     func stream(at slot: Int) -> UInt64? { table.handle(at: slot) }
+
+    /// What the launch fast path needs to find a stream's slot.
+    var probe: (words: UnsafePointer<UInt64>, mask: UInt32) { table.probe }
 
     func reset() { table.reset() }
 }

@@ -18,9 +18,27 @@ struct ThreadCounters: @unchecked Sendable {
     }
 
     @inline(__always) func call(_ api: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, api) }
-    @inline(__always) func launch(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlot) }
+    @inline(__always) func launch(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) {
+        reef_count(block, Self.streamLaunchIndex(streamSlot, apiCount: apiCount))
+    }
     @inline(__always) func command(streamSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + streamSlots + streamSlot) }
-    @inline(__always) func launch(kernelSlot: Int, in block: UnsafeMutablePointer<UInt64>?) { reef_count(block, apiCount + 2 * streamSlots + kernelSlot) }
+    @inline(__always) func launch(kernelSlot: Int, in block: UnsafeMutablePointer<UInt64>?) {
+        reef_count(block, Self.kernelLaunchIndex(kernelSlot, apiCount: apiCount, streamSlots: streamSlots))
+    }
+
+    @inline(__always) static func streamLaunchIndex(_ slot: Int, apiCount: Int) -> Int { apiCount + slot }
+    @inline(__always) static func kernelLaunchIndex(_ slot: Int, apiCount: Int, streamSlots: Int) -> Int {
+        apiCount + 2 * streamSlots + slot
+    }
+
+    /// One launch: its api call, its stream and its kernel (the launch fast path, which knows the
+    /// layout from ReefGlobals rather than from an instance).
+    @inline(__always) static func count(api: Int, streamSlot: Int, kernelSlot: Int, apiCount: Int, streamSlots: Int,
+                                        in block: UnsafeMutablePointer<UInt64>?) {
+        reef_count(block, api)
+        reef_count(block, streamLaunchIndex(streamSlot, apiCount: apiCount))
+        reef_count(block, kernelLaunchIndex(kernelSlot, apiCount: apiCount, streamSlots: streamSlots))
+    }
 
     /// Totals over all threads, living or exited.
     struct Totals {

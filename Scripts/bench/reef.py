@@ -50,27 +50,59 @@ def collect_stats(stats_dir):
     return out
 
 
-def summarize_stats(entries):
-    """Top-level numeric counters summed over processes; version and preemption samples if reported.
+# Counters of the library's "scheduling" object (and its "gate" object) worth summing per system.
+SCHEDULING_COUNTERS = ("released", "held_at_exit", "preemptions")
+GATE_COUNTERS = ("gated", "closes", "stalls_opened", "turned_off")
 
-    The library's format will grow; anything numeric at the top level is summed, any list of
-    numbers under a key containing 'preempt' is taken as preemption latencies in microseconds.
+
+def summarize_stats(entries):
+    """What the library's REEF_STATS files say, summed over a system's processes.
+
+    Top-level numbers (launches, graph_launches, ...; not the pid) are summed, and so are the
+    scheduler's counters (`scheduling.released`, `.preemptions`, ..., `scheduling.gate.*`).
+    Preemption latencies come from `scheduling.preemption_latency`: `drained_us` (RT arrival to the
+    moment no released BE command still ran: the device was RT's) and `stopped_us` (to the
+    dispatcher stopping BE release). A top-level list under a key containing 'preempt' is taken
+    as drained latencies too (older or other formats).
     """
-    counters, versions, preempt_us = {}, set(), []
+    counters, versions, drained_us, stopped_us = {}, set(), [], []
+
+    def add(name, value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            counters[name] = counters.get(name, 0) + value
+
+    def numbers(v):
+        return isinstance(v, list) and all(isinstance(x, (int, float)) for x in v)
+
     for e in entries:
         data = e.get("stats")
         if not isinstance(data, dict):
             continue
         for k, v in data.items():
-            if isinstance(v, bool):
+            if k == "pid":
                 continue
             if isinstance(v, (int, float)):
-                counters[k] = counters.get(k, 0) + v
+                add(k, v)
             elif k.lower() in ("version", "reef_version") and isinstance(v, str):
                 versions.add(v)
-            elif "preempt" in k.lower() and isinstance(v, list) and all(isinstance(x, (int, float)) for x in v):
-                preempt_us.extend(v)
-    preempt_ms = [us / 1000.0 for us in preempt_us]
+            elif "preempt" in k.lower() and numbers(v):
+                drained_us.extend(v)
+        sched = data.get("scheduling")
+        if isinstance(sched, dict):
+            for k in SCHEDULING_COUNTERS:
+                add(k, sched.get(k))
+            gate = sched.get("gate")
+            if isinstance(gate, dict):
+                for k in GATE_COUNTERS:
+                    add("gate_" + k, gate.get(k))
+            lat = sched.get("preemption_latency")
+            if isinstance(lat, dict):
+                if numbers(lat.get("drained_us")):
+                    drained_us.extend(lat["drained_us"])
+                if numbers(lat.get("stopped_us")):
+                    stopped_us.extend(lat["stopped_us"])
+    drained_ms = [us / 1000.0 for us in drained_us]
     return {"processes": len(entries), "counters": counters, "versions": sorted(versions),
-            "preempt_latency_ms": stats.summarize(preempt_ms),
-            "preempt_histogram_counts": stats.histogram(preempt_ms, stats.DELAY_EDGES_MS)}
+            "preempt_latency_ms": stats.summarize(drained_ms),
+            "preempt_stopped_ms": stats.summarize([us / 1000.0 for us in stopped_us]),
+            "preempt_histogram_counts": stats.histogram(drained_ms, stats.DELAY_EDGES_MS)}

@@ -184,13 +184,18 @@ def reef_section(results):
         counters = st.get("counters", {})
         shown = ", ".join("%s=%s" % (k, counters[k]) for k in sorted(counters)[:12]) or "—"
         pre = st.get("preempt_latency_ms") or {}
+        stop = st.get("preempt_stopped_ms") or {}
         stat_rows.append(["`%s`" % name, s.get("reef_knobs") or "defaults", st.get("processes", 0),
-                          ", ".join(st.get("versions", [])) or "—", pre.get("n") or 0,
-                          "%s / %s / %s" % (f(pre.get("p50"), 3), f(pre.get("p99"), 3), f(pre.get("max"), 3)), shown])
-    parts.append("Reef's own stats (REEF_STATS, summed over the system's processes for the whole block; "
-                 "preemption latencies appear once the library reports them):\n\n"
-                 + table(["Reef system", "knobs", "processes", "version", "preemption samples",
-                          "preemption p50 / p99 / max ms", "counters"], stat_rows))
+                          pre.get("n") or 0,
+                          "%s / %s / %s" % (f(pre.get("p50"), 3), f(pre.get("p99"), 3), f(pre.get("max"), 3)),
+                          "%s / %s" % (f(stop.get("p50"), 3), f(stop.get("p99"), 3)), shown])
+    parts.append("Reef's own stats (REEF_STATS, summed over the system's processes for the whole block, all "
+                 "workloads and variants). Preemption latency, as the library's dispatcher measures it on the "
+                 "host: from the first RT command of a burst to the moment no released BE command was still "
+                 "running (the GPU was RT's), and to the moment BE release stopped:\n\n"
+                 + table(["Reef system", "knobs", "processes", "preemptions measured",
+                          "to GPU free p50 / p99 / max ms", "to release stopped p50 / p99 ms", "counters"],
+                         stat_rows))
     return "\n\n".join(parts)
 
 

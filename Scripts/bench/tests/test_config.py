@@ -157,6 +157,23 @@ if __name__ == "__main__":
 
 
 class ReefStatsTest(unittest.TestCase):
+    def test_library_format_scheduling_counters_and_preemption(self):
+        from Scripts.bench import reef
+        sched = {"released": 7, "preemptions": 2, "held_at_exit": 0, "window": 4,
+                 "gate": {"enabled": True, "gated": 3, "closes": 5, "stalls_opened": 1, "turned_off": 0},
+                 "preemption_latency": {"count": 2, "dropped": 0, "stopped_us": [10, 30], "drained_us": [100, 300]}}
+        entries = [{"file": "1.json", "stats": {"pid": 11, "launches": 10, "scheduling": sched}},
+                   {"file": "2.json", "stats": {"pid": 12, "launches": 4,
+                                                "scheduling": dict(sched, preemption_latency={"drained_us": [200]})}}]
+        s = reef.summarize_stats(entries)
+        self.assertEqual(s["counters"], {"launches": 14, "released": 14, "preemptions": 4, "held_at_exit": 0,
+                                         "gate_gated": 6, "gate_closes": 10, "gate_stalls_opened": 2,
+                                         "gate_turned_off": 0})
+        self.assertEqual(s["preempt_latency_ms"]["n"], 3)
+        self.assertAlmostEqual(s["preempt_latency_ms"]["max"], 0.3)
+        self.assertEqual(s["preempt_stopped_ms"]["n"], 2)
+        self.assertEqual(sum(s["preempt_histogram_counts"]), 3)
+
     def test_counters_summed_versions_and_preemption(self):
         from Scripts.bench import reef
         entries = [{"file": "1.json", "stats": {"launches": 10, "version": "0.2", "preempt_us": [50, 150], "on": True}},

@@ -95,7 +95,7 @@ reef_workload reef_extras 120 --extras
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 2-7)
 L=$(budget 120)
-step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 400 --iters 1 --warmup 30 \
+step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 600 --pairs 6 --iters 1 --warmup 30 \
   --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/latency.json"
 L=$(budget 150)
 # 9 rounds: with 3 configurations rotated per round, each one runs first, second and third

@@ -206,6 +206,16 @@ def paired_median_ratio(entries, key, reduce):
     return timing.round_sig(timing.median(ratios), 6) if ratios else None
 
 
+def worker_flag(lat, config):
+    """Whether libreef.so was mapped in the workers of `config`: True or False when every worker
+    said so alike, None otherwise. Workers are one dict (one pair) or a list of them (several)."""
+    workers = get(lat, "workers", config)
+    if isinstance(workers, dict):
+        workers = [workers]
+    flags = {w.get("reef_loaded") for w in workers or [] if isinstance(w, dict)}
+    return flags.pop() if len(flags) == 1 else None
+
+
 # ---- (d) ---------------------------------------------------------------------------------------
 def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS):
     title = "ResNet-50 fp16 bs1 eager latency with Reef <= %.2fx without" % max_ratio
@@ -228,8 +238,7 @@ def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS)
     # Judged: the median of per-round ratios (each round runs both workers back to back), which
     # cancels the host's slow drift that the ratio of overall medians keeps.
     r_median = paired_median_ratio(lat.get("rounds", []), "times_ms", lambda v: timing.median(v))
-    loaded = get(lat, "workers", "reef", "reef_loaded")
-    plain_loaded = get(lat, "workers", "plain", "reef_loaded")
+    loaded, plain_loaded = worker_flag(lat, "reef"), worker_flag(lat, "plain")
     criteria = [
         criterion("libreef.so mapped in the Reef worker only", "reef=%s, plain=%s" % (loaded, plain_loaded),
                   "reef=True, plain=False", loaded is True and plain_loaded is False),

@@ -122,10 +122,10 @@ class CoordinatorTest(unittest.TestCase):
 
 
 class LatencyCoordinatorTest(CoordinatorTest):
-    def run_latency(self, rounds=4, budget=60):
+    def run_latency(self, rounds=4, budget=60, pairs=1):
         worker = script(self.tmp, "worker.py", FAKE_LATENCY_WORKER)
         return quiet(latency.main, ["--lib", PRELOAD, "--out", self.out, "--rounds", str(rounds), "--iters", "80",
-                                    "--worker", worker, "--budget-s", str(budget)])
+                                    "--worker", worker, "--budget-s", str(budget), "--pairs", str(pairs)])
 
     def test_alternates_rounds_and_feeds_the_verdict(self):
         self.assertEqual(self.run_latency(rounds=4), 0)
@@ -135,12 +135,22 @@ class LatencyCoordinatorTest(CoordinatorTest):
         self.assertEqual(order, ["reef", "plain", "plain", "reef", "reef", "plain", "plain", "reef"])
         with open(os.environ["FAKE_LOG"]) as fh:
             self.assertEqual(fh.read().split(), order)  # the workers really ran in that order
-        self.assertEqual(res["workers"]["reef"]["rc"], 0)
-        self.assertTrue(res["workers"]["reef"]["reef_loaded"])
-        self.assertFalse(res["workers"]["plain"]["reef_loaded"])
+        self.assertEqual(res["workers"]["reef"][0]["rc"], 0)
+        self.assertTrue(res["workers"]["reef"][0]["reef_loaded"])
+        self.assertFalse(res["workers"]["plain"][0]["reef_loaded"])
         check = verdicts.check_latency(res)
         self.assertEqual(check["status"], "pass", check["reason"])
         self.assertEqual(check["metrics"]["ratio_median"], 1.00402)
+
+    def test_rounds_spread_over_fresh_worker_pairs(self):
+        self.assertEqual(self.run_latency(rounds=6, pairs=3), 0)
+        res = self.load()
+        self.assertTrue(res["complete"])
+        self.assertEqual([r["pair"] for r in res["rounds"]], [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+        self.assertEqual([r["round"] for r in res["rounds"][::2]], [0, 1, 2, 3, 4, 5])
+        self.assertEqual([w["pair"] for w in res["workers"]["reef"]], [0, 1, 2])
+        self.assertEqual({w["rc"] for w in res["workers"]["plain"]}, {0})
+        self.assertEqual(verdicts.check_latency(res)["status"], "pass")
 
     def test_worker_failure_is_recorded(self):
         os.environ["FAKE_MODE"] = "broken"

@@ -1,14 +1,14 @@
 /* cuda_hooks.c — an exported wrapper and a forwarder for every routed CUDA driver variant. */
 #include "reef_shim.h"
 
-#define CUDA_ROUTED(name, kind, streamArg, perThread, types) REEF_DEFINE_ROUTED(CUresult, name, types)
+#define CUDA_ROUTED(name, kind, streamArg, perThread, types) REEF_DEFINE_ROUTED(CUresult, REEF_RUNTIME_CUDA, name, types)
 REEF_CUDA_CALLS(CUDA_ROUTED)
 #undef CUDA_ROUTED
 
 /* The one routed call with no arguments. */
 typedef CUresult (*ctx_sync_fn)(void);
 REEF_EXPORT CUresult cuCtxSynchronize(void) {
-    if (!reef_should_route()) {
+    if (!reef_should_route_call(REEF_RUNTIME_CUDA)) {
         ctx_sync_fn real = (ctx_sync_fn)reef_real_fn(REEF_API_cuCtxSynchronize);
         return real ? real() : reef_missing(REEF_API_cuCtxSynchronize);
     }

@@ -27,7 +27,7 @@
     typedef hipError_t (*reef_fn_##name)(const void *, dim3, dim3, void **, SHMEM_T, hipStream_t); \
     REEF_EXPORT hipError_t name(const void *f, dim3 grid, dim3 block, void **args, SHMEM_T shmem, \
                                 hipStream_t stream) {                                           \
-        if (!reef_should_route()) {                                                             \
+        if (!reef_should_route_call(REEF_RUNTIME_HIP)) {                                        \
             reef_fn_##name real = (reef_fn_##name)reef_real_fn(REEF_API_##name);                \
             return real ? real(f, grid, block, args, shmem, stream)                             \
                         : (hipError_t)reef_missing(REEF_API_##name);                            \
@@ -55,7 +55,7 @@ typedef hipError_t (*ext_launch_fn)(const void *, dim3, dim3, void **, size_t, h
                                     hipEvent_t, int);
 REEF_EXPORT hipError_t hipExtLaunchKernel(const void *f, dim3 grid, dim3 block, void **args, size_t shmem,
                                           hipStream_t stream, hipEvent_t start, hipEvent_t stop, int flags) {
-    if (!reef_should_route()) {
+    if (!reef_should_route_call(REEF_RUNTIME_HIP)) {
         ext_launch_fn real = (ext_launch_fn)reef_real_fn(REEF_API_hipExtLaunchKernel);
         return real ? real(f, grid, block, args, shmem, stream, start, stop, flags)
                     : (hipError_t)reef_missing(REEF_API_hipExtLaunchKernel);
@@ -85,7 +85,7 @@ REEF_EXPORT hipError_t reef_hipExtModuleLaunchKernel(hipFunction_t f, uint32_t g
                                          uint32_t ly, uint32_t lz, size_t shmem, hipStream_t stream,
                                          void **params, void **extra, hipEvent_t start, hipEvent_t stop,
                                          uint32_t flags) {
-    if (!reef_should_route()) {
+    if (!reef_should_route_call(REEF_RUNTIME_HIP)) {
         ext_module_launch_fn real = (ext_module_launch_fn)reef_real_fn(REEF_API_hipExtModuleLaunchKernel);
         return real ? real(f, gx, gy, gz, lx, ly, lz, shmem, stream, params, extra, start, stop, flags)
                     : (hipError_t)reef_missing(REEF_API_hipExtModuleLaunchKernel);
@@ -108,7 +108,7 @@ int32_t reef_fwd_hipExtModuleLaunchKernel(const ReefCall *c) {
 
 typedef hipError_t (*device_sync_fn)(void);
 REEF_EXPORT hipError_t hipDeviceSynchronize(void) {
-    if (!reef_should_route()) {
+    if (!reef_should_route_call(REEF_RUNTIME_HIP)) {
         device_sync_fn real = (device_sync_fn)reef_real_fn(REEF_API_hipDeviceSynchronize);
         return real ? real() : (hipError_t)reef_missing(REEF_API_hipDeviceSynchronize);
     }

@@ -15,6 +15,11 @@ static inline int reef_should_route(void) {
     return __atomic_load_n(&reef_globals.active, __ATOMIC_RELAXED) && reef_depth == 0;
 }
 
+/* Whether a call of `runtime` goes to the core (else its wrapper forwards it at once). */
+static inline int reef_should_route_call(int runtime) {
+    return reef_should_route() && !(__atomic_load_n(&reef_globals.forwardOnly, __ATOMIC_RELAXED) & (1u << runtime));
+}
+
 /* Functions on the path of every routed call go to .text.hot, which the linker places together:
  * between two launches the driver's microseconds of work evict the caches and TLB, and each
  * distinct code page Reef runs then costs a miss. */
@@ -109,10 +114,10 @@ REEF_DECL_FWD(cuCtxSynchronize)
 
 /* An exported wrapper that packs the call for the core, and its forwarder. RET is CUresult or
  * hipError_t; both are int-sized. */
-#define REEF_DEFINE_ROUTED(RET, name, types)                                                   \
+#define REEF_DEFINE_ROUTED(RET, RUNTIME, name, types)                                          \
     typedef RET (*reef_fn_##name)(REEF_PARAMS(types));                                         \
     REEF_EXPORT REEF_HOT RET name(REEF_PARAMS(types)) {                                                 \
-        if (!reef_should_route()) {                                                            \
+        if (!reef_should_route_call(RUNTIME)) {                                                \
             reef_fn_##name real = (reef_fn_##name)reef_real_fn(REEF_API_##name);               \
             if (!real) return (RET)reef_missing(REEF_API_##name);                              \
             return real(REEF_ARGS(types));                                                     \

@@ -150,41 +150,51 @@ def stats_calls(stats):
     return calls if isinstance(calls, dict) else {}
 
 
-def check_preload(res, prog, a, b, routed):
-    res.check(b["rc"] == 0, prog, "(b) preloaded run exits 0", f"rc={b['rc']} stderr={b['stderr'][-300:]!r}")
-    res.check(b["stderr"] == "", prog, "(b) no stderr output with REEF_LOG=warn", b["stderr"][-300:])
-    res.check(a["stdout"] == b["stdout"], prog, "(b) stdout bit-identical to plain",
+def check_forwarded(res, prog, a, b, label):
+    """A preloaded run whose calls Reef only forwards: it must be indistinguishable from plain."""
+    res.check(b["rc"] == 0, prog, f"{label} preloaded run exits 0", f"rc={b['rc']} stderr={b['stderr'][-300:]!r}")
+    res.check(b["stderr"] == "", prog, f"{label} no stderr output", b["stderr"][-300:])
+    res.check(a["stdout"] == b["stdout"], prog, f"{label} stdout bit-identical to plain",
               first_difference(a["stdout"], b["stdout"]))
-    res.check(a["trace"] == b["trace"], prog, "(b) SIM_TRACE identical to plain (same calls, order, bytes)",
+    res.check(a["trace"] == b["trace"], prog, f"{label} SIM_TRACE identical to plain (same calls, order, bytes)",
+              first_difference(a["trace"], b["trace"]))
+
+
+def check_preload(res, prog, a, b, routed, label="(b)"):
+    res.check(b["rc"] == 0, prog, f"{label} preloaded run exits 0", f"rc={b['rc']} stderr={b['stderr'][-300:]!r}")
+    res.check(b["stderr"] == "", prog, f"{label} no stderr output with REEF_LOG=warn", b["stderr"][-300:])
+    res.check(a["stdout"] == b["stdout"], prog, f"{label} stdout bit-identical to plain",
+              first_difference(a["stdout"], b["stdout"]))
+    res.check(a["trace"] == b["trace"], prog, f"{label} SIM_TRACE identical to plain (same calls, order, bytes)",
               first_difference(a["trace"], b["trace"]))
 
     sim, reef = b["sim_stats"], b.get("reef_stats")
     if reef is None:  # acceptable only when nothing routed reached the driver
         seen = {n: c for n, c in stats_calls(sim).items() if n in routed}
         launches = (sim or {}).get("launches", 0)
-        res.check(not seen and not launches, prog, "(b) Reef wrote its stats (REEF_STATS)",
+        res.check(not seen and not launches, prog, f"{label} Reef wrote its stats (REEF_STATS)",
                   f"no Reef stats file, but the driver saw {sum(seen.values())} routed calls")
         return
     if "_error" in reef:
-        res.check(False, prog, "(b) Reef stats are valid JSON", reef["_error"])
+        res.check(False, prog, f"{label} Reef stats are valid JSON", reef["_error"])
         return
     sim = sim or {"launches": 0, "graph_launches": 0, "calls": {}}
     for key in ("launches", "graph_launches"):
-        res.check(reef.get(key) == sim.get(key, 0), prog, f"(b) Reef {key} == simulator {key}",
+        res.check(reef.get(key) == sim.get(key, 0), prog, f"{label} Reef {key} == simulator {key}",
                   f"reef={reef.get(key)} sim={sim.get(key, 0)}")
-    res.check(reef.get("uncaptured_launches") == 0, prog, "(b) every launch captured into a record",
+    res.check(reef.get("uncaptured_launches") == 0, prog, f"{label} every launch captured into a record",
               f"uncaptured_launches={reef.get('uncaptured_launches')}")
     sim_calls, reef_calls = stats_calls(sim), stats_calls(reef)
     plain_calls = stats_calls(a["sim_stats"])
     names = sorted((set(sim_calls) | set(reef_calls)) & routed)
     bad = [f"{n}: reef={reef_calls.get(n, 0)} sim={sim_calls.get(n, 0)}"
            for n in names if reef_calls.get(n, 0) != sim_calls.get(n, 0)]
-    res.check(not bad, prog, f"(b) Reef calls[] == simulator calls[] for {len(names)} routed names",
+    res.check(not bad, prog, f"{label} Reef calls[] == simulator calls[] for {len(names)} routed names",
               "; ".join(bad[:6]))
     extra = [f"{n}: preloaded={sim_calls.get(n, 0)} plain={plain_calls.get(n, 0)}"
              for n in sorted((set(sim_calls) | set(plain_calls)) & routed)
              if sim_calls.get(n, 0) != plain_calls.get(n, 0)]
-    res.check(not extra, prog, "(b) routed calls reaching the driver == the app's own (plain run)",
+    res.check(not extra, prog, f"{label} routed calls reaching the driver == the app's own (plain run)",
               "; ".join(extra[:6]))
 
 
@@ -235,6 +245,13 @@ def main():
             "REEF_CAPTURE": "all",  # issue every launch from its captured record: proves capture
         }, base_env)
         check_preload(res, prog, a, b, routed)
+        # Default capture (records only for held launches): launches are counted on the fast path.
+        c = run(path, work, "counted", {"LD_PRELOAD": reef_lib, "REEF_LOG": "warn",
+                                        "REEF_STATS": os.path.join(work, "counted.reef-stats.%p.json")}, base_env)
+        check_preload(res, prog, a, c, routed, label="(c)")
+        # Nothing to count or schedule: the wrappers forward at once.
+        d = run(path, work, "forwarded", {"LD_PRELOAD": reef_lib}, base_env)
+        check_forwarded(res, prog, a, d, "(d)")
     print(f"# {time.monotonic() - started:.1f}s, artifacts in {os.path.relpath(work_root, REPO)}")
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0

@@ -20,11 +20,15 @@ def parse_args(argv=None):
     p.add_argument("--lib", required=True)
     p.add_argument("--bin", required=True, help="the built empty_launch program")
     p.add_argument("--out", required=True)
+    p.add_argument("--stats-dir", default="/tmp/reef-microbench-stats", help="REEF_STATS files of --with-stats runs")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--launches", type=int, default=1_000_000)
     p.add_argument("--sync-every", type=int, default=10_000)
     p.add_argument("--run-timeout-s", type=float, default=90)
     p.add_argument("--budget-s", type=float, default=150)
+    p.add_argument("--with-stats", action="store_true",
+                   help="also run with REEF_STATS set: the launch path then counts per api, stream and "
+                        "kernel (without it, and without scheduling, the wrappers forward at once)")
     p.add_argument("--with-disabled", action="store_true",
                    help="also run with the library preloaded but REEF_DISABLE=1 (C wrappers only), to "
                         "tell the cost of Reef's core from that of having the library in the process")
@@ -46,6 +50,8 @@ def run_once(args, config, timeout):
     env = common.reef_env(args.lib) if config.startswith("reef") else common.plain_env()
     if config == "reef_disabled":
         env["REEF_DISABLE"] = "1"
+    if config == "reef_stats":
+        env["REEF_STATS"] = os.path.join(args.stats_dir, "reef-%p.json")
     t0 = time.monotonic()
     try:
         proc = subprocess.run([args.bin, str(args.launches), str(args.sync_every)], env=env,
@@ -64,6 +70,8 @@ def run_once(args, config, timeout):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.with_stats:
+        os.makedirs(args.stats_dir, exist_ok=True)
     deadline = common.Deadline(args.budget_s)
     result = {"config": {"launches": args.launches, "sync_every": args.sync_every, "rounds": args.rounds,
                          "kernel": "empty __global__ void, <<<1,1>>>, one non-blocking stream",
@@ -72,7 +80,8 @@ def main(argv=None):
               "runs": [], "errors": []}
     longest = 0.0
     for r in range(args.rounds):
-        configs = ["plain", "reef"] + (["reef_disabled"] if args.with_disabled else [])
+        configs = (["plain", "reef"] + (["reef_disabled"] if args.with_disabled else [])
+                   + (["reef_stats"] if args.with_stats else []))
         shift = r % len(configs)  # rotate the order so no configuration always goes first
         for config in configs[shift:] + configs[:shift]:
             if deadline.remaining() < 1.3 * longest + 3:

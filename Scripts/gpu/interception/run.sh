@@ -101,8 +101,8 @@ L=$(budget 150)
 # 9 rounds: with 3 configurations rotated per round, each one runs first, second and third
 # equally often (a run's position in its round moved its rate by up to 1 % in H100 runs 5-6).
 step microbench "$L" "${PIN[@]}" "$PY" "$HERE/microbench.py" --lib "$LIB" --bin "$WORK/bin/empty_launch" \
-  --rounds 9 --with-disabled --launches 1000000 --sync-every 10000 --budget-s $((L > 20 ? L - 10 : L)) \
-  --out "$WORK/microbench.json"
+  --rounds 9 --with-stats --stats-dir "$WORK/stats/microbench" --launches 1000000 --sync-every 10000 \
+  --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/microbench.json"
 # (f), (g)
 step cross_runtime 60 "$PY" "$HERE/crossrt.py" --lib "$LIB" --bin "$WORK/bin/cross_runtime" \
   --stats-dir "$WORK/stats/cross_runtime" --out "$WORK/crossrt.json"

@@ -315,6 +315,13 @@ def check_launch_rate(micro, min_ratio=RATE_MIN_RATIO, min_launches=RATE_MIN_LAU
     if disabled:
         metrics["reef_disabled_launches_per_s"] = [timing.round_sig(x) for x in disabled]
         metrics["reef_disabled_ratio_median"] = timing.ratio(timing.median(disabled), m_plain)
+    # Reported, not judged: REEF_STATS set, so the launch path counts per api, stream and kernel
+    # (the default forwards at once when nothing would read the counts).
+    counted = [run["launches_per_s"] for run in micro.get("runs", [])
+               if run.get("config") == "reef_stats" and run.get("rc") == 0 and run.get("launches_per_s")]
+    if counted:
+        metrics["reef_stats_launches_per_s"] = [timing.round_sig(x) for x in counted]
+        metrics["reef_stats_ratio_median"] = timing.ratio(timing.median(counted), m_plain)
     return finish("e", title, criteria, metrics)
 
 

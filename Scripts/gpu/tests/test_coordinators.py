@@ -182,6 +182,19 @@ class MicrobenchCoordinatorTest(CoordinatorTest):
         self.assertEqual(check["status"], "pass", check["reason"])
         self.assertEqual(check["metrics"]["ratio_median"], 0.98)
 
+    def test_stats_configuration_is_reported_not_judged(self):
+        binary = script(self.tmp, "empty_launch", FAKE_EMPTY_LAUNCH)
+        stats_dir = os.path.join(self.tmp, "stats")
+        self.assertEqual(quiet(microbench.main, ["--lib", PRELOAD, "--bin", binary, "--out", self.out, "--rounds", "2",
+                                                 "--launches", "1000000", "--sync-every", "10000", "--budget-s", "60",
+                                                 "--with-stats", "--stats-dir", stats_dir]), 0)
+        res = self.load()
+        self.assertEqual([r["config"] for r in res["runs"]], ["plain", "reef", "reef_stats", "reef", "reef_stats", "plain"])
+        self.assertTrue(os.path.isdir(stats_dir))
+        check = verdicts.check_launch_rate(res)
+        self.assertEqual(check["status"], "pass", check["reason"])
+        self.assertIn("reef_stats_ratio_median", check["metrics"])
+
     def test_failing_runs_are_kept(self):
         os.environ["FAKE_FAIL"] = "1"
         self.assertEqual(self.run_micro(rounds=1), 1)

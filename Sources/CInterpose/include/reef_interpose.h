@@ -123,7 +123,9 @@ void reef_set_timer_slack_ns(unsigned long nanoseconds);
 typedef struct {
     int32_t active;
     uint8_t passThroughLaunches[3];  /* per REEF_RUNTIME_*: launches are counted and forwarded */
-    uint8_t reserved;
+    uint8_t forwardOnly;             /* bit (1 << REEF_RUNTIME_*): the core has nothing to do with
+                                      * that runtime's calls (no scheduling, no stats, no capture,
+                                      * no debug log), so its wrappers call the real function */
     uint32_t apiCount;               /* counter block layout (ThreadCounters) */
     uint32_t streamSlots;
     uint32_t streamMask;             /* HandleTable capacity - 1 */

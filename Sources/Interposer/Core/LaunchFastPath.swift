@@ -52,8 +52,9 @@ enum LaunchFastPath {
         }
     }
 
-    /// Publishes the core's tables and whether each runtime's launches pass through. Called at
-    /// start-up before routing is switched on, and in a fork child (whose schedulers are gone).
+    /// Publishes the core's tables, whether each runtime's launches pass through, and which
+    /// runtimes' calls the core has nothing to do with. Called at start-up before routing is
+    /// switched on, and in a fork child (whose schedulers are gone).
     static func publish(_ core: Core, into g: UnsafeMutablePointer<ReefGlobals>) {
         let streams = core.streams.probe
         let kernels = core.kernels.probe
@@ -67,5 +68,12 @@ enum LaunchFastPath {
         let capturing = core.launches.captureAll
         g.pointee.passThroughLaunches.1 = core.cudaScheduler == nil && !capturing ? 1 : 0
         g.pointee.passThroughLaunches.2 = core.hipScheduler == nil && !capturing ? 1 : 0
+        // Without scheduling, REEF_STATS, REEF_CAPTURE=all or a debug log, nothing reads what the
+        // core would count or learn: the runtime's wrappers then forward at once.
+        let idle = core.statsPath == nil && !capturing && !core.log.enabled(.debug)
+        var forwardOnly: UInt8 = 0
+        if idle && core.cudaScheduler == nil { forwardOnly |= 1 << UInt8(REEF_RUNTIME_CUDA) }
+        if idle && core.hipScheduler == nil { forwardOnly |= 1 << UInt8(REEF_RUNTIME_HIP) }
+        g.pointee.forwardOnly = forwardOnly
     }
 }

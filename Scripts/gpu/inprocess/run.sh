@@ -25,6 +25,10 @@ mkdir -p "$OUT/rows"
 exec > >(tee "$OUT/run.log") 2>&1
 unset LD_PRELOAD REEF_STATS REEF_DISABLE REEF_SCHEDULE
 export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+# Deterministic cuBLAS for every row (with and without Reef): the BE check compares each
+# iteration's output bit for bit, and H100 runs 3-7 saw most BE iterations differ from the
+# reference in every co-located row, no Reef included.
+export CUBLAS_WORKSPACE_CONFIG=${CUBLAS_WORKSPACE_CONFIG:-:4096:8}
 START=$(date +%s)
 log() { printf '[%s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - START))" "$*"; }
 

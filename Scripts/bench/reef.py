@@ -51,7 +51,7 @@ def collect_stats(stats_dir):
 
 
 # Counters of the library's "scheduling" object (and its "gate" object) worth summing per system.
-SCHEDULING_COUNTERS = ("released", "held_at_exit", "preemptions")
+SCHEDULING_COUNTERS = ("released", "held_at_exit", "preemptions", "inherited_releases")
 GATE_COUNTERS = ("gated", "closes", "stalls_opened", "turned_off")
 
 

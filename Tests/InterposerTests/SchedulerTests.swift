@@ -62,10 +62,13 @@ struct SchedulerHarness {
     let runtime: FakeRuntime
     let scheduler: Scheduler
 
-    init(processClass: SchedulingClass = .bestEffort, window: Int = 2, rtStreams: [ClassPolicy.Selector] = []) {
+    init(processClass: SchedulingClass = .bestEffort, window: Int = 2, rtStreams: [ClassPolicy.Selector] = [],
+         hostWaitInheritNanos: UInt64 = 60_000_000_000) {
         runtime = FakeRuntime(apis: apis)
-        let settings = Scheduler.Settings(policy: ClassPolicy(processDefault: processClass, realtimeStreams: rtStreams),
+        var settings = Scheduler.Settings(policy: ClassPolicy(processDefault: processClass, realtimeStreams: rtStreams),
                                           window: window, lingerNanos: 0, maxHeldPerStream: 64)
+        // Tests of holding use no priority inheritance (a long one), the inheritance test its own.
+        settings.hostWaitInheritNanos = hostWaitInheritNanos
         scheduler = Scheduler(settings: settings, backend: runtime, apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA),
                               streamSlots: 64, log: Log(level: .error))
     }
@@ -95,8 +98,8 @@ struct SchedulerHarness {
 
     /// Stream #1 real-time and "running" (one memset issued), stream #2 best-effort holding
     /// memsets 2...4. Returns the harness and the best-effort stream.
-    static func realtimeRunningWithHeldWork() -> (SchedulerHarness, UInt64) {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+    static func realtimeRunningWithHeldWork(window: Int = 2, hostWaitInheritNanos: UInt64 = 60_000_000_000) -> (SchedulerHarness, UInt64) {
+        let h = SchedulerHarness(window: window, rtStreams: [.ordinal(1)], hostWaitInheritNanos: hostWaitInheritNanos)
         let rt = h.createStream()
         let be = h.createStream()
         h.runtime.setRealtimeRunning(true)
@@ -169,6 +172,32 @@ struct SchedulerHarness {
         usleep(100_000)
         #expect(done.load(0) == 0, "the host wait returned while real-time work ran")
         #expect(!h.runtime.log.contains { $0.hasPrefix("cuMemsetD32Async 0xd002") }, "BE issued while RT ran")
+        h.runtime.setRealtimeRunning(false)
+        pthread_join(thread, nil)
+        h.expectHeldWorkIssuedBeforeTheSync()
+    }
+
+    /// Real-time work that stays busy (overload) must not starve a host wait for long: after the
+    /// inheritance delay the waited-for stream's work goes out, within the window, while
+    /// real-time work still runs, and the wait returns.
+    @Test func aHostWaitStarvedByBusyRealtimeWorkInheritsItsPriority() {
+        // A window of 4 holds all three memsets: the fake device completes nothing while
+        // real-time work runs, so a smaller window would leave the rest to the 1 s guard.
+        let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork(window: 4, hostWaitInheritNanos: 30_000_000)
+        let started = monotonicNanos()
+        let done = CounterArray(count: 1)
+        let box = Unmanaged.passRetained(WaitBox(h: h, be: be, done: done)).toOpaque()
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { arg in
+            let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
+            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
+            b.done.add(0)
+            return nil
+        }, box)
+        _ = h.eventually { _ in done.load(0) == 1 }
+        #expect(done.load(0) == 1, "the host wait did not return while real-time work stayed busy")
+        #expect(monotonicNanos() - started < 500_000_000, "released by the 1 s guard, not by inheritance")
+        #expect(h.scheduler.load(.inheritedReleases) == 3)
         h.runtime.setRealtimeRunning(false)
         pthread_join(thread, nil)
         h.expectHeldWorkIssuedBeforeTheSync()

@@ -168,6 +168,7 @@ def main():
                                 f" (worst {worst} ns)", f"over the bound: {over}")
     gates(res, build, reef_lib, schedule, D, R)
     clients(res, build, reef_lib, schedule)
+    starved_waits(res, build, reef_lib, schedule)
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 
@@ -243,6 +244,37 @@ def clients(res, build, reef_lib, schedule):
             if lazy:
                 res.check(g.get("stalls_opened", 0) > 0 and g.get("turned_off") is False,
                           f"{label}: the guard opened the gate for stuck real-time work and gates stayed on (REEF_STATS gate {g})")
+
+
+def starved_waits(res, build, reef_lib, schedule):
+    """(e) Real-time work that never idles (2 unpaced RT threads, each request a 2 ms kernel on
+    every SM) beside a BE thread whose every iteration waits for its stream: the BE thread's waits
+    must not last until real-time work ends (or the 1 s stuck-wait guard): after 20 ms its stream
+    is released within the window (priority inheritance), so BE iterations complete while RT still
+    runs, and every value is right."""
+    prog = os.path.join(build, "tests", "cuda", "drv_clients")
+    be_iters = 10
+    args = ["--rt", "2", "--be", "1", "--iters", "300", "--be-iters", str(be_iters), "--delay-ns", "2000000",
+            "--parallel", "1", "--report-overlap", "1"]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+        env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
+                    "LD_PRELOAD": reef_lib, "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **schedule})
+        try:
+            p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+            rc, out = p.returncode, p.stdout + p.stderr
+        except subprocess.TimeoutExpired:
+            rc, out = "timeout", ""
+        stats = read_stats(tmp)
+    m = re.search(r"be_during_rt=(\d+)", out)
+    during = int(m.group(1)) if m else -1
+    inherited = ((stats or {}).get("scheduling") or {}).get("inherited_releases", 0)
+    label = "(e) 2 RT threads that never idle + 1 BE thread waiting on its stream"
+    res.check(rc == 0 and "OK" in out, f"{label}: every thread finishes with correct values", f"rc={rc} {out[-300:]!r}")
+    res.check(during >= be_iters - 2 and inherited > 0,
+              f"{label}: BE iterations completed while RT ran: {during} of {be_iters}; releases for starved waits: {inherited}",
+              "a BE thread's host wait lasted until RT ended (or the 1 s guard)")
+
 
 if __name__ == "__main__":
     sys.exit(main())

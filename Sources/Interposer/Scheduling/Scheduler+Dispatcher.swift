@@ -31,6 +31,19 @@ extension Scheduler {
         }
     }
 
+    /// Dispatcher only: whether a host thread has waited longer than `settings.hostWaitInheritNanos` for
+    /// held work of a stream (lock-free when nobody waits).
+    func starvedWaiter() -> Bool {
+        guard load(.hostWaiters) > 0 else { return false }
+        let now = monotonicNanos()
+        return state.withLock { active.contains { starved($0, now: now) } }
+    }
+
+    /// State lock held: `q` has held work a host thread has waited for too long.
+    func starved(_ q: StreamQueue, now: UInt64) -> Bool {
+        q.waitingSince != 0 && q.heldCount > 0 && now &- q.waitingSince > settings.hostWaitInheritNanos
+    }
+
     /// Real-time work of this process begun and not known complete.
     func localRealtimeBusy() -> Bool { load(.rtBegun) != load(.rtSettled) }
 
@@ -137,6 +150,8 @@ extension Scheduler {
                 state.unlock()
                 continue
             }
+            // A host thread starved of held work (real-time work never idle): its streams go now.
+            var inheriting = false
             if realtimeBusy() {
                 timeline.enter(.realtime, now: monotonicNanos())
                 let local = localRealtimeBusy()
@@ -159,10 +174,14 @@ extension Scheduler {
                 trackPreemption(realtimeDone: false)
                 // Kernels that fit beside the real-time work run now, in a partition.
                 if let p = padding, load(.held) > 0, paddingOn() { padHeld(p) }
-                if !local { usleep(10); continue }   // another process's request: poll its entry
-                if let g = gate, !g.isOpen, load(.gateWord) != 0 { guardGate(g) }
-                if settleRealtime() { continue }
-                // Real-time work has not completed for a while: it may wait on held work.
+                inheriting = starvedWaiter()
+                if !inheriting {
+                    if !local { usleep(10); continue }   // another process's request: poll its entry
+                    if let g = gate, !g.isOpen, load(.gateWord) != 0 { guardGate(g) }
+                    if settleRealtime() { continue }
+                }
+                // Real-time work has not completed for a while: it may wait on held work. Or a
+                // host thread has waited too long: the streams it waits for go, within the window.
             } else {
                 if wasBusy { padding?.rt?.ended(at: monotonicNanos()) }
                 wasBusy = false
@@ -204,9 +223,12 @@ extension Scheduler {
             collectWork()
             var issued = false
             var waitingOnWindow = false
-            let stalled = realtimeBusy()
+            let stalled = realtimeBusy() && !inheriting
+            let inheritNow = monotonicNanos()
             for q in work where q.holdable && q.heldCount > 0 {
-                if realtimeBusy() && !stalled { break }
+                let inherited = inheriting && starved(q, now: inheritNow)
+                if inheriting && !inherited { continue }
+                if realtimeBusy() && !stalled && !inherited { break }
                 let room = window - q.inFlightCommands
                 if room <= 0 { waitingOnWindow = true; continue }
                 if markers.isEmpty { state.unlock(); refillMarkers(8); state.lock() }
@@ -216,17 +238,17 @@ extension Scheduler {
                 var batch = 0
                 var batchNanos: UInt64 = 0
                 while batch < min(room, markerEvery), let head = q.head, !q.releasing, blocker(of: head, in: q) == nil {
-                    if batch > 0 && realtimeBusy() && !stalled { break }
+                    if batch > 0 && realtimeBusy() && !stalled && !inherited { break }
                     let shape = learn ? paddingShape(of: head) : nil
                     // Left for the partition (next pass): starting after what its stream has in
                     // flight, it would still run when RT next arrives.
-                    if padOn, let p = padding, let shape, !stalled, p.units > 0,
+                    if padOn, let p = padding, let shape, !stalled, !inherited, p.units > 0,
                        p.confine(shape, rtUnits: realtimeUnits(p),
                                  now: monotonicNanos() &+ q.inFlightPredictedNanos &+ batchNanos) != nil {
                         break
                     }
                     // Periodic RT due before this kernel would end: it waits for that RT work.
-                    if settings.predictHold, let p = padding, let shape, !stalled,
+                    if settings.predictHold, let p = padding, let shape, !stalled, !inherited,
                        p.wouldOverlapArrival(shape, start: monotonicNanos() &+ q.inFlightPredictedNanos &+ batchNanos,
                                              now: monotonicNanos()) {
                         break
@@ -241,7 +263,7 @@ extension Scheduler {
                     }
                     batchNanos &+= cost
                     // Now and then a kernel's device time is measured (padding's estimates).
-                    let gated = gates(head, in: q, predicted: learned ?? 0)
+                    let gated = !inherited && gates(head, in: q, predicted: learned ?? 0)
                     if let p = padding, !stalled, learn, let shape, let pair = p.sampleForRelease(shape) {
                         issueHead(q, sample: (pair, p, shape), gated: gated)
                     } else {
@@ -252,6 +274,7 @@ extension Scheduler {
                 if batch > 0 {
                     markReleased(q, covering: batch, predicted: batchNanos)
                     issued = true
+                    if inherited { count(.inheritedReleases, batch) }
                 }
             }
             if issued {

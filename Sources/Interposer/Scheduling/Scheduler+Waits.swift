@@ -120,7 +120,14 @@ extension Scheduler {
     func awaitIssued(through: UInt64 = .max, _ include: (StreamQueue) -> Bool) {
         guard pendingWork() else { return }
         state.lock()
-        defer { state.unlock() }
+        count(.hostWaiters)
+        defer {
+            // The last waiter out clears every mark (a mark may outlive its own waiter while
+            // another thread still waits: at worst one stream is released early).
+            count(.hostWaiters, -1)
+            if load(.hostWaiters) == 0 { for q in active { q.waitingSince = 0 } }
+            state.unlock()
+        }
         let limit = min(through, nextSequence &- 1)
         var progress = load(.released)
         var since = monotonicNanos()
@@ -147,6 +154,7 @@ extension Scheduler {
             }
             if dispatcherSleeping { state.broadcast() }
             q.wakeAt = min(q.wakeAt, limit)   // the release that ends this wait wakes us
+            if q.waitingSince == 0 { q.waitingSince = now }
             state.wait(microseconds: 1000)
         }
     }

@@ -33,6 +33,13 @@ final class Scheduler: @unchecked Sendable {
         var predictHold = false
         /// Kernel padding's knobs (on with REEF_PADDING=on or `reefctl policy set padding on`).
         var padding = PaddingConfig(settings: PaddingSettings(), partitionText: nil, graphUnits: nil, force: false)
+        /// How long a host thread may wait for a stream's held work while real-time work stays
+        /// busy before that stream's work is released anyway, within its window (priority
+        /// inheritance). Under real-time overload best-effort work would otherwise never run, and
+        /// a thread blocked in a synchronous call may hold what real-time threads need (a lock,
+        /// Python's GIL). Real-time work then waits for at most that stream's window, as at any
+        /// preemption.
+        var hostWaitInheritNanos: UInt64 = 20_000_000
     }
 
     let settings: Settings
@@ -88,7 +95,9 @@ final class Scheduler: @unchecked Sendable {
              maxInFlight,
              /// Release gate: the word's host address (0: no gate), boosts outstanding, kernels
              /// gated, closes that found it open (REEF_STATS).
-             gateWord, gateBoosts, gated, gateCloses, gateStalls, gateTurnedOff
+             gateWord, gateBoosts, gated, gateCloses, gateStalls, gateTurnedOff,
+             /// Host threads waiting for held work now; releases made for a starved one (REEF_STATS).
+             hostWaiters, inheritedReleases
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).

@@ -37,6 +37,8 @@ final class StreamQueue {
     var isActive = false
     /// The lowest sequence a thread waits to see released from this queue (.max: none).
     var wakeAt: UInt64 = .max
+    /// Since when a host thread has waited for this queue's held work (0: nobody waits).
+    var waitingSince: UInt64 = 0
 
     init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
         self.handle = handle

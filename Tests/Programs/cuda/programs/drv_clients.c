@@ -17,6 +17,10 @@
  * Threads run one after another unless --parallel 1 (the end-to-end suites compare call traces
  * across runs, which concurrent threads would interleave differently each time).
  *
+ * --report-overlap 1 adds a line `be_during_rt=N`: best-effort iterations that completed while a
+ * real-time thread was still running (a scheduler that starves best-effort work under constant
+ * real-time load shows a small N).
+ *
  * Output: one deterministic line (thread and iteration counts), then OK.
  */
 #include "drv_util.h"
@@ -36,6 +40,8 @@ static unsigned long long delay_ns = 0, period_ns = 0;
 static long fresh_every = 0;
 static int least, greatest;
 static atomic_long progress;
+static atomic_int rt_running;
+static atomic_long be_during_rt;
 
 typedef struct { int realtime; int index; } client;
 
@@ -78,7 +84,9 @@ static void *run_client(void *arg) {
         CHECK(cuStreamSynchronize(s));
         for (int j = 0; j < N; j++) EXPECT(host[j] == want);
         atomic_fetch_add(&progress, 1);
+        if (!c->realtime && atomic_load(&rt_running) > 0) atomic_fetch_add(&be_during_rt, 1);
     }
+    if (c->realtime) atomic_fetch_sub(&rt_running, 1);
     CHECK(cuStreamDestroy_v2(s));
     CHECK(cuMemFree_v2(d));
     free(host);
@@ -86,7 +94,7 @@ static void *run_client(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    int rt = 2, be = 3, parallel = 0;
+    int rt = 2, be = 3, parallel = 0, report_overlap = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         long long v = atoll(argv[i + 1]);
         if (strcmp(argv[i], "--rt") == 0) rt = (int)v;
@@ -98,9 +106,10 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--period-ns") == 0) period_ns = (unsigned long long)v;
         else if (strcmp(argv[i], "--parallel") == 0) parallel = v != 0;
         else if (strcmp(argv[i], "--rt-fresh-module") == 0) fresh_every = v;
+        else if (strcmp(argv[i], "--report-overlap") == 0) report_overlap = v != 0;
         else {
             fprintf(stderr, "usage: %s [--rt N] [--be N] [--iters N] [--be-iters N] [--kernels K] [--delay-ns N] "
-                            "[--period-ns N] [--parallel 0|1] [--rt-fresh-module N]\n", argv[0]);
+                            "[--period-ns N] [--parallel 0|1] [--rt-fresh-module N] [--report-overlap 0|1]\n", argv[0]);
             return 2;
         }
     }
@@ -120,6 +129,7 @@ int main(int argc, char **argv) {
 
     pthread_t threads[32];
     client clients[32];
+    atomic_store(&rt_running, rt);
     for (int i = 0; i < rt + be; i++) {
         clients[i] = (client){i < rt, i};
         if (pthread_create(&threads[i], NULL, run_client, &clients[i]) != 0) abort();
@@ -141,6 +151,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < rt + be; i++) pthread_join(threads[i], NULL);
     printf("drv_clients: rt_threads=%d be_threads=%d rt_requests=%ld be_iterations=%ld kernels=%d\n", rt, be,
            (long)rt * rt_iters, (long)be * be_iters, kernels);
+    if (report_overlap) printf("be_during_rt=%ld\n", atomic_load(&be_during_rt));
     printf("OK\n");
     return 0;
 }

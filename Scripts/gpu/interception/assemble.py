@@ -84,6 +84,7 @@ def build(work, command, started=None):
     for name in ("reef_1", "reef_11", "reef_extras"):
         stats[name], stats_notes[name] = load_run_stats(work, name, runs[name])
     latency = common.read_json(os.path.join(work, "latency.json"))
+    latency_aa = common.read_json(os.path.join(work, "latency_aa.json"))
     micro = common.read_json(os.path.join(work, "microbench.json"))
     cross = common.read_json(os.path.join(work, "crossrt.json"))
     procs = common.read_json(os.path.join(work, "processes.json"))
@@ -94,7 +95,7 @@ def build(work, command, started=None):
         verdicts.check_bit_identical(runs["plain"], {"resnet": [runs["reef_1"], runs["reef_11"]],
                                                      "extras": runs["reef_extras"]},
                                      plain_extras=runs.get("plain_extras")),
-        verdicts.check_latency(latency),
+        verdicts.check_latency(latency, aa=latency_aa),
         verdicts.check_launch_rate(micro),
         verdicts.check_cross_runtime(cross),
         verdicts.check_processes(procs),

@@ -12,7 +12,10 @@ Eager bs1 latency is mostly host time, and one Python process can run a few per 
 slower than another for reasons of its own (where its memory landed, which cores it ran on):
 H100 runs saw the per-round ratio's median at 0.92 in one pair of workers and 1.02 in the next,
 with the same library. So the rounds are spread over `--pairs` fresh pairs of workers, one pair
-after the other; each round still pairs the two configurations of one worker pair.
+after the other; each round still pairs the two configurations of one worker pair. With
+`--pin-cores`, both workers of pair k run on the one core `cores[k % n]` (they never run at the
+same time), so the two sides of every round see the same core; an A/A run (the "reef" worker
+preloading a library that does nothing) on the H100 moved between 0.84 and 1.03 without it.
 """
 import argparse
 import json
@@ -33,12 +36,13 @@ DESIGN = ("pairs of long-lived workers (with/without LD_PRELOAD), warmed up once
 class Worker:
     """A worker process and its two pipes; recv() reads a JSON line with a timeout."""
 
-    def __init__(self, name, argv, env):
+    def __init__(self, name, argv, env, core=None):
         self.name = name
         cmd_r, cmd_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        pin = (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
         self.proc = subprocess.Popen(argv + ["--cmd-fd", str(cmd_r), "--reply-fd", str(rep_w)],
-                                     env=env, pass_fds=(cmd_r, rep_w), stdin=subprocess.DEVNULL)
+                                     env=env, pass_fds=(cmd_r, rep_w), stdin=subprocess.DEVNULL, preexec_fn=pin)
         os.close(cmd_r)
         os.close(rep_w)
         self.cmd_fd, self.rep_fd, self.buf = cmd_w, rep_r, b""
@@ -86,6 +90,7 @@ def parse_args(argv=None):
     p.add_argument("--iters", type=int, default=60, help="timed inferences per round and configuration")
     p.add_argument("--warmup", type=int, default=30)
     p.add_argument("--pairs", type=int, default=1, help="fresh worker pairs the rounds are spread over")
+    p.add_argument("--pin-cores", default="", help="comma-separated cores: pair k runs both workers on one of them")
     p.add_argument("--budget-s", type=float, default=150)
     p.add_argument("--worker", default=os.path.join(HERE, "latency_worker.py"))
     return p.parse_args(argv)
@@ -99,6 +104,8 @@ def main(argv=None):
               "workers": {}, "rounds": [], "errors": [], "complete": False}
     argv_w = [sys.executable, args.worker, "--warmup", str(args.warmup)]
     result["config"]["pairs"] = args.pairs
+    cores = [int(c) for c in args.pin_cores.split(",") if c.strip()]
+    result["config"]["pin_cores"] = cores
     failed = False
     round_s, pair_s = 0.0, 0.0
     per_pair = -(-args.rounds // max(1, args.pairs))
@@ -111,9 +118,10 @@ def main(argv=None):
                 result["errors"].append("stopped before worker pair %d: time budget spent" % pair)
                 break
             p0 = time.monotonic()
-            workers = {"reef": Worker("reef", argv_w, common.reef_env(args.lib)),
-                       "plain": Worker("plain", argv_w, common.plain_env())}
-            info = {name: {"pair": pair} for name in workers}   # hello and exit status per worker
+            core = cores[pair % len(cores)] if cores else None
+            workers = {"reef": Worker("reef", argv_w, common.reef_env(args.lib), core),
+                       "plain": Worker("plain", argv_w, common.plain_env(), core)}
+            info = {name: {"pair": pair, "core": core} for name in workers}   # hello and exit status per worker
             try:
                 for name, w in workers.items():
                     hello = w.recv(timeout=max(1.0, min(240.0, deadline.remaining())))

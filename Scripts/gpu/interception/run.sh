@@ -95,7 +95,8 @@ reef_workload reef_extras 120 --extras
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 2-7)
 L=$(budget 120)
-step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 600 --pairs 6 --iters 1 --warmup 30 \
+step latency "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$LIB" --rounds 600 --pairs 6 --pin-cores 2,3,4,5,6,7 \
+  --iters 1 --warmup 30 \
   --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/latency.json"
 L=$(budget 150)
 # 9 rounds: with 3 configurations rotated per round, each one runs first, second and third
@@ -108,6 +109,14 @@ step cross_runtime 60 "$PY" "$HERE/crossrt.py" --lib "$LIB" --bin "$WORK/bin/cro
   --stats-dir "$WORK/stats/cross_runtime" --out "$WORK/crossrt.json"
 step processes 120 "$PY" "$HERE/process_checks.py" --lib "$LIB" --stats-dir "$WORK/stats/processes" \
   --out "$WORK/processes.json"
+# (d)'s A/A control, reported next to it: the same coordinator, the "reef" worker preloading a
+# library that does nothing. Last, so it only takes time the checks left.
+printf 'int reef_aa_control;\n' >"$WORK/aa.c"
+if cc -shared -fPIC -o "$WORK/bin/libaa.so" "$WORK/aa.c"; then
+  L=$(budget 120)
+  step latency_aa "$L" "${PIN[@]}" "$PY" "$HERE/latency.py" --lib "$WORK/bin/libaa.so" --rounds 600 --pairs 6 \
+    --pin-cores 2,3,4,5,6,7 --iters 1 --warmup 30 --budget-s $((L > 20 ? L - 10 : L)) --out "$WORK/latency_aa.json"
+fi
 
 RESULT=$OUT/interception-h100.json
 timeout -k 5 60 "$PY" "$HERE/assemble.py" --work "$WORK" --out "$RESULT" --command "$COMMAND" --started "$START"

@@ -217,7 +217,7 @@ def worker_flag(lat, config):
 
 
 # ---- (d) ---------------------------------------------------------------------------------------
-def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS):
+def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS, aa=None):
     title = "ResNet-50 fp16 bs1 eager latency with Reef <= %.2fx without" % max_ratio
     err = _missing([("latency results", lat)])
     if err:
@@ -257,8 +257,14 @@ def check_latency(lat, max_ratio=LATENCY_MAX_RATIO, min_iters=LATENCY_MIN_ITERS)
         "round_medians_plain_ms": round_medians["plain"],
         "rounds_completed": len(round_medians["reef"]),
         "design": lat.get("config", {}).get("design"),
+        "pin_cores": lat.get("config", {}).get("pin_cores"),
         "errors": lat.get("errors", []),
     }
+    # Reported, not judged: the same coordinator with a preload library that does nothing (an
+    # A/A control): how far from 1.0 this host puts the statistic when the library is not Reef.
+    if aa and aa.get("rounds"):
+        metrics["aa_ratio_median"] = paired_median_ratio(aa["rounds"], "times_ms", lambda v: timing.median(v))
+        metrics["aa_rounds"] = len({e.get("round") for e in aa["rounds"]})
     return finish("d", title, criteria, metrics)
 
 

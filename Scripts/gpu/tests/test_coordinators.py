@@ -122,10 +122,11 @@ class CoordinatorTest(unittest.TestCase):
 
 
 class LatencyCoordinatorTest(CoordinatorTest):
-    def run_latency(self, rounds=4, budget=60, pairs=1):
+    def run_latency(self, rounds=4, budget=60, pairs=1, cores=""):
         worker = script(self.tmp, "worker.py", FAKE_LATENCY_WORKER)
         return quiet(latency.main, ["--lib", PRELOAD, "--out", self.out, "--rounds", str(rounds), "--iters", "80",
-                                    "--worker", worker, "--budget-s", str(budget), "--pairs", str(pairs)])
+                                    "--worker", worker, "--budget-s", str(budget), "--pairs", str(pairs),
+                                    "--pin-cores", cores])
 
     def test_alternates_rounds_and_feeds_the_verdict(self):
         self.assertEqual(self.run_latency(rounds=4), 0)
@@ -151,6 +152,17 @@ class LatencyCoordinatorTest(CoordinatorTest):
         self.assertEqual([w["pair"] for w in res["workers"]["reef"]], [0, 1, 2])
         self.assertEqual({w["rc"] for w in res["workers"]["plain"]}, {0})
         self.assertEqual(verdicts.check_latency(res)["status"], "pass")
+
+    def test_pairs_pinned_to_one_core_each_and_the_aa_control_reported(self):
+        core = sorted(os.sched_getaffinity(0))[0]
+        self.assertEqual(self.run_latency(rounds=4, pairs=2, cores=str(core)), 0)
+        res = self.load()
+        self.assertEqual(res["config"]["pin_cores"], [core])
+        self.assertEqual({w["core"] for w in res["workers"]["reef"] + res["workers"]["plain"]}, {core})
+        check = verdicts.check_latency(res, aa=res)
+        self.assertEqual(check["metrics"]["aa_ratio_median"], check["metrics"]["ratio_median"])
+        self.assertEqual(check["metrics"]["aa_rounds"], 4)
+        self.assertNotIn("aa_ratio_median", verdicts.check_latency(res)["metrics"])
 
     def test_worker_failure_is_recorded(self):
         os.environ["FAKE_MODE"] = "broken"

@@ -109,6 +109,20 @@ struct SchedulerHarness {
         return (h, be)
     }
 
+    /// Synchronizes `stream` in a new thread; `done` counts 1 once that call has returned.
+    func synchronizeInAnotherThread(_ stream: UInt64) -> (thread: pthread_t, done: CounterArray) {
+        let done = CounterArray(count: 1)
+        let box = Unmanaged.passRetained(WaitBox(h: self, be: stream, done: done)).toOpaque()
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { arg in
+            let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
+            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
+            b.done.add(0)
+            return nil
+        }, box)
+        return (thread, done)
+    }
+
     /// Memsets 2...4 reached the runtime before the stream synchronize.
     func expectHeldWorkIssuedBeforeTheSync() {
         let log = runtime.log
@@ -160,15 +174,7 @@ struct SchedulerHarness {
     @Test func aHostWaitForHeldWorkWaitsForRealtimeWorkThenGetsItFirst() {
         let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork()
         // The host waits in another thread; while real-time work runs, nothing held goes out.
-        let done = CounterArray(count: 1)
-        let box = Unmanaged.passRetained(WaitBox(h: h, be: be, done: done)).toOpaque()
-        var thread = pthread_t()
-        pthread_create(&thread, nil, { arg in
-            let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
-            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
-            b.done.add(0)
-            return nil
-        }, box)
+        let (thread, done) = h.synchronizeInAnotherThread(be)
         usleep(100_000)
         #expect(done.load(0) == 0, "the host wait returned while real-time work ran")
         #expect(!h.runtime.log.contains { $0.hasPrefix("cuMemsetD32Async 0xd002") }, "BE issued while RT ran")
@@ -185,15 +191,7 @@ struct SchedulerHarness {
         // real-time work runs, so a smaller window would leave the rest to the 1 s guard.
         let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork(window: 4, hostWaitInheritNanos: 30_000_000)
         let started = monotonicNanos()
-        let done = CounterArray(count: 1)
-        let box = Unmanaged.passRetained(WaitBox(h: h, be: be, done: done)).toOpaque()
-        var thread = pthread_t()
-        pthread_create(&thread, nil, { arg in
-            let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
-            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
-            b.done.add(0)
-            return nil
-        }, box)
+        let (thread, done) = h.synchronizeInAnotherThread(be)
         _ = h.eventually { _ in done.load(0) == 1 }
         #expect(done.load(0) == 1, "the host wait did not return while real-time work stayed busy")
         #expect(monotonicNanos() - started < 500_000_000, "released by the 1 s guard, not by inheritance")

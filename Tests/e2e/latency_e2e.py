@@ -211,13 +211,27 @@ def gates(res, build, reef_lib, schedule, D, R):
                                 f" (worst {max(values)} ns)", f"over the bound: {over}")
 
 
+def run_clients(build, reef_lib, args, extra_env):
+    """Runs drv_clients under Reef on the simulator at wall speed; returns (rc, output, REEF_STATS)."""
+    prog = os.path.join(build, "tests", "cuda", "drv_clients")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+        env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
+                    "LD_PRELOAD": reef_lib, "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **extra_env})
+        try:
+            p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+            rc, out = p.returncode, p.stdout + p.stderr
+        except subprocess.TimeoutExpired:
+            rc, out = "timeout", ""
+        return rc, out, read_stats(tmp)
+
+
 def clients(res, build, reef_lib, schedule):
     """(d) Several client threads in one process (drv_clients: 2 periodic RT threads, 3 BE loops,
     each on its own stream, each iteration checked), paced, with release gates on and off, and with
     gates on under lazy module loading: every thread finishes with the right values (the program's
     watchdog fails a stall), and with gates on kernels were gated and real-time work closed the
     gate."""
-    prog = os.path.join(build, "tests", "cuda", "drv_clients")
     base = ["--rt", "2", "--be", "3", "--iters", "60", "--be-iters", "40", "--delay-ns", "300000", "--period-ns", "3000000", "--parallel", "1"]
     # The lazy case: every 5th RT request launches a never-launched kernel, whose first launch
     # synchronises the whole simulated device (SIM_LAZY_LOADING, like CUDA's lazy module loading)
@@ -225,17 +239,8 @@ def clients(res, build, reef_lib, schedule):
     for gate, lazy in (("on", False), ("off", False), ("on", True)):
         args = base + (["--rt-fresh-module", "5"] if lazy else [])
         label = f"(d) 2 RT + 3 BE client threads, REEF_BE_GATE={gate}" + (", lazy module loading" if lazy else "")
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
-            env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
-                        "LD_PRELOAD": reef_lib, "REEF_BE_GATE": gate, "REEF_STATS": os.path.join(tmp, "reef-%p.json"),
-                        **({"SIM_LAZY_LOADING": "1"} if lazy else {}), **schedule})
-            try:
-                p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-                rc, out = p.returncode, p.stdout + p.stderr
-            except subprocess.TimeoutExpired:
-                rc, out = "timeout", ""
-            stats = read_stats(tmp)
+        rc, out, stats = run_clients(build, reef_lib, args, {"REEF_BE_GATE": gate, **schedule,
+                                                             **({"SIM_LAZY_LOADING": "1"} if lazy else {})})
         res.check(rc == 0 and "OK" in out, f"{label}: every thread finishes with correct values", f"rc={rc} {out[-300:]!r}")
         if gate == "on":
             g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
@@ -252,20 +257,10 @@ def starved_waits(res, build, reef_lib, schedule):
     must not last until real-time work ends (or the 1 s stuck-wait guard): after 20 ms its stream
     is released within the window (priority inheritance), so BE iterations complete while RT still
     runs, and every value is right."""
-    prog = os.path.join(build, "tests", "cuda", "drv_clients")
     be_iters = 10
     args = ["--rt", "2", "--be", "1", "--iters", "300", "--be-iters", str(be_iters), "--delay-ns", "2000000",
             "--parallel", "1", "--report-overlap", "1"]
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
-        env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
-                    "LD_PRELOAD": reef_lib, "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **schedule})
-        try:
-            p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-            rc, out = p.returncode, p.stdout + p.stderr
-        except subprocess.TimeoutExpired:
-            rc, out = "timeout", ""
-        stats = read_stats(tmp)
+    rc, out, stats = run_clients(build, reef_lib, args, schedule)
     m = re.search(r"be_during_rt=(\d+)", out)
     during = int(m.group(1)) if m else -1
     inherited = ((stats or {}).get("scheduling") or {}).get("inherited_releases", 0)

@@ -179,8 +179,10 @@ def static_checks(report, sim_lib, prog_dir, real_lib):
                      "simulator's layouts" % (label, len(layouts)), "; ".join(bad))
 
 
-def run_program(binary, args, sim_dir, workdir, tag, reef_lib=None):
-    """Runs one program; returns a dict with rc, stdout, stderr, trace, stats, reef_stats."""
+def run_program(binary, args, sim_dir, workdir, tag, reef_lib=None, mode="capture"):
+    """Runs one program; returns a dict with rc, stdout, stderr, trace, stats, reef_stats.
+    With `reef_lib`, `mode` is "capture" (REEF_CAPTURE=all and REEF_STATS), "counted" (REEF_STATS:
+    launches counted on the fast path) or "forwarded" (neither: the wrappers forward at once)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SIM_", "REEF_")) and k != "LD_PRELOAD"}
     old = env.get("LD_LIBRARY_PATH")
@@ -192,8 +194,10 @@ def run_program(binary, args, sim_dir, workdir, tag, reef_lib=None):
     env["SIM_STATS"] = paths["stats"]
     if reef_lib:
         env["LD_PRELOAD"] = reef_lib
-        env["REEF_CAPTURE"] = "all"  # launch from the captured records: proves them complete
-        env["REEF_STATS"] = paths["reef_stats"]
+        if mode == "capture":
+            env["REEF_CAPTURE"] = "all"  # launch from the captured records: proves them complete
+        if mode != "forwarded":
+            env["REEF_STATS"] = paths["reef_stats"]
     result = {"rc": None, "stdout": b"", "stderr": b""}
     try:
         proc = subprocess.run([binary] + args, env=env, capture_output=True,
@@ -258,7 +262,8 @@ def check_plain(report, name, plain, update_expected):
 EXPECTED_UNCAPTURED = {"error_paths": 1}
 
 
-def check_preload(report, name, plain, pre):
+def check_forwarded(report, name, plain, pre):
+    """A preloaded run must look exactly like the plain one: exit, stdout, the simulator's trace."""
     report.check(pre["rc"] == 0, "%s: preload run exits 0" % name,
                  "rc=%s stderr: %s" % (pre["rc"], tail(pre["stderr"])))
     report.check(pre["stdout"] == plain["stdout"], "%s: stdout identical under Reef" % name,
@@ -268,6 +273,10 @@ def check_preload(report, name, plain, pre):
     else:
         report.check(pre["trace"] == plain["trace"], "%s: SIM_TRACE identical under Reef" % name,
                      first_difference(pre["trace"], plain["trace"]))
+
+
+def check_preload(report, name, plain, pre):
+    check_forwarded(report, name, plain, pre)
     reef, sim = pre["reef_stats"], pre["stats"]
     if not report.check(reef is not None and sim is not None,
                         "%s: REEF_STATS and SIM_STATS written" % name):
@@ -281,7 +290,7 @@ def check_preload(report, name, plain, pre):
     # Every launch of a hipcc-built or module kernel must have been captured from its code
     # object's metadata, not forwarded as it came; error_paths launches one unregistered
     # function on purpose, which can only be forwarded.
-    expected = EXPECTED_UNCAPTURED.get(name, 0)
+    expected = EXPECTED_UNCAPTURED.get(name.split(" ")[0], 0)  # name may carry the run mode
     report.check(reef.get("uncaptured_launches") == expected,
                  "%s: every capturable launch captured into a record" % name,
                  "uncaptured_launches=%r, expected %d" % (reef.get("uncaptured_launches"), expected))
@@ -324,8 +333,8 @@ def main():
             args = [os.path.join(prog_dir, MODULE) if a == MODULE else a for a in args]
             binary = os.path.join(prog_dir, name)
             plain = run_program(binary, args, sim_dir, workdir, name + ".plain")
-            pre = (run_program(binary, args, sim_dir, workdir, name + ".reef", reef_lib)
-                   if have_reef else None)
+            pre = {mode: run_program(binary, args, sim_dir, workdir, "%s.reef-%s" % (name, mode), reef_lib, mode)
+                   for mode in ("capture", "counted", "forwarded")} if have_reef else None
             return name, plain, pre
 
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
@@ -335,7 +344,9 @@ def main():
         if pre is None:
             report.skip("%s: runs under LD_PRELOAD" % name, "%s not built" % reef_lib)
         else:
-            check_preload(report, name, plain, pre)
+            check_preload(report, name, plain, pre["capture"])
+            check_preload(report, name + " (counted, capture held)", plain, pre["counted"])
+            check_forwarded(report, name + " (forwarded)", plain, pre["forwarded"])
 
     print("%d passed, %d failed" % (report.passed, report.failed))
     return 1 if report.failed else 0

@@ -30,12 +30,11 @@ enum LaunchFastPath {
         guard let streamSlot = HandleTable.find(stream, words: streamKeys, mask: Int(g.pointee.streamMask), stride: 1),
               let kernel = KernelCatalog.lookupWord(function, words: kernelSlots, mask: Int(g.pointee.kernelMask))
         else { return nil }
-        // The same test as LaunchPath's: arguments in kernelParams, or none at all.
-        let known = kernel.word & KernelCatalog.EntryWord.layoutKnown != 0
-        let noParameters = kernel.word & KernelCatalog.EntryWord.noParameters != 0
         let params = args[config ? 2 : 9]
         let extra = facts.kind == UInt8(REEF_K_LAUNCH_COOP) ? 0 : args[config ? 3 : 10]
-        guard known && (params != 0 || (noParameters && extra == 0)) else { return nil }
+        guard LaunchPath.argumentsNeedNoLook(known: kernel.word & KernelCatalog.EntryWord.layoutKnown != 0,
+                                             noParameters: kernel.word & KernelCatalog.EntryWord.noParameters != 0,
+                                             params: params, extra: extra) else { return nil }
         let counts = reef_counters()
         let apiCount = Int(g.pointee.apiCount)
         let streamSlots = Int(g.pointee.streamSlots)

@@ -84,7 +84,8 @@ final class LaunchPath: @unchecked Sendable {
         // count launches a held copy could not capture.
         let params = args[form == .config ? 2 : 9]
         let extra = form == .cooperative ? 0 : args[form == .config ? 3 : 10]
-        if !captureAll && layout.isKnown && (params != 0 || (layout.count == 0 && extra == 0)) {
+        if !captureAll && Self.argumentsNeedNoLook(known: layout.isKnown, noParameters: layout.count == 0,
+                                                   params: params, extra: extra) {
             return issue(call)
         }
         guard let plan = LaunchRecord.plan(call, form: form, layout: layout, keys: keys) else {
@@ -96,6 +97,12 @@ final class LaunchPath: @unchecked Sendable {
             let record = LaunchRecord(capturing: call, plan: plan, layout: layout, keys: keys, storage: storage.baseAddress!)
             return issue(record.call)
         }
+    }
+
+    /// A launch of a kernel whose layout is known, with its arguments in `kernelParams` or with
+    /// none at all: nothing to check before issuing it as it came (also the fast path's test).
+    @inline(__always) static func argumentsNeedNoLook(known: Bool, noParameters: Bool, params: UInt64, extra: UInt64) -> Bool {
+        known && (params != 0 || (noParameters && extra == 0))
     }
 
     /// First launch of a function not registered before: ask the driver (CUDA) for its layout.

@@ -43,6 +43,7 @@ REEF_ENV=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on)
 # name | BE model | RT stream priority | environment
 ROWS=(
   "rt_alone|none|normal|"
+  "reef_rt_alone|none|high|reef"
   "no_reef|resnet152|normal|"
   "priority|resnet152|high|"
   "reef|resnet152|high|reef"

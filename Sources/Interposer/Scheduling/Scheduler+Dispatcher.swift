@@ -31,8 +31,8 @@ extension Scheduler {
         }
     }
 
-    /// Dispatcher only: whether a host thread has waited longer than `settings.hostWaitInheritNanos` for
-    /// held work of a stream (lock-free when nobody waits).
+    /// Dispatcher only: whether a host thread has waited for held work of a stream that saw no
+    /// ordinary release for longer than `settings.hostWaitInheritNanos` (lock-free when nobody waits).
     func starvedWaiter() -> Bool {
         guard load(.hostWaiters) > 0 else { return false }
         let now = monotonicNanos()
@@ -41,7 +41,7 @@ extension Scheduler {
 
     /// State lock held: `q` has held work a host thread has waited for too long.
     func starved(_ q: StreamQueue, now: UInt64) -> Bool {
-        q.waitingSince != 0 && q.heldCount > 0 && now &- q.waitingSince > settings.hostWaitInheritNanos
+        q.starvedWait(now: now, limit: settings.hostWaitInheritNanos)
     }
 
     /// Real-time work of this process begun and not known complete.
@@ -274,7 +274,9 @@ extension Scheduler {
                 if batch > 0 {
                     markReleased(q, covering: batch, predicted: batchNanos)
                     issued = true
-                    if inherited { count(.inheritedReleases, batch) }
+                    // H100: counting from the wait's start inherited every 20 ms wait, put BE
+                    // beside RT and raised RT p99 from 1.24 to 1.61 ms.
+                    if inherited { count(.inheritedReleases, batch) } else { q.releasedOrdinarily(at: inheritNow) }
                 }
             }
             if issued {

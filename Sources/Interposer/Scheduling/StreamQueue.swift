@@ -37,7 +37,8 @@ final class StreamQueue {
     var isActive = false
     /// The lowest sequence a thread waits to see released from this queue (.max: none).
     var wakeAt: UInt64 = .max
-    /// Since when a host thread has waited for this queue's held work (0: nobody waits).
+    /// Since when a host thread has waited for this queue's held work with no ordinary release
+    /// from it (0: nobody waits).
     var waitingSince: UInt64 = 0
 
     init(handle: UInt64, schedulingClass: SchedulingClass, blocking: Bool, holdable: Bool) {
@@ -46,6 +47,18 @@ final class StreamQueue {
         self.schedulingClass = schedulingClass
         self.blocking = blocking
         self.holdable = holdable
+    }
+
+    /// A host thread waits for this queue's held work and it saw no ordinary release for longer
+    /// than `limit`: real-time work has kept it from the device (priority inheritance is due).
+    /// Work that goes whenever real-time work is idle is slow, not starved.
+    func starvedWait(now: UInt64, limit: UInt64) -> Bool {
+        waitingSince != 0 && heldCount > 0 && now &- waitingSince > limit
+    }
+
+    /// An ordinary (not inherited) release: a waiting thread's starvation clock starts again.
+    func releasedOrdinarily(at now: UInt64) {
+        if waitingSince != 0 { waitingSince = now }
     }
 
     var heldCount: Int { held.count - headIndex }

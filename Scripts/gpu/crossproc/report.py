@@ -18,7 +18,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.join(REPO, "Scripts", "gpu", "inprocess"))
 from Scripts.bench import charts  # noqa: E402
-from report import cdf_points, percentile  # noqa: E402  (the in-process report's helpers)
+from report import be_identity, cdf_points, percentile  # noqa: E402  (the in-process report's helpers)
 
 ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
         ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("reef_gate", "Reef, release gate, larger window"),
@@ -47,7 +47,8 @@ def row_data(run_dir, name):
         start, end = rt["rt_window_ns"]
         n = sum(1 for t in be["completions_ns"] if start <= t <= end)
         out.update(be_its=n / ((end - start) / 1e9), be_iterations=n, be_mismatches=be.get("mismatches"),
-                   be_output_sha256=be.get("output_sha256"))
+                   be_output_sha256=be.get("output_sha256"), be_output_hashes=be.get("output_hashes"),
+                   be_model=be.get("model"), preloaded=name.startswith("reef"))
     stopped = []
     for sp in glob.glob(os.path.join(run_dir, "rows", name + ".be-stats.*.json")):
         s = (load(sp) or {}).get("scheduling") or {}
@@ -78,7 +79,7 @@ def summarize(run_dir):
         return {"rt_p99_ratio": r["rt_p99_vs_alone"], "be_throughput_ratio": be,
                 "pass": bool(r["rt_p99_vs_alone"] <= P99_LIMIT and be >= BE_LIMIT)}
 
-    return {"rows": rows, "rt_alone_pooled_p99_ms": base,
+    return {"rows": rows, "rt_alone_pooled_p99_ms": base, "be_identity": be_identity(rows),
             "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps"),
                          "reef_gate": verdict("reef_gate", "timesliced"), "reef_gate_mps": verdict("reef_gate_mps", "mps"),
                          "reef_gate_predict": verdict("reef_gate_predict", "timesliced")}}
@@ -119,6 +120,13 @@ def markdown(summary, env, command):
             lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (
                 label, v["rt_p99_ratio"], P99_LIMIT, 100 * v["be_throughput_ratio"], 100 * BE_LIMIT,
                 "pass" if v["pass"] else "FAIL")]
+    ident = summary.get("be_identity") or {}
+    if ident:
+        labels = dict(ROWS)
+        lines += ["", "BE outputs, every iteration hashed (outside: iterations whose output no row without Reef produced):", "",
+                  "| row | iterations | distinct outputs | outside |", "|---|---|---|---|"]
+        lines += ["| %s | %d | %d | %s |" % (labels.get(n, n), v["iterations"], v["distinct"],
+                                            "—" if v["outside"] is None else v["outside"]) for n, v in ident.items()]
     for n in ("reef", "reef_mps"):
         d = summary["rows"].get(n) or {}
         if d.get("reefctl_status"):

@@ -38,6 +38,10 @@ class BestEffortLoop(threading.Thread):
         self.ready = threading.Event()
         self.done = []          # completion times (monotonic ns)
         self.mismatches = 0
+        # sha256 of every iteration's output -> count: runs 3-8 saw nearly every iteration differ
+        # from the reference pass in every row, no Reef included; the hashes show whether the
+        # iterations agree with each other and with the rows without Reef.
+        self.hashes = {}
         self.error = None
 
     def run(self):
@@ -52,9 +56,10 @@ class BestEffortLoop(threading.Thread):
                 self.ready.set()
                 while not self.stop.is_set():
                     y = self.model(self.x)
-                    same = torch.equal(y, self.reference)   # waits for the stream
+                    digest = sha256(y)                      # waits for the stream
                     self.done.append(time.monotonic_ns())
-                    if not same:
+                    self.hashes[digest] = self.hashes.get(digest, 0) + 1
+                    if not torch.equal(y, self.reference):
                         self.mismatches += 1
         except Exception as e:  # reported in the row's JSON
             self.error = repr(e)
@@ -116,6 +121,7 @@ def main():
         be.join(timeout=60)
         result["be_iterations_during_rt"] = sum(1 for t in be.done if start <= t <= end)
         result["be_mismatches"] = be.mismatches
+        result["be_output_hashes"] = be.hashes
         result["be_error"] = be.error
     with open(a.out, "w") as f:
         json.dump(result, f)

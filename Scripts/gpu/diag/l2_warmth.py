@@ -9,6 +9,7 @@ queueing: nothing else runs while it does). Between requests, per mode:
   flush_streaming   the same kernel with a streaming access-policy window over its buffer
   be                one eager ResNet-152 bs32 fp16 forward pass (the benchmark's BE)
   *_prewarm         as before, then RT's weights read (torch._foreach_norm) just before the request
+  flush_rt_stream   the flush kernel on RT's own stream;  idle<N>  N seconds idle, once
   persist_*         RT graph nodes carry a persisting window over RT's weights (L2 set-aside at
                     the device maximum), then warm / flush / be as above
 
@@ -72,6 +73,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--period-ms", type=float, default=10.0)
+    ap.add_argument("--plan", default="all", help="all, same_stream, other_stream, idle or recovery")
     a = ap.parse_args()
     h = Helper(a.helper)
     torch.cuda.init()
@@ -108,6 +110,7 @@ def main():
     rt = torch.cuda.Stream(priority=-1)   # high priority, as the benchmark's RT stream
 
     params = [p for p in model.parameters()]
+    idled = set()
 
     def between(kind):
         if kind.endswith("_prewarm"):   # RT's weights read into L2 just before the request
@@ -115,6 +118,14 @@ def main():
             with torch.inference_mode(), torch.cuda.stream(f_plain):
                 torch._foreach_norm(params)
             f_plain.synchronize()
+        elif kind == "flush_rt_stream":   # the same kernel on RT's own stream: no other stream used
+            with torch.cuda.stream(rt):
+                buf.add_(1)
+            rt.synchronize()
+        elif kind.startswith("idle"):      # idle<N>: N seconds with nothing on the GPU, once
+            if kind not in idled:
+                idled.add(kind)
+                time.sleep(float(kind[4:]))
         elif kind == "flush":
             with torch.cuda.stream(f_plain):
                 buf.add_(1)
@@ -149,7 +160,19 @@ def main():
                 "max_ms": max(lat), "n": len(lat)}
 
     # `warm` between the others: whether RT alone comes back to its first latency after each.
-    plan = [("warm", plain, "none", 0), ("flush", plain, "flush", 0), ("warm", plain, "none", 0),
+    plans = {
+        # Fresh processes, one question each: does RT alone come back to its first latency after
+        # a flush on RT's own stream, after one on another stream, after idle time?
+        "same_stream": ["warm", "flush_rt_stream", "warm"],
+        "other_stream": ["warm", "flush", "warm"],
+        "idle": ["warm", "idle5", "warm"],
+        "recovery": ["warm", "flush", "idle20", "warm"],
+    }
+    if a.plan in plans:
+        plan = [(m, plain, m, 0) if m != "warm" else ("warm", plain, "none", 0) for m in plans[a.plan]]
+    else:
+        plan = None
+    plan = plan or [("warm", plain, "none", 0), ("flush", plain, "flush", 0), ("warm", plain, "none", 0),
             ("flush_streaming", plain, "flush_streaming", 0), ("warm", plain, "none", 0), ("be", plain, "be", 0),
             ("warm", plain, "none", 0), ("flush_prewarm", plain, "flush_prewarm", 0),
             ("be_prewarm", plain, "be_prewarm", 0), ("warm", plain, "none", 0),

@@ -109,7 +109,7 @@ def summarize(rows):
     for name, r in rows.items():
         lat = r.get("rt_latency_ms") or []
         s = {k: r.get(k) for k in ("be_model", "high_priority", "requests", "rt_p50_ms", "rt_p90_ms", "rt_p99_ms",
-                                    "rt_max_ms", "be_its", "be_alone_its", "be_iterations_during_rt", "rt_mismatches",
+                                    "rt_max_ms", "rt_gpu_p50_ms", "rt_gpu_p99_ms", "be_its", "be_alone_its", "be_iterations_during_rt", "rt_mismatches",
                                     "be_mismatches", "be_error", "rt_output_sha256", "be_output_sha256", "reef",
                                     "preloaded", "gpu_clocks")}
         s["rt_requests_measured"] = len(lat)
@@ -204,8 +204,8 @@ def markdown(summary, env, command):
         if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
             continue
         lines += ["## " + title, "",
-                  "| row | RT p50 ms | RT p99 ms | p99 / RT alone (pooled) | RT max ms | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us | SM MHz p50 (min) / W |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| row | RT p50 ms | RT p99 ms | p99 / RT alone (pooled) | RT max ms | RT device p50 / p99 ms | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us | SM MHz p50 (min) / W |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for n in names:
             r = summary["rows"].get(n)
             if not r:
@@ -213,9 +213,11 @@ def markdown(summary, env, command):
             p = r.get("preemption")
             sched = (r.get("reef_scheduling") or [{}])[0]
             c = r.get("gpu_clocks")
-            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 LABELS.get(n, n), fmt(r["rt_p50_ms"]), fmt(r["rt_p99_ms"]), fmt(r.get("rt_p99_vs_alone"), "%.2f"),
-                fmt(r["rt_max_ms"]), fmt(r.get("be_its"), "%.1f"), fmt(r.get("be_alone_its"), "%.1f"),
+                fmt(r["rt_max_ms"]),
+                ("%s / %s" % (fmt(r.get("rt_gpu_p50_ms")), fmt(r.get("rt_gpu_p99_ms")))) if r.get("rt_gpu_p50_ms") else "—",
+                fmt(r.get("be_its"), "%.1f"), fmt(r.get("be_alone_its"), "%.1f"),
                 sched.get("preemptions", "—"),
                 ("%.0f / %.0f" % (p["drained_us"][50], p["drained_us"][99])) if p else "—",
                 ("%.0f (%.0f) / %.0f" % (c["sm_mhz_p50"], c["sm_mhz_min"], c["power_w_p50"])) if c else "—"))

@@ -15,7 +15,7 @@
 #include <time.h>
 
 typedef int CUresult;
-typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec;
+typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec, *CUevent;
 typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
 
@@ -31,6 +31,10 @@ static struct {
     CUresult (*graphExecDestroy)(CUgraphExec);
     CUresult (*streamSynchronize)(CUstream);
     CUresult (*copyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+    CUresult (*eventCreate)(CUevent *, unsigned);
+    CUresult (*eventRecord)(CUevent, CUstream);
+    CUresult (*eventElapsed)(float *, CUevent, CUevent);
+    CUresult (*eventDestroy)(CUevent);
 } cu;
 
 static char last_error[256];
@@ -55,7 +59,16 @@ static int resolve(void) {
     SYM(graphExecDestroy, "cuGraphExecDestroy")
     SYM(streamSynchronize, "cuStreamSynchronize")
     SYM(copyDtoHAsync, "cuMemcpyDtoHAsync_v2")
+    SYM(eventCreate, "cuEventCreate")
+    SYM(eventRecord, "cuEventRecord")
+    SYM(eventDestroy, "cuEventDestroy_v2")
 #undef SYM
+    /* CUDA 12.8 added the _v2 form; older drivers have only the first. */
+    if (!(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime_v2")) &&
+        !(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime"))) {
+        snprintf(last_error, sizeof last_error, "dlsym cuEventElapsedTime failed");
+        return -1;
+    }
     return 0;
 }
 
@@ -70,14 +83,17 @@ static uint64_t now_ns(void) {
  * 0. latencies_ns[i]: completion - scheduled arrival of request i; start_ns/end_ns: the
  * CLOCK_MONOTONIC span of the timed requests. After each request the output (out, out_bytes)
  * is copied back and compared with `reference`; *mismatches counts the differing requests.
+ * gpu_ns[i] (when not NULL): the device time of request i, between events recorded on the
+ * stream just before and just after the graph (host-side launch and wake-up excluded).
  * Returns 0, or -1 with rt_driver_error() set. */
 int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, uint64_t period_ns,
                   uint64_t out, uint64_t out_bytes, const void *reference,
-                  uint64_t *latencies_ns, uint64_t *start_ns, uint64_t *end_ns, int *mismatches) {
+                  uint64_t *latencies_ns, uint64_t *gpu_ns, uint64_t *start_ns, uint64_t *end_ns, int *mismatches) {
     CUdevice dev;
     CUcontext ctx;
     CUstream stream = NULL;
     CUgraphExec exec = NULL;
+    CUevent before = NULL, after = NULL;
     void *host = NULL;
     int least = 0, greatest = 0;
     if (!cu.graphLaunch && resolve() != 0) return -1;
@@ -87,6 +103,8 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     CHECK(cu.priorityRange(&least, &greatest));
     CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
     CHECK(cu.graphInstantiate(&exec, (CUgraph)(uintptr_t)graph, 0));
+    CHECK(cu.eventCreate(&before, 0));
+    CHECK(cu.eventCreate(&after, 0));
     host = malloc(out_bytes ? out_bytes : 1);
     if (!host) { snprintf(last_error, sizeof last_error, "malloc(%llu) failed", (unsigned long long)out_bytes); goto fail; }
     for (int i = 0; i < warmup; i++) CHECK(cu.graphLaunch(exec, stream));
@@ -99,20 +117,31 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
         uint64_t arrival = t0 + (uint64_t)i * period_ns;
         struct timespec at = { (time_t)(arrival / 1000000000ull), (long)(arrival % 1000000000ull) };
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0) {}
+        if (gpu_ns) CHECK(cu.eventRecord(before, stream));
         CHECK(cu.graphLaunch(exec, stream));
+        if (gpu_ns) CHECK(cu.eventRecord(after, stream));
         CHECK(cu.streamSynchronize(stream));
         latencies_ns[i] = now_ns() - arrival;
+        if (gpu_ns) {
+            float ms = 0;
+            CHECK(cu.eventElapsed(&ms, before, after));
+            gpu_ns[i] = (uint64_t)(ms * 1e6f);
+        }
         CHECK(cu.copyDtoHAsync(host, (CUdeviceptr)out, out_bytes, stream));
         CHECK(cu.streamSynchronize(stream));
         if (reference && memcmp(host, reference, out_bytes) != 0) (*mismatches)++;
     }
     *end_ns = now_ns();
     free(host);
+    cu.eventDestroy(before);
+    cu.eventDestroy(after);
     cu.graphExecDestroy(exec);
     cu.streamDestroy(stream);
     return 0;
 fail:
     free(host);
+    if (before) cu.eventDestroy(before);
+    if (after) cu.eventDestroy(after);
     if (exec) cu.graphExecDestroy(exec);
     if (stream) cu.streamDestroy(stream);
     return -1;

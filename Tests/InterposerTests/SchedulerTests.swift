@@ -211,6 +211,21 @@ struct SchedulerHarness {
         h.runtime.setRealtimeRunning(false)
     }
 
+    /// A stream-ordered call Reef never holds (here a prefetch) still follows the stream's held
+    /// work: that work reaches the runtime first, even while real-time work runs.
+    @Test func anUnheldStreamOrderedCallFollowsTheStreamsHeldWork() {
+        let (h, be) = SchedulerHarness.realtimeRunningWithHeldWork()
+        h.call("cuMemPrefetchAsync_v2", [0xd100, 256, 1, 0, be], stream: be)
+        let log = h.runtime.log
+        let prefetch = log.firstIndex { $0.hasPrefix("cuMemPrefetchAsync_v2") }
+        #expect(prefetch != nil)
+        for v in 2...4 {
+            let set = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
+            #expect(set != nil && set! < prefetch!, "memset \(v) after the prefetch: \(log)")
+        }
+        h.runtime.setRealtimeRunning(false)
+    }
+
     @Test func realtimeWaitOnHeldEventForcesTheRecordOutFirst() {
         let h = SchedulerHarness(rtStreams: [.ordinal(1)])
         let rt = h.createStream()

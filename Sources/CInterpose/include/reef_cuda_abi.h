@@ -215,6 +215,14 @@ typedef struct CUmemcpyAttributes_st CUmemcpyAttributes;
 #define REEF_K_CAPTURE_QUERY 21
 #define REEF_K_OTHER 22
 #define REEF_K_REGISTER 23       /* HIP: fat binary / function / module registration */
+#define REEF_K_ORDERED 24        /* stream-ordered, never held: issued after the stream's held work
+                                    (prefetch, managed-memory attach, external semaphores, graph
+                                    upload, sparse mapping, 3D batch copies) */
+
+/* CUmemLocation ({int type; int id;}) passed by value is one 8-byte INTEGER-class argument in
+ * the x86-64 and AArch64 calling conventions, exactly like a uint64_t: the wrappers take and
+ * forward it as one, so it packs like every other argument. */
+typedef uint64_t ReefMemLocationBits;
 
 #define REEF_CUDA_CALLS(X) \
     X(cuLaunchKernel, REEF_K_LAUNCH, 8, 0, (CUfunction, unsigned int, unsigned int, unsigned int, unsigned int, unsigned int, unsigned int, unsigned int, CUstream, void **, void **)) \
@@ -348,7 +356,27 @@ typedef struct CUmemcpyAttributes_st CUmemcpyAttributes;
     X(cuStreamEndCapture, REEF_K_CAPTURE_END, 0, 0, (CUstream, CUgraph *)) \
     X(cuStreamEndCapture_ptsz, REEF_K_CAPTURE_END, 0, 1, (CUstream, CUgraph *)) \
     X(cuStreamIsCapturing, REEF_K_CAPTURE_QUERY, 0, 0, (CUstream, CUstreamCaptureStatus *)) \
-    X(cuStreamIsCapturing_ptsz, REEF_K_CAPTURE_QUERY, 0, 1, (CUstream, CUstreamCaptureStatus *))
+    X(cuStreamIsCapturing_ptsz, REEF_K_CAPTURE_QUERY, 0, 1, (CUstream, CUstreamCaptureStatus *)) \
+    X(cuStreamBeginCaptureToGraph, REEF_K_CAPTURE_BEGIN, 0, 0, (CUstream, CUgraph, const void *, const void *, size_t, CUstreamCaptureMode)) \
+    X(cuStreamBeginCaptureToGraph_ptsz, REEF_K_CAPTURE_BEGIN, 0, 1, (CUstream, CUgraph, const void *, const void *, size_t, CUstreamCaptureMode)) \
+    X(cuMemPrefetchAsync, REEF_K_ORDERED, 3, 0, (CUdeviceptr, size_t, CUdevice, CUstream)) \
+    X(cuMemPrefetchAsync_ptsz, REEF_K_ORDERED, 3, 1, (CUdeviceptr, size_t, CUdevice, CUstream)) \
+    X(cuMemPrefetchAsync_v2, REEF_K_ORDERED, 4, 0, (CUdeviceptr, size_t, ReefMemLocationBits, unsigned int, CUstream)) \
+    X(cuMemPrefetchAsync_v2_ptsz, REEF_K_ORDERED, 4, 1, (CUdeviceptr, size_t, ReefMemLocationBits, unsigned int, CUstream)) \
+    X(cuStreamAttachMemAsync, REEF_K_ORDERED, 0, 0, (CUstream, CUdeviceptr, size_t, unsigned int)) \
+    X(cuStreamAttachMemAsync_ptsz, REEF_K_ORDERED, 0, 1, (CUstream, CUdeviceptr, size_t, unsigned int)) \
+    X(cuSignalExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const void *, const void *, unsigned int, CUstream)) \
+    X(cuSignalExternalSemaphoresAsync_ptsz, REEF_K_ORDERED, 3, 1, (const void *, const void *, unsigned int, CUstream)) \
+    X(cuWaitExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const void *, const void *, unsigned int, CUstream)) \
+    X(cuWaitExternalSemaphoresAsync_ptsz, REEF_K_ORDERED, 3, 1, (const void *, const void *, unsigned int, CUstream)) \
+    X(cuGraphUpload, REEF_K_ORDERED, 1, 0, (CUgraphExec, CUstream)) \
+    X(cuGraphUpload_ptsz, REEF_K_ORDERED, 1, 1, (CUgraphExec, CUstream)) \
+    X(cuMemMapArrayAsync, REEF_K_ORDERED, 2, 0, (void *, unsigned int, CUstream)) \
+    X(cuMemMapArrayAsync_ptsz, REEF_K_ORDERED, 2, 1, (void *, unsigned int, CUstream)) \
+    X(cuMemcpy3DBatchAsync, REEF_K_ORDERED, 4, 0, (size_t, void *, size_t *, unsigned long long, CUstream)) \
+    X(cuMemcpy3DBatchAsync_ptsz, REEF_K_ORDERED, 4, 1, (size_t, void *, size_t *, unsigned long long, CUstream)) \
+    X(cuMemcpy3DBatchAsync_v2, REEF_K_ORDERED, 3, 0, (size_t, void *, unsigned long long, CUstream)) \
+    X(cuMemcpy3DBatchAsync_v2_ptsz, REEF_K_ORDERED, 3, 1, (size_t, void *, unsigned long long, CUstream))
 
 /* ---- argument-list helpers (up to 12 arguments) ---- */
 #define REEF_CAT(a, b) REEF_CAT_(a, b)

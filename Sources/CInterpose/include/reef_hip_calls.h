@@ -38,6 +38,10 @@
     X(hipMemset2DAsync, REEF_K_SET, 5, 0, (void *, size_t, int, size_t, size_t, hipStream_t)) \
     X(hipMallocAsync, REEF_K_ALLOC, 2, 0, (void **, size_t, hipStream_t)) \
     X(hipFreeAsync, REEF_K_ALLOC, 1, 0, (void *, hipStream_t)) \
+    X(hipMemPrefetchAsync, REEF_K_ORDERED, 3, 0, (const void *, size_t, int, hipStream_t)) \
+    X(hipStreamAttachMemAsync, REEF_K_ORDERED, 0, 0, (hipStream_t, void *, size_t, unsigned int)) \
+    X(hipSignalExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const hipExternalSemaphore_t *, const hipExternalSemaphoreSignalParams *, unsigned int, hipStream_t)) \
+    X(hipWaitExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const hipExternalSemaphore_t *, const hipExternalSemaphoreWaitParams *, unsigned int, hipStream_t)) \
     X(hipMallocFromPoolAsync, REEF_K_ALLOC, 3, 0, (void **, size_t, hipMemPool_t, hipStream_t)) \
     X(hipEventRecord, REEF_K_EVENT_RECORD, 1, 0, (hipEvent_t, hipStream_t)) \
     X(hipStreamWaitEvent, REEF_K_STREAM_WAIT, 0, 0, (hipStream_t, hipEvent_t, unsigned int)) \

@@ -290,6 +290,12 @@ final class Scheduler: @unchecked Sendable {
             if let stream { setCapturing(stream, false) }
             if result == 0, let p = padding { noteCapturedGraph(args[1], p) }
             return result
+        case REEF_K_ORDERED:
+            // Rare stream-ordered calls whose arguments Reef does not copy (prefetches, external
+            // semaphores, graph uploads...): never held, issued once everything before them on
+            // the stream is.
+            if let stream { flushBefore(stream: stream) }
+            return backend.forward(call)
         case REEF_K_COPY, REEF_K_SET, REEF_K_ALLOC, REEF_K_EVENT_RECORD, REEF_K_STREAM_WAIT, REEF_K_MEMOP,
              REEF_K_HOSTFN, REEF_K_GRAPH:
             guard let stream else { return backend.forward(call) }

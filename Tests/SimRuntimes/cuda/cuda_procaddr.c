@@ -158,6 +158,17 @@ static const proc_entry table[] = {
     /* graphs */
     E("cuGraphInstantiateWithFlags", 11040, cuGraphInstantiateWithFlags),
     EP("cuGraphLaunch", 10000, cuGraphLaunch, cuGraphLaunch_ptsz),
+    EP("cuGraphUpload", 11010, cuGraphUpload, cuGraphUpload_ptsz),
+    /* stream-ordered calls with no effect on simulated memory (cuda_ordered.c) */
+    EP("cuMemPrefetchAsync", 8000, cuMemPrefetchAsync, cuMemPrefetchAsync_ptsz),
+    EP("cuMemPrefetchAsync", 12020, cuMemPrefetchAsync_v2, cuMemPrefetchAsync_v2_ptsz),
+    EP("cuStreamAttachMemAsync", 6000, cuStreamAttachMemAsync, cuStreamAttachMemAsync_ptsz),
+    EP("cuSignalExternalSemaphoresAsync", 10000, cuSignalExternalSemaphoresAsync, cuSignalExternalSemaphoresAsync_ptsz),
+    EP("cuWaitExternalSemaphoresAsync", 10000, cuWaitExternalSemaphoresAsync, cuWaitExternalSemaphoresAsync_ptsz),
+    EP("cuMemMapArrayAsync", 11010, cuMemMapArrayAsync, cuMemMapArrayAsync_ptsz),
+    EP("cuMemcpy3DBatchAsync", 12080, cuMemcpy3DBatchAsync, cuMemcpy3DBatchAsync_ptsz),
+    EP("cuMemcpy3DBatchAsync", 13000, cuMemcpy3DBatchAsync_v2, cuMemcpy3DBatchAsync_v2_ptsz),
+    EP("cuStreamBeginCaptureToGraph", 12030, cuStreamBeginCaptureToGraph, cuStreamBeginCaptureToGraph_ptsz),
     E("cuGraphDestroy", 10000, cuGraphDestroy),
     E("cuGraphExecDestroy", 10000, cuGraphExecDestroy),
     E("cuGraphGetNodes", 10000, cuGraphGetNodes),

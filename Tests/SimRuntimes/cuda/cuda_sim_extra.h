@@ -243,6 +243,11 @@ CUresult cuGraphNodeGetType(CUgraphNode hNode, CUgraphNodeType *type);
 CUresult cuGraphKernelNodeGetParams(CUgraphNode hNode, CUDA_KERNEL_NODE_PARAMS_v1 *nodeParams);
 CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode hNode, CUDA_KERNEL_NODE_PARAMS_v2 *nodeParams);
 
+/* Simulator only (no driver has it): the first 32-bit word of the range of the last prefetch
+ * (cuMemPrefetchAsync*) to execute, read when it executed: whether it ran after the stream's
+ * earlier work (cuda_ordered.c). */
+uint32_t simcuLastPrefetchWord(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -120,6 +120,12 @@ def main():
         percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), max(lat))
     if be is not None:
         result["be_its"] = be.rate(start, end)
+        # BE alone again, after RT: with the rate before RT it brackets the RT phase, so a host
+        # that drifts during a row shows up (BE rates of one configuration varied by 20 % across
+        # rows on some hosts).
+        t1 = time.monotonic_ns()
+        time.sleep(a.be_alone_s)
+        result["be_alone_after_its"] = be.rate(t1, time.monotonic_ns())
         be.stop.set()
         be.join(timeout=60)
         result["be_iterations_during_rt"] = sum(1 for t in be.done if start <= t <= end)

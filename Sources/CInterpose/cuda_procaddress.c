@@ -30,7 +30,9 @@ static const struct { const char *base; int since; const char *suffix; } version
     {"cuMemsetD32", 3020, "_v2"},            {"cuMemsetD2D8", 3020, "_v2"},
     {"cuMemsetD2D16", 3020, "_v2"},          {"cuMemsetD2D32", 3020, "_v2"},
     {"cuMemFree", 3020, "_v2"},              {"cuMemPrefetchAsync", 12020, "_v2"},
-    {"cuMemcpy3DBatchAsync", 13000, "_v2"},
+    {"cuMemcpy3DBatchAsync", 13000, "_v2"},  {"cuMemcpyHtoA", 3020, "_v2"},
+    {"cuMemcpyAtoH", 3020, "_v2"},           {"cuMemcpyDtoA", 3020, "_v2"},
+    {"cuMemcpyAtoD", 3020, "_v2"},           {"cuMemcpyAtoA", 3020, "_v2"},
 };
 
 /* The routed variant a (symbol, version, flags) request names, or 0. */

@@ -328,6 +328,18 @@ typedef uint64_t ReefMemLocationBits;
     X(cuMemcpy2DUnaligned_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (const CUDA_MEMCPY2D *)) \
     X(cuMemcpy3D_v2, REEF_K_SYNC_COPY, -1, 0, (const CUDA_MEMCPY3D *)) \
     X(cuMemcpy3D_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (const CUDA_MEMCPY3D *)) \
+    X(cuMemcpy3DPeer, REEF_K_SYNC_COPY, -1, 0, (const void *)) \
+    X(cuMemcpy3DPeer_ptds, REEF_K_SYNC_COPY, -1, 1, (const void *)) \
+    X(cuMemcpyHtoA_v2, REEF_K_SYNC_COPY, -1, 0, (CUarray, size_t, const void *, size_t)) \
+    X(cuMemcpyHtoA_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (CUarray, size_t, const void *, size_t)) \
+    X(cuMemcpyAtoH_v2, REEF_K_SYNC_COPY, -1, 0, (void *, CUarray, size_t, size_t)) \
+    X(cuMemcpyAtoH_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (void *, CUarray, size_t, size_t)) \
+    X(cuMemcpyDtoA_v2, REEF_K_SYNC_COPY, -1, 0, (CUarray, size_t, CUdeviceptr, size_t)) \
+    X(cuMemcpyDtoA_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (CUarray, size_t, CUdeviceptr, size_t)) \
+    X(cuMemcpyAtoD_v2, REEF_K_SYNC_COPY, -1, 0, (CUdeviceptr, CUarray, size_t, size_t)) \
+    X(cuMemcpyAtoD_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (CUdeviceptr, CUarray, size_t, size_t)) \
+    X(cuMemcpyAtoA_v2, REEF_K_SYNC_COPY, -1, 0, (CUarray, size_t, CUarray, size_t, size_t)) \
+    X(cuMemcpyAtoA_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (CUarray, size_t, CUarray, size_t, size_t)) \
     X(cuMemsetD8_v2, REEF_K_SYNC_COPY, -1, 0, (CUdeviceptr, unsigned char, size_t)) \
     X(cuMemsetD8_v2_ptds, REEF_K_SYNC_COPY, -1, 1, (CUdeviceptr, unsigned char, size_t)) \
     X(cuMemsetD16_v2, REEF_K_SYNC_COPY, -1, 0, (CUdeviceptr, unsigned short, size_t)) \

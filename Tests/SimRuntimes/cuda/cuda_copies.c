@@ -139,6 +139,30 @@ CUresult cuMemcpyAtoHAsync_v2_ptsz(void *dst, CUarray a, size_t off, size_t n, C
     return array_copy(__func__, true, h, n);
 }
 
+/* Synchronous array copies: invalid handles as above (no stream: the legacy one's trace form). */
+#define SYNC_ARRAY(name, pt, params, ...) \
+    CUresult name params { __VA_ARGS__; return array_copy(__func__, pt, NULL, n); }
+SYNC_ARRAY(cuMemcpyHtoA_v2, false, (CUarray a, size_t off, const void *src, size_t n), (void)a, (void)off, (void)src)
+SYNC_ARRAY(cuMemcpyHtoA_v2_ptds, true, (CUarray a, size_t off, const void *src, size_t n), (void)a, (void)off, (void)src)
+SYNC_ARRAY(cuMemcpyAtoH_v2, false, (void *dst, CUarray a, size_t off, size_t n), (void)a, (void)off, (void)dst)
+SYNC_ARRAY(cuMemcpyAtoH_v2_ptds, true, (void *dst, CUarray a, size_t off, size_t n), (void)a, (void)off, (void)dst)
+SYNC_ARRAY(cuMemcpyDtoA_v2, false, (CUarray a, size_t off, CUdeviceptr src, size_t n), (void)a, (void)off, (void)src)
+SYNC_ARRAY(cuMemcpyDtoA_v2_ptds, true, (CUarray a, size_t off, CUdeviceptr src, size_t n), (void)a, (void)off, (void)src)
+SYNC_ARRAY(cuMemcpyAtoD_v2, false, (CUdeviceptr dst, CUarray a, size_t off, size_t n), (void)a, (void)off, (void)dst)
+SYNC_ARRAY(cuMemcpyAtoD_v2_ptds, true, (CUdeviceptr dst, CUarray a, size_t off, size_t n), (void)a, (void)off, (void)dst)
+SYNC_ARRAY(cuMemcpyAtoA_v2, false, (CUarray d, size_t doff, CUarray a, size_t off, size_t n), (void)d, (void)doff, (void)a, (void)off)
+SYNC_ARRAY(cuMemcpyAtoA_v2_ptds, true, (CUarray d, size_t doff, CUarray a, size_t off, size_t n), (void)d, (void)doff, (void)a, (void)off)
+
+/* A 3D peer copy names arrays or device memory of two contexts; the simulator has one device
+ * and no arrays, so it answers NOT_SUPPORTED (after the usual checks). */
+static CUresult copy_3d_peer(const char *api, const void *p) {
+    CUresult r = cu_enter(api);
+    CU_TRACE("%s", api);
+    return r ? r : p == NULL ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
+}
+CUresult cuMemcpy3DPeer(const void *p) { return copy_3d_peer(__func__, p); }
+CUresult cuMemcpy3DPeer_ptds(const void *p) { return copy_3d_peer(__func__, p); }
+
 /* ---- 2D / 3D ---- */
 /* Address of (x, y, z) on one side of a copy descriptor. */
 static CUresult side_addr(CUmemorytype t, const void *host, CUdeviceptr dptr, size_t x, size_t y,

@@ -81,6 +81,12 @@ int main(void) {
     CHECK(cuMemcpyDtoH_v2(&word, buf, sizeof word));
     printf("graph after upload: %u\n", word);
     printf("capture into a graph: %s\n", err_name(cuStreamBeginCaptureToGraph(s, g, NULL, NULL, 0, 0)));
+    /* Synchronous array and 3D peer copies: the simulator has no arrays (invalid handle). */
+    CUarray none = NULL;
+    printf("array copies: %s %s %s %s %s, 3D peer: %s\n", err_name(cuMemcpyHtoA_v2(none, 0, &word, 4)),
+           err_name(cuMemcpyAtoH_v2(&word, none, 0, 4)), err_name(cuMemcpyDtoA_v2(none, 0, buf, 4)),
+           err_name(cuMemcpyAtoD_v2(buf, none, 0, 4)), err_name(cuMemcpyAtoA_v2(none, 0, none, 0, 4)),
+           err_name(cuMemcpy3DPeer(NULL)));
     CHECK(cuGraphExecDestroy(x));
     CHECK(cuGraphDestroy(g));
     CHECK(cuStreamDestroy_v2(s));

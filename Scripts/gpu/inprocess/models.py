@@ -36,7 +36,30 @@ def best_effort(name):
         return resnet(152), seeded((32, 3, 224, 224), 2)
     if name == "transformer":
         return transformer(), seeded((64, 512, 2048), 3)
-    raise ValueError("unknown best-effort model %r (resnet152, transformer)" % name)
+    if name == "gemm_small":
+        return gemm_small(), seeded((1024, 1024), 4)
+    if name == "stream_large":
+        return stream_large(), seeded((1 << 28,), 5)
+    raise ValueError("unknown best-effort model %r (resnet152, transformer, gemm_small, stream_large)" % name)
+
+
+# Two BE loads that tell why RT runs slower beside BE (inprocess-h100-run11: every RT request
+# ~12 % slower on the device): one compute-bound with a 6 MB footprint, one memory-bound that
+# streams 1 GB (a 512 MB input and its 512 MB product). If RT slows beside the first as beside
+# ResNet-152, memory state (L2, TLB) is not the cause; if only beside the second, it may be.
+def gemm_small():
+    def run(x):
+        y = x
+        for _ in range(64):
+            y = torch.mm(y, x) * (1.0 / 32)
+        return y
+    return run
+
+
+def stream_large():
+    def run(x):
+        return (x * 1.0001).sum(dtype=torch.float32).reshape(1)
+    return run
 
 
 def capture_realtime_graph():

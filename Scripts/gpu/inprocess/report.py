@@ -26,7 +26,11 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
             "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
-            "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict"])]
+            "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict"]),
+          ("gemm_small", "Why RT slows beside BE: BE = 64 chained 1024x1024 fp16 GEMMs (6 MB footprint)",
+           ["rt_alone", "sd_small_no_reef", "sd_small_reef"]),
+          ("stream_large", "Why RT slows beside BE: BE = a pass over 256 Mi fp16 values (1 GB footprint)",
+           ["rt_alone", "sd_large_no_reef", "sd_large_reef"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -40,7 +44,9 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_predict": "Reef, RT arrivals predicted", "tf_reef_rt_predict": "Reef, RT arrivals predicted",
           "reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
           "tf_reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
-          "rt_alone_end": "RT alone (again, at the end)"}
+          "rt_alone_end": "RT alone (again, at the end)",
+          "sd_small_no_reef": "no Reef + stream priority", "sd_small_reef": "Reef",
+          "sd_large_no_reef": "no Reef + stream priority", "sd_large_reef": "Reef"}
 
 
 def dataloader_check(run_dir):

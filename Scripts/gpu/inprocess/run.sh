@@ -11,7 +11,7 @@
 # INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS),
 # INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US),
 # INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW), INPROCESS_PREDICT=1
-# (adds Reef rows with REEF_RT_PREDICT).
+# (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,6 +86,12 @@ if [[ ${INPROCESS_PADDING:-0} == 1 ]]; then
   pad="REEF_PADDING=on"; [[ $units != learned ]] && pad+=" REEF_PAD_GRAPH_UNITS=$units"
   ROWS+=("reef_pad|resnet152|high|reef $pad" "tf_reef_pad|transformer|high|reef $pad"
          "tf_reef_predict|transformer|high|reef $pad REEF_PAD_PREDICT=on")
+fi
+# Why RT runs slower beside BE (INPROCESS_SLOWDOWN=1): a small-footprint compute-bound BE and a
+# large-footprint memory-bound one, each without and with Reef (models.py: gemm_small, stream_large).
+if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
+  ROWS+=("sd_small_no_reef|gemm_small|high|" "sd_small_reef|gemm_small|high|reef"
+         "sd_large_no_reef|stream_large|high|" "sd_large_reef|stream_large|high|reef")
 fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"

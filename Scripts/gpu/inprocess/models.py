@@ -4,6 +4,18 @@ run for milliseconds). Weights and inputs are seeded, so every row computes the 
 import torch
 
 
+def output_digest(t, full_bytes=1 << 20, samples=1 << 18):
+    """sha256 of a tensor's bytes, for checking every BE iteration: whole when it is at most
+    `full_bytes`, else of an evenly strided sample of `samples` elements plus the first and last
+    4096 (a transformer's 128 MB output hashed whole would cost more than its iteration)."""
+    import hashlib
+    flat = t.detach().reshape(-1)
+    if flat.numel() * flat.element_size() > full_bytes:
+        step = -(-flat.numel() // samples)
+        flat = torch.cat([flat[:4096], flat[::step], flat[-4096:]])
+    return hashlib.sha256(flat.contiguous().view(torch.uint8).cpu().numpy().tobytes()).hexdigest()
+
+
 def seeded(shape, seed, dtype=torch.float16):
     gen = torch.Generator().manual_seed(seed)
     return torch.randn(*shape, generator=gen).to(dtype).cuda()

@@ -42,7 +42,8 @@ def row_data(run_dir, name):
     be = load(os.path.join(run_dir, "rows", name + ".be.json"))
     out = {"rt_p50_ms": rt.get("rt_p50_ms"), "rt_p99_ms": rt.get("rt_p99_ms"), "rt_max_ms": rt.get("rt_max_ms"),
            "rt_mismatches": rt.get("rt_mismatches"), "rt_latency_ms": rt.get("rt_latency_ms") or [],
-           "rt_output_sha256": rt.get("rt_output_sha256"), "gpu_clocks": rt.get("gpu_clocks")}
+           "rt_output_sha256": rt.get("rt_output_sha256"), "gpu_clocks": rt.get("gpu_clocks"),
+           "rt_gpu_p50_ms": rt.get("rt_gpu_p50_ms"), "rt_gpu_p99_ms": rt.get("rt_gpu_p99_ms")}
     if be and rt.get("rt_window_ns"):
         start, end = rt["rt_window_ns"]
         n = sum(1 for t in be["completions_ns"] if start <= t <= end)
@@ -98,16 +99,17 @@ def markdown(summary, env, command):
              "- RT process: CUDA-graph ResNet-50 bs1 fp16 every 10 ms (C client, stream at the greatest priority); "
              "BE process: eager ResNet-152 bs32 fp16 closed loop on its own stream. Ratios use the two RT-alone "
              "rows pooled (p99 %s ms)." % fmt(summary["rt_alone_pooled_p99_ms"]), "",
-             "| row | RT p50 ms | RT p99 ms | p99 / RT alone | RT max ms | BE it/s | BE preemptions | signal p50 / p99 us | SM MHz p50 (min) / W |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| row | RT p50 ms | RT p99 ms | p99 / RT alone | RT max ms | RT device p50 / p99 ms | BE it/s | BE preemptions | signal p50 / p99 us | SM MHz p50 (min) / W |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for n, label in ROWS:
         d = summary["rows"].get(n)
         if not d:
             continue
         sig = d.get("signal_us")
         c = d.get("gpu_clocks")
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             label, fmt(d["rt_p50_ms"]), fmt(d["rt_p99_ms"]), fmt(d.get("rt_p99_vs_alone"), "%.2f"), fmt(d["rt_max_ms"]),
+            ("%s / %s" % (fmt(d.get("rt_gpu_p50_ms")), fmt(d.get("rt_gpu_p99_ms")))) if d.get("rt_gpu_p50_ms") else "—",
             fmt(d.get("be_its"), "%.1f"), d.get("be_preemptions", "—"),
             ("%.0f / %.0f" % (sig["p50"], sig["p99"])) if sig else "—",
             ("%.0f (%.0f) / %.0f" % (c["sm_mhz_p50"], c["sm_mhz_min"], c["power_w_p50"])) if c else "—"))

@@ -23,7 +23,7 @@ BE_LIMIT = 0.85
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
-            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_end"]),
+            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
             "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict"]),
@@ -45,6 +45,7 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
           "tf_reef_gate_predict": "Reef, release gate, larger window, RT arrivals predicted",
           "rt_alone_end": "RT alone (again, at the end)",
+          "rt_alone_l1": "RT alone, RT kernels prefer L1", "reef_l1": "Reef, RT kernels prefer L1",
           "sd_small_no_reef": "no Reef + stream priority", "sd_small_reef": "Reef",
           "sd_large_no_reef": "no Reef + stream priority", "sd_large_reef": "Reef"}
 

@@ -15,7 +15,18 @@
 #include <time.h>
 
 typedef int CUresult;
-typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec, *CUevent;
+typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec, *CUevent, *CUgraphNode, *CUfunction, *CUkernel;
+
+/* cuda.h's CUDA_KERNEL_NODE_PARAMS_v2 (CUDA 12+). */
+typedef struct {
+    CUfunction func;
+    unsigned int gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes;
+    void **kernelParams, **extra;
+    CUkernel kern;
+    CUcontext ctx;
+} KernelNodeParams;
+#define GRAPH_NODE_TYPE_KERNEL 0
+#define FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT 9
 typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
 
@@ -35,6 +46,11 @@ static struct {
     CUresult (*eventRecord)(CUevent, CUstream);
     CUresult (*eventElapsed)(float *, CUevent, CUevent);
     CUresult (*eventDestroy)(CUevent);
+    CUresult (*graphGetNodes)(CUgraph, CUgraphNode *, size_t *);
+    CUresult (*nodeGetType)(CUgraphNode, int *);
+    CUresult (*kernelNodeGetParams)(CUgraphNode, KernelNodeParams *);
+    CUresult (*funcSetAttribute)(CUfunction, int, int);
+    CUresult (*kernelSetAttribute)(int, int, CUkernel, CUdevice);
 } cu;
 
 static char last_error[256];
@@ -63,6 +79,12 @@ static int resolve(void) {
     SYM(eventRecord, "cuEventRecord")
     SYM(eventDestroy, "cuEventDestroy_v2")
 #undef SYM
+    /* Only for RT_PREFER_L1: optional. */
+    *(void **)&cu.graphGetNodes = dlsym(lib, "cuGraphGetNodes");
+    *(void **)&cu.nodeGetType = dlsym(lib, "cuGraphNodeGetType");
+    *(void **)&cu.kernelNodeGetParams = dlsym(lib, "cuGraphKernelNodeGetParams_v2");
+    *(void **)&cu.funcSetAttribute = dlsym(lib, "cuFuncSetAttribute");
+    *(void **)&cu.kernelSetAttribute = dlsym(lib, "cuKernelSetAttribute");
     /* CUDA 12.8 added the _v2 form; older drivers have only the first. */
     if (!(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime_v2")) &&
         !(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime"))) {
@@ -70,6 +92,34 @@ static int resolve(void) {
         return -1;
     }
     return 0;
+}
+
+/* RT_PREFER_L1=1 (a diagnosis, issue 3): every kernel of the graph asks for the smallest
+ * shared-memory carveout, i.e. the most L1, before the graph is instantiated. BE kernels (cuDNN,
+ * cuBLAS) leave the SMs configured for large shared memory; if RT then runs with less L1, this
+ * shows it. Best effort: returns how many kernels took the preference, -1 if the graph could not
+ * be read. */
+static int prefer_l1(CUgraph graph, CUdevice dev) {
+    size_t n = 0;
+    if (!cu.graphGetNodes || !cu.nodeGetType || !cu.kernelNodeGetParams || !cu.funcSetAttribute ||
+        !cu.kernelSetAttribute)
+        return -1;
+    if (cu.graphGetNodes(graph, NULL, &n) != 0) return -1;
+    CUgraphNode *nodes = calloc(n ? n : 1, sizeof *nodes);
+    if (!nodes || cu.graphGetNodes(graph, nodes, &n) != 0) { free(nodes); return -1; }
+    int set = 0;
+    for (size_t i = 0; i < n; i++) {
+        int type = -1;
+        KernelNodeParams p;
+        memset(&p, 0, sizeof p);
+        if (cu.nodeGetType(nodes[i], &type) != 0 || type != GRAPH_NODE_TYPE_KERNEL) continue;
+        if (cu.kernelNodeGetParams(nodes[i], &p) != 0) continue;
+        CUresult r = p.kern ? cu.kernelSetAttribute(FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT, 0, p.kern, dev)
+                            : cu.funcSetAttribute(p.func, FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT, 0);
+        if (r == 0) set++;
+    }
+    free(nodes);
+    return set;
 }
 
 static uint64_t now_ns(void) {
@@ -102,6 +152,9 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     CHECK(cu.ctxSetCurrent(ctx));
     CHECK(cu.priorityRange(&least, &greatest));
     CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
+    const char *l1 = getenv("RT_PREFER_L1");
+    if (l1 && strcmp(l1, "1") == 0)
+        fprintf(stderr, "rt_driver: RT_PREFER_L1: %d kernels prefer L1\n", prefer_l1((CUgraph)(uintptr_t)graph, dev));
     CHECK(cu.graphInstantiate(&exec, (CUgraph)(uintptr_t)graph, 0));
     CHECK(cu.eventCreate(&before, 0));
     CHECK(cu.eventCreate(&after, 0));

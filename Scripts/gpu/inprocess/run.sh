@@ -11,7 +11,8 @@
 # INPROCESS_PADDING=1 (adds Reef rows with kernel padding on, INPROCESS_PAD_GRAPH_UNITS),
 # INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US),
 # INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW), INPROCESS_PREDICT=1
-# (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE).
+# (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE),
+# INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -92,6 +93,11 @@ fi
 if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
   ROWS+=("sd_small_no_reef|gemm_small|high|" "sd_small_reef|gemm_small|high|reef"
          "sd_large_no_reef|stream_large|high|" "sd_large_reef|stream_large|high|reef")
+fi
+# RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
+# the shared-memory carveout BE kernels leave behind slow RT down?
+if [[ ${INPROCESS_RT_PREFER_L1:-0} == 1 ]]; then
+  ROWS+=("rt_alone_l1|none|normal|RT_PREFER_L1=1" "reef_l1|resnet152|high|reef RT_PREFER_L1=1")
 fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"

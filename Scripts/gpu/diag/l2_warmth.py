@@ -169,15 +169,14 @@ def main():
         "recovery": ["warm", "flush", "idle20", "warm"],
     }
     if a.plan in plans:
-        plan = [(m, plain, m, 0) if m != "warm" else ("warm", plain, "none", 0) for m in plans[a.plan]]
+        plan = [(m, plain, m if m != "warm" else "none", 0) for m in plans[a.plan]]
     else:
-        plan = None
-    plan = plan or [("warm", plain, "none", 0), ("flush", plain, "flush", 0), ("warm", plain, "none", 0),
-            ("flush_streaming", plain, "flush_streaming", 0), ("warm", plain, "none", 0), ("be", plain, "be", 0),
-            ("warm", plain, "none", 0), ("flush_prewarm", plain, "flush_prewarm", 0),
-            ("be_prewarm", plain, "be_prewarm", 0), ("warm", plain, "none", 0),
-            ("persist_warm", persist, "none", set_aside), ("persist_flush", persist, "flush", set_aside),
-            ("persist_be", persist, "be", set_aside), ("warm", plain, "none", 0)]
+        plan = [("warm", plain, "none", 0), ("flush", plain, "flush", 0), ("warm", plain, "none", 0),
+                ("flush_streaming", plain, "flush_streaming", 0), ("warm", plain, "none", 0), ("be", plain, "be", 0),
+                ("warm", plain, "none", 0), ("flush_prewarm", plain, "flush_prewarm", 0),
+                ("be_prewarm", plain, "be_prewarm", 0), ("warm", plain, "none", 0),
+                ("persist_warm", persist, "none", set_aside), ("persist_flush", persist, "flush", set_aside),
+                ("persist_be", persist, "be", set_aside), ("warm", plain, "none", 0)]
     modes = []
     for name, graph, kind, setaside in plan:
         try:

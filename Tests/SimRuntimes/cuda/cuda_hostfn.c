@@ -26,7 +26,7 @@ static void run_callback(void *closure, simdev_status st) {
     c->cb(c->stream, cu_status(st), c->user);
 }
 
-static CUresult host_func(const char *api, bool pt, CUstream h, CUhostFn fn, void *user) {
+CUresult cu_host_func(const char *api, bool pt, CUstream h, CUhostFn fn, void *user) {
     CUresult r = cu_enter(api);
     char b[32];
     CU_TRACE("%s s=%s", api, cu_fmt_stream(b, h, pt));
@@ -38,8 +38,8 @@ static CUresult host_func(const char *api, bool pt, CUstream h, CUhostFn fn, voi
     return cu_status(simdev_host_func(s, run_host_fn, &c, sizeof c));
 }
 
-CUresult cuLaunchHostFunc(CUstream h, CUhostFn fn, void *user) { return host_func(__func__, false, h, fn, user); }
-CUresult cuLaunchHostFunc_ptsz(CUstream h, CUhostFn fn, void *user) { return host_func(__func__, true, h, fn, user); }
+CUresult cuLaunchHostFunc(CUstream h, CUhostFn fn, void *user) { return cu_host_func(__func__, false, h, fn, user); }
+CUresult cuLaunchHostFunc_ptsz(CUstream h, CUhostFn fn, void *user) { return cu_host_func(__func__, true, h, fn, user); }
 
 static CUresult add_callback(const char *api, bool pt, CUstream h, CUstreamCallback cb, void *user, unsigned flags) {
     CUresult r = cu_enter(api);

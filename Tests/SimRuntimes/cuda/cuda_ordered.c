@@ -16,31 +16,21 @@ static _Atomic uint32_t last_prefetch_word;
 
 uint32_t simcuLastPrefetchWord(void) { return atomic_load(&last_prefetch_word); }
 
-typedef struct ordered_closure {
-    CUdeviceptr ptr;   /* prefetch range start, 0 otherwise */
-} ordered_closure;
-
-static void run_ordered(void *closure, simdev_status st) {
-    (void)st;
-    ordered_closure *c = closure;
-    uint32_t word = 0;
-    if (c->ptr && simdev_is_device_range(CU_PTR(c->ptr), sizeof word)) {
-        memcpy(&word, CU_PTR(c->ptr), sizeof word);
+/* Runs in stream order: the first word of a prefetch's range (user = the range's address). */
+static void observe(void *user) {
+    uint32_t word;
+    if (user && simdev_is_device_range(user, sizeof word)) {
+        memcpy(&word, user, sizeof word);
         atomic_store(&last_prefetch_word, word);
     }
 }
 
-/* Counted and traced like every call, then checked: the stream, then the arguments (valid). */
+static void nothing(void *user) { (void)user; }
+
+/* Counted, traced and stream-checked like a host function, then the arguments (valid): a no-op,
+ * or the prefetch observation, in stream order. */
 static CUresult ordered(const char *api, bool pt, CUstream h, CUdeviceptr prefetch, bool valid) {
-    CUresult r = cu_enter(api);
-    char b[32];
-    CU_TRACE("%s s=%s", api, cu_fmt_stream(b, h, pt));
-    simdev_stream *s = NULL;
-    if (!r) r = cu_stream(h, pt, &s);
-    if (r) return r;
-    if (!valid) return CUDA_ERROR_INVALID_VALUE;
-    ordered_closure c = {prefetch};
-    return cu_status(simdev_host_func(s, run_ordered, &c, sizeof c));
+    return cu_host_func(api, pt, h, !valid ? NULL : prefetch ? observe : nothing, CU_PTR(prefetch));
 }
 
 #define PREFETCH(name, pt) \

@@ -65,6 +65,9 @@ CUcontext cu_primary_ctx(void);
 CUresult cu_stream(CUstream h, bool pt, simdev_stream **out);
 /* Trace-field formatting of a raw stream handle (after cu_stream; "bad" when invalid). */
 const char *cu_fmt_stream(char *buf, CUstream h, bool pt);
+/* cuLaunchHostFunc's body (cuda_hostfn.c): counted and traced as `api`, then fn(user) in stream
+ * order; fn NULL gives CUDA_ERROR_INVALID_VALUE after the stream check. */
+CUresult cu_host_func(const char *api, bool pt, CUstream h, CUhostFn fn, void *user);
 
 /* ---- modules (cuda_modules.c) ---- */
 /* The kernel behind a CUfunction or CUkernel handle (cuLaunchKernel accepts both). */

@@ -23,12 +23,13 @@ BE_LIMIT = 0.85
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
-            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "rt_alone_end"]),
+            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "rt_alone_prepush",
+            "priority_prepush", "reef_prepush", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
             "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict"]),
           ("gemm_small", "Why RT slows beside BE: BE = 64 chained 1024x1024 fp16 GEMMs (6 MB footprint)",
-           ["rt_alone", "sd_small_no_reef", "sd_small_reef"]),
+           ["rt_alone", "sd_small_no_reef", "sd_small_reef", "sd_small_reef_prepush"]),
           ("stream_large", "Why RT slows beside BE: BE = a pass over 256 Mi fp16 values (1 GB footprint)",
            ["rt_alone", "sd_large_no_reef", "sd_large_reef"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -47,7 +48,11 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "rt_alone_end": "RT alone (again, at the end)",
           "rt_alone_l1": "RT alone, RT kernels prefer L1", "reef_l1": "Reef, RT kernels prefer L1",
           "sd_small_no_reef": "no Reef + stream priority", "sd_small_reef": "Reef",
-          "sd_large_no_reef": "no Reef + stream priority", "sd_large_reef": "Reef"}
+          "sd_large_no_reef": "no Reef + stream priority", "sd_large_reef": "Reef",
+          "rt_alone_prepush": "RT alone, requests fully submitted first",
+          "priority_prepush": "no Reef + stream priority, RT requests fully submitted first",
+          "reef_prepush": "Reef, RT requests fully submitted first",
+          "sd_small_reef_prepush": "Reef, RT requests fully submitted first"}
 
 
 def dataloader_check(run_dir):
@@ -116,7 +121,7 @@ def summarize(rows):
     for name, r in rows.items():
         lat = r.get("rt_latency_ms") or []
         s = {k: r.get(k) for k in ("be_model", "high_priority", "requests", "rt_p50_ms", "rt_p90_ms", "rt_p99_ms",
-                                    "rt_max_ms", "rt_gpu_p50_ms", "rt_gpu_p99_ms", "be_its", "be_alone_its", "be_alone_after_its", "be_iterations_during_rt", "rt_mismatches",
+                                    "rt_max_ms", "rt_gpu_p50_ms", "rt_gpu_p99_ms", "rt_launch_p50_ms", "rt_prepush", "be_its", "be_alone_its", "be_alone_after_its", "be_iterations_during_rt", "rt_mismatches",
                                     "be_mismatches", "be_error", "rt_output_sha256", "be_output_sha256", "reef",
                                     "preloaded", "gpu_clocks")}
         s["rt_requests_measured"] = len(lat)
@@ -217,7 +222,7 @@ def markdown(summary, env, command):
         if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
             continue
         lines += ["## " + title, "",
-                  "| row | RT p50 ms | RT p99 ms | p99 / RT alone (pooled) | RT max ms | RT device p50 / p99 ms | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us | SM MHz p50 (min) / W |",
+                  "| row | RT p50 ms | RT p99 ms | p99 / RT alone (pooled) | RT max ms | RT device p50 / p99 ms (submit p50) | BE it/s | BE alone it/s | preemptions | drained p50 / p99 us | SM MHz p50 (min) / W |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
         for n in names:
             r = summary["rows"].get(n)
@@ -229,7 +234,9 @@ def markdown(summary, env, command):
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 LABELS.get(n, n), fmt(r["rt_p50_ms"]), fmt(r["rt_p99_ms"]), fmt(r.get("rt_p99_vs_alone"), "%.2f"),
                 fmt(r["rt_max_ms"]),
-                ("%s / %s" % (fmt(r.get("rt_gpu_p50_ms")), fmt(r.get("rt_gpu_p99_ms")))) if r.get("rt_gpu_p50_ms") else "—",
+                ("%s / %s%s" % (fmt(r.get("rt_gpu_p50_ms")), fmt(r.get("rt_gpu_p99_ms")),
+                               " (%s)" % fmt(r["rt_launch_p50_ms"]) if r.get("rt_launch_p50_ms") else ""))
+                if r.get("rt_gpu_p50_ms") else "—",
                 fmt(r.get("be_its"), "%.1f"), fmt(r.get("be_alone_its"), "%.1f"),
                 sched.get("preemptions", "—"),
                 ("%.0f / %.0f" % (p["drained_us"][50], p["drained_us"][99])) if p else "—",

@@ -107,7 +107,7 @@ def main():
         result["be_alone_its"] = be.rate(t0, time.monotonic_ns())
 
     clocks = ClockSampler(a.out + ".clocks.csv")   # what the GPU's clocks did while RT was measured
-    lat, gpu, start, end, mism = driver.run(handle, a.high_priority, a.requests, a.period_ms, out.data_ptr(),
+    lat, gpu, launch, start, end, mism = driver.run(handle, a.high_priority, a.requests, a.period_ms, out.data_ptr(),
                                        out.numel() * out.element_size(), reference)
     result["gpu_clocks"] = clocks.stop()
     result["rt_mismatches"] = mism
@@ -116,6 +116,11 @@ def main():
     # Device time alone (events around the graph): separates GPU-side slowdown from host-side.
     result["rt_gpu_ms"] = gpu
     result["rt_gpu_p50_ms"], result["rt_gpu_p99_ms"] = percentile(gpu, 50), percentile(gpu, 99)
+    # Host time to submit each request (event records + cuGraphLaunch): a device that waits for
+    # a slow submission shows up in the device time too (RT_PREPUSH=1 takes that wait out).
+    result["rt_launch_ms"] = launch
+    result["rt_launch_p50_ms"], result["rt_launch_p99_ms"] = percentile(launch, 50), percentile(launch, 99)
+    result["rt_prepush"] = os.environ.get("RT_PREPUSH") == "1"
     result["rt_p50_ms"], result["rt_p90_ms"], result["rt_p99_ms"], result["rt_max_ms"] = (
         percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), max(lat))
     if be is not None:
@@ -134,8 +139,8 @@ def main():
         result["be_error"] = be.error
     with open(a.out, "w") as f:
         json.dump(result, f)
-    print("%s: RT p50 %.3f p99 %.3f ms (device p50 %.3f)%s" % (a.row, result["rt_p50_ms"], result["rt_p99_ms"],
-          result["rt_gpu_p50_ms"],
+    print("%s: RT p50 %.3f p99 %.3f ms (device p50 %.3f, submit p50 %.3f)%s" % (
+          a.row, result["rt_p50_ms"], result["rt_p99_ms"], result["rt_gpu_p50_ms"], result["rt_launch_p50_ms"],
           (", BE %.1f it/s (alone %.1f)" % (result["be_its"], result["be_alone_its"])) if be else ""), flush=True)
     del keep, graph
 

@@ -51,6 +51,11 @@ static struct {
     CUresult (*kernelNodeGetParams)(CUgraphNode, KernelNodeParams *);
     CUresult (*funcSetAttribute)(CUfunction, int, int);
     CUresult (*kernelSetAttribute)(int, int, CUkernel, CUdevice);
+    /* Only for RT_PREPUSH: optional. */
+    CUresult (*memHostAlloc)(void **, size_t, unsigned);
+    CUresult (*memHostGetDevicePointer)(CUdeviceptr *, void *, unsigned);
+    CUresult (*memFreeHost)(void *);
+    CUresult (*streamWaitValue32)(CUstream, CUdeviceptr, uint32_t, unsigned);
 } cu;
 
 static char last_error[256];
@@ -85,6 +90,11 @@ static int resolve(void) {
     *(void **)&cu.kernelNodeGetParams = dlsym(lib, "cuGraphKernelNodeGetParams_v2");
     *(void **)&cu.funcSetAttribute = dlsym(lib, "cuFuncSetAttribute");
     *(void **)&cu.kernelSetAttribute = dlsym(lib, "cuKernelSetAttribute");
+    *(void **)&cu.memHostAlloc = dlsym(lib, "cuMemHostAlloc");
+    *(void **)&cu.memHostGetDevicePointer = dlsym(lib, "cuMemHostGetDevicePointer_v2");
+    *(void **)&cu.memFreeHost = dlsym(lib, "cuMemFreeHost");
+    if (!(*(void **)&cu.streamWaitValue32 = dlsym(lib, "cuStreamWaitValue32_v2")))
+        *(void **)&cu.streamWaitValue32 = dlsym(lib, "cuStreamWaitValue32");
     /* CUDA 12.8 added the _v2 form; older drivers have only the first. */
     if (!(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime_v2")) &&
         !(*(void **)&cu.eventElapsed = dlsym(lib, "cuEventElapsedTime"))) {
@@ -135,16 +145,22 @@ static uint64_t now_ns(void) {
  * is copied back and compared with `reference`; *mismatches counts the differing requests.
  * gpu_ns[i] (when not NULL): the device time of request i, between events recorded on the
  * stream just before and just after the graph (host-side launch and wake-up excluded).
+ * launch_ns[i] (when not NULL): how long the host spent submitting request i (the two event
+ * records and cuGraphLaunch). With RT_PREPUSH=1 (a diagnosis, issue 3) the stream first waits on
+ * a word of device-mapped host memory that the host writes only after the whole request was
+ * submitted, so gpu_ns excludes any wait of the device for the host's submission.
  * Returns 0, or -1 with rt_driver_error() set. */
 int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, uint64_t period_ns,
                   uint64_t out, uint64_t out_bytes, const void *reference,
-                  uint64_t *latencies_ns, uint64_t *gpu_ns, uint64_t *start_ns, uint64_t *end_ns, int *mismatches) {
+                  uint64_t *latencies_ns, uint64_t *gpu_ns, uint64_t *launch_ns, uint64_t *start_ns, uint64_t *end_ns, int *mismatches) {
     CUdevice dev;
     CUcontext ctx;
     CUstream stream = NULL;
     CUgraphExec exec = NULL;
     CUevent before = NULL, after = NULL;
     void *host = NULL;
+    volatile uint32_t *word = NULL;
+    CUdeviceptr word_dev = 0;
     int least = 0, greatest = 0;
     if (!cu.graphLaunch && resolve() != 0) return -1;
     CHECK(cu.deviceGet(&dev, 0));
@@ -155,6 +171,19 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     const char *l1 = getenv("RT_PREFER_L1");
     if (l1 && strcmp(l1, "1") == 0)
         fprintf(stderr, "rt_driver: RT_PREFER_L1: %d kernels prefer L1\n", prefer_l1((CUgraph)(uintptr_t)graph, dev));
+    const char *prepush = getenv("RT_PREPUSH");
+    if (prepush && strcmp(prepush, "1") == 0) {
+        if (!cu.memHostAlloc || !cu.memHostGetDevicePointer || !cu.memFreeHost || !cu.streamWaitValue32) {
+            snprintf(last_error, sizeof last_error, "RT_PREPUSH=1: the driver lacks cuMemHostAlloc or cuStreamWaitValue32");
+            goto fail;
+        }
+        void *w = NULL;
+        CHECK(cu.memHostAlloc(&w, 64, 0x01 | 0x02 /* PORTABLE | DEVICEMAP */));
+        word = (volatile uint32_t *)w;
+        *word = 0;
+        CHECK(cu.memHostGetDevicePointer(&word_dev, w, 0));
+        fprintf(stderr, "rt_driver: RT_PREPUSH: each request waits for its whole submission\n");
+    }
     CHECK(cu.graphInstantiate(&exec, (CUgraph)(uintptr_t)graph, 0));
     CHECK(cu.eventCreate(&before, 0));
     CHECK(cu.eventCreate(&after, 0));
@@ -170,9 +199,13 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
         uint64_t arrival = t0 + (uint64_t)i * period_ns;
         struct timespec at = { (time_t)(arrival / 1000000000ull), (long)(arrival % 1000000000ull) };
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0) {}
+        uint64_t submit = now_ns();
+        if (word) CHECK(cu.streamWaitValue32(stream, word_dev, (uint32_t)(i + 1), 0x0 /* GEQ */));
         if (gpu_ns) CHECK(cu.eventRecord(before, stream));
         CHECK(cu.graphLaunch(exec, stream));
         if (gpu_ns) CHECK(cu.eventRecord(after, stream));
+        if (launch_ns) launch_ns[i] = now_ns() - submit;
+        if (word) { __atomic_store_n(word, (uint32_t)(i + 1), __ATOMIC_SEQ_CST); }
         CHECK(cu.streamSynchronize(stream));
         latencies_ns[i] = now_ns() - arrival;
         if (gpu_ns) {
@@ -186,6 +219,7 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     }
     *end_ns = now_ns();
     free(host);
+    if (word) cu.memFreeHost((void *)word);
     cu.eventDestroy(before);
     cu.eventDestroy(after);
     cu.graphExecDestroy(exec);
@@ -193,6 +227,7 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     return 0;
 fail:
     free(host);
+    if (word) cu.memFreeHost((void *)word);
     if (before) cu.eventDestroy(before);
     if (after) cu.eventDestroy(after);
     if (exec) cu.graphExecDestroy(exec);

@@ -12,7 +12,8 @@
 # INPROCESS_BUDGET=1 (adds Reef rows with an in-flight time budget, INPROCESS_INFLIGHT_US),
 # INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW), INPROCESS_PREDICT=1
 # (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE),
-# INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef).
+# INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef),
+# INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -98,6 +99,12 @@ fi
 # the shared-memory carveout BE kernels leave behind slow RT down?
 if [[ ${INPROCESS_RT_PREFER_L1:-0} == 1 ]]; then
   ROWS+=("rt_alone_l1|none|normal|RT_PREFER_L1=1" "reef_l1|resnet152|high|reef RT_PREFER_L1=1")
+fi
+# Each RT request fully submitted before the device starts it (INPROCESS_RT_PREPUSH=1;
+# rt_driver.c's RT_PREPUSH): is RT's device time beside BE the device waiting for the host?
+if [[ ${INPROCESS_RT_PREPUSH:-0} == 1 ]]; then
+  ROWS+=("rt_alone_prepush|none|normal|RT_PREPUSH=1" "priority_prepush|resnet152|high|RT_PREPUSH=1"
+         "reef_prepush|resnet152|high|reef RT_PREPUSH=1" "sd_small_reef_prepush|gemm_small|high|reef RT_PREPUSH=1")
 fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"

@@ -52,7 +52,12 @@ def best_effort(name):
         return gemm_small(), seeded((1024, 1024), 4)
     if name == "stream_large":
         return stream_large(), seeded((1 << 28,), 5)
-    raise ValueError("unknown best-effort model %r (resnet152, transformer, gemm_small, stream_large)" % name)
+    if name == "tiny_kernels":
+        return tiny_kernels(), seeded((1024,), 6)
+    if name == "cpu_only":
+        return cpu_only(), seeded((1024,), 7)
+    raise ValueError("unknown best-effort model %r (resnet152, transformer, gemm_small, stream_large, tiny_kernels, "
+                     "cpu_only)" % name)
 
 
 # Two BE loads that tell why RT runs slower beside BE (inprocess-h100-run11: every RT request
@@ -71,6 +76,27 @@ def gemm_small():
 def stream_large():
     def run(x):
         return (x * 1.0001).sum(dtype=torch.float32).reshape(1)
+    return run
+
+
+# Two more (session 7): RT also ran ~12 % slower beside gemm_small, under Reef too. tiny_kernels
+# keeps another stream busy with kernels that touch 2 KB (other-stream activity without a memory
+# or compute footprint); cpu_only keeps a host thread busy and the GPU idle (host interference).
+def tiny_kernels():
+    def run(x):
+        y = x
+        for _ in range(64):
+            y = y * 1.0001
+        return y
+    return run
+
+
+def cpu_only():
+    def run(x):
+        acc = 0
+        for i in range(20000):     # a few ms of interpreter work, no GPU call
+            acc += i * i
+        return x
     return run
 
 

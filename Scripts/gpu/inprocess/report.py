@@ -31,7 +31,11 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("gemm_small", "Why RT slows beside BE: BE = 64 chained 1024x1024 fp16 GEMMs (6 MB footprint)",
            ["rt_alone", "sd_small_no_reef", "sd_small_reef", "sd_small_reef_prepush"]),
           ("stream_large", "Why RT slows beside BE: BE = a pass over 256 Mi fp16 values (1 GB footprint)",
-           ["rt_alone", "sd_large_no_reef", "sd_large_reef"])]
+           ["rt_alone", "sd_large_no_reef", "sd_large_reef"]),
+          ("tiny_kernels", "Why RT slows beside BE: BE = 64 elementwise kernels on 2 KB (other-stream activity only)",
+           ["rt_alone", "sd_tiny_no_reef", "sd_tiny_reef"]),
+          ("cpu_only", "Why RT slows beside BE: BE = a busy Python thread, no GPU work (host activity only)",
+           ["rt_alone", "sd_cpu"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -52,7 +56,8 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "rt_alone_prepush": "RT alone, requests fully submitted first",
           "priority_prepush": "no Reef + stream priority, RT requests fully submitted first",
           "reef_prepush": "Reef, RT requests fully submitted first",
-          "sd_small_reef_prepush": "Reef, RT requests fully submitted first"}
+          "sd_small_reef_prepush": "Reef, RT requests fully submitted first",
+          "sd_tiny_no_reef": "no Reef + stream priority", "sd_tiny_reef": "Reef", "sd_cpu": "no Reef"}
 
 
 def dataloader_check(run_dir):

@@ -1,6 +1,8 @@
 """The models of the in-process benchmark: the real-time CUDA graph (ResNet-50 bs1 fp16) and the
 best-effort eager models (ResNet-152 bs32 fp16; a large-batch transformer encoder whose kernels
 run for milliseconds). Weights and inputs are seeded, so every row computes the same numbers."""
+import time
+
 import torch
 
 
@@ -56,8 +58,12 @@ def best_effort(name):
         return tiny_kernels(), seeded((1024,), 6)
     if name == "cpu_only":
         return cpu_only(), seeded((1024,), 7)
+    if name == "cpu_pure":
+        return cpu_only(), seeded((1024,), 7).cpu()
+    if name == "gpu_sparse":
+        return gpu_sparse(), seeded((1024,), 8)
     raise ValueError("unknown best-effort model %r (resnet152, transformer, gemm_small, stream_large, tiny_kernels, "
-                     "cpu_only)" % name)
+                     "cpu_only, cpu_pure, gpu_sparse)" % name)
 
 
 # Two BE loads that tell why RT runs slower beside BE (inprocess-h100-run11: every RT request
@@ -97,6 +103,19 @@ def cpu_only():
         for i in range(20000):     # a few ms of interpreter work, no GPU call
             acc += i * i
         return x
+    return run
+
+
+# cpu_only still checks its (GPU) output each iteration: a small kernel and copy per few ms.
+# cpu_pure gets a host tensor, so its thread makes no GPU call at all; gpu_sparse is the
+# opposite: one small kernel, then the host sleeps 1 ms (the GPU never idle for long, the host
+# mostly idle).
+def gpu_sparse():
+    def run(x):
+        y = x * 1.0001
+        torch.cuda.current_stream().synchronize()
+        time.sleep(0.001)
+        return y
     return run
 
 

@@ -35,7 +35,11 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("tiny_kernels", "Why RT slows beside BE: BE = 64 elementwise kernels on 2 KB (other-stream activity only)",
            ["rt_alone", "sd_tiny_no_reef", "sd_tiny_reef"]),
           ("cpu_only", "Why RT slows beside BE: BE = a busy Python thread, no GPU work (host activity only)",
-           ["rt_alone", "sd_cpu"])]
+           ["rt_alone", "sd_cpu"]),
+          ("cpu_pure", "Why RT slows beside BE: BE = a busy Python thread that makes no GPU call",
+           ["rt_alone", "sd_cpu_pure"]),
+          ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
+           ["rt_alone", "sd_sparse"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -57,7 +61,8 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "priority_prepush": "no Reef + stream priority, RT requests fully submitted first",
           "reef_prepush": "Reef, RT requests fully submitted first",
           "sd_small_reef_prepush": "Reef, RT requests fully submitted first",
-          "sd_tiny_no_reef": "no Reef + stream priority", "sd_tiny_reef": "Reef", "sd_cpu": "no Reef"}
+          "sd_tiny_no_reef": "no Reef + stream priority", "sd_tiny_reef": "Reef", "sd_cpu": "no Reef", "sd_cpu_pure": "no Reef",
+          "sd_sparse": "no Reef"}
 
 
 def dataloader_check(run_dir):

@@ -108,13 +108,16 @@ def cpu_only():
 
 # cpu_only still checks its (GPU) output each iteration: a small kernel and copy per few ms.
 # cpu_pure gets a host tensor, so its thread makes no GPU call at all; gpu_sparse is the
-# opposite: one small kernel, then the host sleeps 1 ms (the GPU never idle for long, the host
+# opposite: one small kernel, then the host sleeps 1 ms (BE_SPARSE_SLEEP_MS; the GPU never idle for long, the host
 # mostly idle).
 def gpu_sparse():
+    import os
+    pause = float(os.environ.get("BE_SPARSE_SLEEP_MS", "1")) / 1000
+
     def run(x):
         y = x * 1.0001
         torch.cuda.current_stream().synchronize()
-        time.sleep(0.001)
+        time.sleep(pause)
         return y
     return run
 

@@ -39,7 +39,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("cpu_pure", "Why RT slows beside BE: BE = a busy Python thread that makes no GPU call",
            ["rt_alone", "sd_cpu_pure"]),
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
-           ["rt_alone", "sd_sparse"])]
+           ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -62,7 +62,9 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_prepush": "Reef, RT requests fully submitted first",
           "sd_small_reef_prepush": "Reef, RT requests fully submitted first",
           "sd_tiny_no_reef": "no Reef + stream priority", "sd_tiny_reef": "Reef", "sd_cpu": "no Reef", "sd_cpu_pure": "no Reef",
-          "sd_sparse": "no Reef"}
+          "sd_sparse": "no Reef",
+          "sd_sparse_np": "no Reef, RT stream at normal priority", "sd_sparse3": "no Reef, 3 ms sleep",
+          "sd_sparse10": "no Reef, 10 ms sleep"}
 
 
 def dataloader_check(run_dir):

@@ -95,7 +95,9 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
   ROWS+=("sd_small_no_reef|gemm_small|high|" "sd_small_reef|gemm_small|high|reef"
          "sd_large_no_reef|stream_large|high|" "sd_large_reef|stream_large|high|reef"
          "sd_tiny_no_reef|tiny_kernels|high|" "sd_tiny_reef|tiny_kernels|high|reef" "sd_cpu|cpu_only|high|"
-         "sd_cpu_pure|cpu_pure|high|" "sd_sparse|gpu_sparse|high|")
+         "sd_cpu_pure|cpu_pure|high|" "sd_sparse|gpu_sparse|high|"
+         "sd_sparse_np|gpu_sparse|normal|" "sd_sparse3|gpu_sparse|high|BE_SPARSE_SLEEP_MS=3"
+         "sd_sparse10|gpu_sparse|high|BE_SPARSE_SLEEP_MS=10")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

@@ -60,10 +60,12 @@ def best_effort(name):
         return cpu_only(), seeded((1024,), 7)
     if name == "cpu_pure":
         return cpu_only(), seeded((1024,), 7).cpu()
+    if name == "once":
+        return gpu_once(), seeded((1024,), 7).cpu()
     if name == "gpu_sparse":
         return gpu_sparse(), seeded((1024,), 8)
     raise ValueError("unknown best-effort model %r (resnet152, transformer, gemm_small, stream_large, tiny_kernels, "
-                     "cpu_only, cpu_pure, gpu_sparse)" % name)
+                     "cpu_only, cpu_pure, gpu_sparse, once)" % name)
 
 
 # Two BE loads that tell why RT runs slower beside BE (inprocess-h100-run11: every RT request
@@ -120,6 +122,24 @@ def gpu_sparse():
         time.sleep(pause)
         return y
     return run
+
+
+# once: one GPU operation on another stream before RT starts (BE_ONCE_OP=kernel: a small
+# kernel; copy: a device-to-host copy and no kernel), then a busy host thread as cpu_pure. Does
+# one earlier command elsewhere leave RT slower for good?
+def gpu_once():
+    import os
+    op = os.environ.get("BE_ONCE_OP", "kernel")
+    side = torch.cuda.Stream()
+    with torch.cuda.stream(side):
+        if op == "kernel":
+            torch.empty(1024, device="cuda").fill_(1.0)
+        elif op == "copy":
+            torch.empty(1024, device="cuda").cpu()
+        else:
+            raise ValueError("BE_ONCE_OP=%r: kernel or copy" % op)
+    side.synchronize()
+    return cpu_only()
 
 
 def capture_realtime_graph():

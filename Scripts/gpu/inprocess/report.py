@@ -39,7 +39,9 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("cpu_pure", "Why RT slows beside BE: BE = a busy Python thread that makes no GPU call",
            ["rt_alone", "sd_cpu_pure"]),
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
-           ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10"])]
+           ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10"]),
+          ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
+           ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
           "reef": "Reef (defaults)", "reef_rt_alone": "Reef, RT alone", "reef_linger0": "Reef, linger 0 us",
           "reef_linger500": "Reef, linger 500 us", "reef_window2": "Reef, window 2",
@@ -64,7 +66,8 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "sd_tiny_no_reef": "no Reef + stream priority", "sd_tiny_reef": "Reef", "sd_cpu": "no Reef", "sd_cpu_pure": "no Reef",
           "sd_sparse": "no Reef",
           "sd_sparse_np": "no Reef, RT stream at normal priority", "sd_sparse3": "no Reef, 3 ms sleep",
-          "sd_sparse10": "no Reef, 10 ms sleep"}
+          "sd_sparse10": "no Reef, 10 ms sleep",
+          "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 
 
 def dataloader_check(run_dir):

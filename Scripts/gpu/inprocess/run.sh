@@ -97,7 +97,8 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "sd_tiny_no_reef|tiny_kernels|high|" "sd_tiny_reef|tiny_kernels|high|reef" "sd_cpu|cpu_only|high|"
          "sd_cpu_pure|cpu_pure|high|" "sd_sparse|gpu_sparse|high|"
          "sd_sparse_np|gpu_sparse|normal|" "sd_sparse3|gpu_sparse|high|BE_SPARSE_SLEEP_MS=3"
-         "sd_sparse10|gpu_sparse|high|BE_SPARSE_SLEEP_MS=10")
+         "sd_sparse10|gpu_sparse|high|BE_SPARSE_SLEEP_MS=10"
+         "sd_once_kernel|once|high|BE_ONCE_OP=kernel" "sd_once_copy|once|high|BE_ONCE_OP=copy")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

@@ -115,9 +115,20 @@ def cpu_only():
 def gpu_sparse():
     import os
     pause = float(os.environ.get("BE_SPARSE_SLEEP_MS", "1")) / 1000
+    op = os.environ.get("BE_SPARSE_OP", "kernel")   # kernel, pageable (a copy to pageable memory), pinned
+    pinned = torch.empty(1024, dtype=torch.float16, pin_memory=True) if op == "pinned" else None
 
     def run(x):
-        y = x * 1.0001
+        if op == "kernel":
+            y = x * 1.0001
+        elif op == "pageable":
+            x.cpu()
+            y = x
+        elif op == "pinned":
+            pinned.copy_(x, non_blocking=True)
+            y = x
+        else:
+            raise ValueError("BE_SPARSE_OP=%r: kernel, pageable or pinned" % op)
         torch.cuda.current_stream().synchronize()
         time.sleep(pause)
         return y

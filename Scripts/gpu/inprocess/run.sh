@@ -98,7 +98,10 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "sd_cpu_pure|cpu_pure|high|" "sd_sparse|gpu_sparse|high|"
          "sd_sparse_np|gpu_sparse|normal|" "sd_sparse3|gpu_sparse|high|BE_SPARSE_SLEEP_MS=3"
          "sd_sparse10|gpu_sparse|high|BE_SPARSE_SLEEP_MS=10"
-         "sd_once_kernel|once|high|BE_ONCE_OP=kernel" "sd_once_copy|once|high|BE_ONCE_OP=copy")
+         "sd_once_kernel|once|high|BE_ONCE_OP=kernel" "sd_once_copy|once|high|BE_ONCE_OP=copy"
+         "sd_sparse_k|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel"
+         "sd_sparse_pageable|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pageable"
+         "sd_sparse_pinned|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pinned")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

@@ -40,7 +40,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "sd_cpu_pure"]),
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
            ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
-            "sd_sparse_pinned"]),
+            "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
            ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -71,6 +71,7 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "sd_sparse_k": "no Reef, kernel only (outputs not checked)",
           "sd_sparse_pageable": "no Reef, a 2 KB copy to pageable memory instead (outputs not checked)",
           "sd_sparse_pinned": "no Reef, a 2 KB copy to pinned memory instead (outputs not checked)",
+          "sd_sparse_k30": "no Reef, kernel only, 30 ms sleep", "sd_sparse_k100": "no Reef, kernel only, 100 ms sleep",
           "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 
 

@@ -101,7 +101,9 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "sd_once_kernel|once|high|BE_ONCE_OP=kernel" "sd_once_copy|once|high|BE_ONCE_OP=copy"
          "sd_sparse_k|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel"
          "sd_sparse_pageable|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pageable"
-         "sd_sparse_pinned|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pinned")
+         "sd_sparse_pinned|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pinned"
+         "sd_sparse_k30|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=30"
+         "sd_sparse_k100|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

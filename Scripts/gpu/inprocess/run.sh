@@ -103,7 +103,9 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "sd_sparse_pageable|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pageable"
          "sd_sparse_pinned|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=pinned"
          "sd_sparse_k30|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=30"
-         "sd_sparse_k100|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
+         "sd_sparse_k100|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
+         "sd_sparse_k_c1|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel CUDA_DEVICE_MAX_CONNECTIONS=1"
+         "reef_c1|resnet152|high|reef CUDA_DEVICE_MAX_CONNECTIONS=1")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

@@ -3,10 +3,12 @@
  * every request of a CUDA-graph ResNet-50 12-13 % slower. This program asks the next questions
  * without PyTorch: a synthetic RT request (a chain of small kernels, as a CUDA graph or launched
  * one by one behind a host-written gate so the host's submission is not timed) runs every 10 ms,
- * and between requests a "foreign" kernel runs nowhere, on another stream, on RT's own stream,
- * or on a stream of another context. Each request is timed on the device (events around it).
+ * and between requests a "foreign" kernel runs nowhere, on another stream (a kernel of RT's
+ * module, RT's own function, or a kernel of another module), on RT's own stream, on a stream of
+ * another context, or on a green-context stream (all SMs, or DIAG_GREEN_SMS, default 16). Each
+ * request is timed on the device (events around it).
  *
- *   cc -O2 -o foreign_kernel foreign_kernel.c -ldl -lpthread && ./foreign_kernel --out result.json
+ *   cc -O2 -o foreign_kernel foreign_kernel.c -ldl && ./foreign_kernel --out result.json
  *
  * Driver entry points are resolved with dlsym (no cuda.h needed). The kernels are PTX, compiled
  * by the driver; DIAG_IMAGE/DIAG_RT_NAME/DIAG_FOREIGN_NAME replace them (the simulated driver
@@ -64,6 +66,12 @@ static struct {
     CUresult (*memHostAlloc)(void **, size_t, unsigned);
     CUresult (*memHostGetDevicePointer)(CUdeviceptr *, void *, unsigned);
     CUresult (*streamWaitValue32)(CUstream, CUdeviceptr, uint32_t, unsigned);
+    /* Green contexts (CUDA 12.4+; optional). Resources as opaque buffers, as Reef's padding does. */
+    CUresult (*getResource)(CUdevice, void *, int);
+    CUresult (*split)(void *, unsigned *, const void *, void *, unsigned, unsigned);
+    CUresult (*genDesc)(void **, void *, unsigned);
+    CUresult (*greenCreate)(void **, void *, CUdevice, unsigned);
+    CUresult (*greenStream)(CUstream *, void *, unsigned, int);
 } cu;
 
 #define CHECK(call) do { CUresult r_ = (call); if (r_ != 0) { \
@@ -103,6 +111,33 @@ static void resolve(void) {
     *(void **)&cu.memHostGetDevicePointer = sym(lib, "cuMemHostGetDevicePointer_v2", 1);
     if (!(*(void **)&cu.streamWaitValue32 = sym(lib, "cuStreamWaitValue32_v2", 0)))
         *(void **)&cu.streamWaitValue32 = sym(lib, "cuStreamWaitValue32", 1);
+    *(void **)&cu.getResource = sym(lib, "cuDeviceGetDevResource", 0);
+    *(void **)&cu.split = sym(lib, "cuDevSmResourceSplitByCount", 0);
+    *(void **)&cu.genDesc = sym(lib, "cuDevResourceGenerateDesc", 0);
+    *(void **)&cu.greenCreate = sym(lib, "cuGreenCtxCreate", 0);
+    *(void **)&cu.greenStream = sym(lib, "cuGreenCtxStreamCreate", 0);
+}
+
+/* A non-blocking stream of a green context of `sms` SMs (0: all of them), or NULL. */
+static CUstream green_stream(CUdevice dev, unsigned sms) {
+    static unsigned char all[512], group[512], rest[512];
+    if (!cu.getResource || !cu.split || !cu.genDesc || !cu.greenCreate || !cu.greenStream) return NULL;
+    memset(all, 0, sizeof all);
+    memset(group, 0, sizeof group);
+    memset(rest, 0, sizeof rest);
+    if (cu.getResource(dev, all, 1 /* CU_DEV_RESOURCE_TYPE_SM */) != 0) return NULL;
+    void *use = all;
+    if (sms) {
+        unsigned groups = 1;
+        if (cu.split(group, &groups, all, rest, 0, sms) != 0 || groups < 1) return NULL;
+        use = group;
+    }
+    void *desc = NULL, *green = NULL;
+    CUstream st = NULL;
+    if (cu.genDesc(&desc, use, 1) != 0) return NULL;
+    if (cu.greenCreate(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */) != 0) return NULL;
+    if (cu.greenStream(&st, green, 1 /* CU_STREAM_NON_BLOCKING */, 0) != 0) return NULL;
+    return st;
 }
 
 static uint64_t now_ns(void) {
@@ -118,16 +153,16 @@ static int env_int(const char *name, int fallback) {
 
 /* The RT request: `kernels` launches of rt_fn over the RT buffer. */
 static struct {
-    CUfunction rt_fn, foreign_fn, foreign_fn_other_ctx;
+    CUfunction rt_fn, foreign_fn, foreign_fn_other_module, foreign_fn_other_ctx;
     CUdeviceptr rt_buf, foreign_buf, foreign_buf_other_ctx;
-    CUstream rt, other, other_ctx_stream;
+    CUstream rt, other, other_ctx_stream, green_all, green_part;
     CUcontext ctx, other_ctx;
     CUgraphExec graph;
     CUevent before, after;
     volatile uint32_t *gate;
     CUdeviceptr gate_dev;
     uint32_t gate_value;
-    int kernels, blocks, threads, iters, foreign_iters;
+    int kernels, blocks, threads, iters, foreign_iters, green_sms;
 } s;
 
 static void launch_chain(CUstream st) {
@@ -147,8 +182,11 @@ static void foreign(const char *where) {
         CHECK(cu.ctxSetCurrent(s.ctx));
         return;
     }
-    CUstream st = strcmp(where, "same_stream") == 0 ? s.rt : s.other;
-    CUfunction fn = strstr(where, "rt_function") ? s.rt_fn : s.foreign_fn;
+    CUstream st = strcmp(where, "same_stream") == 0 ? s.rt
+                : strcmp(where, "green_all") == 0 ? s.green_all
+                : strcmp(where, "green_part") == 0 ? s.green_part : s.other;
+    CUfunction fn = strstr(where, "rt_function") ? s.rt_fn
+                  : strstr(where, "other_module") ? s.foreign_fn_other_module : s.foreign_fn;
     void *args[] = {&s.foreign_buf, &iters};
     CHECK(cu.launch(fn, 1, 1, 1, 256, 1, 1, 0, st, args, NULL));
     CHECK(cu.streamSynchronize(st));
@@ -216,6 +254,7 @@ int main(int argc, char **argv) {
     s.threads = 256;
     s.iters = env_int("DIAG_ITERS", 200);
     s.foreign_iters = env_int("DIAG_FOREIGN_ITERS", 16);
+    s.green_sms = env_int("DIAG_GREEN_SMS", 16);
     resolve();
     CUdevice dev;
     CHECK(cu.init(0));
@@ -223,6 +262,8 @@ int main(int argc, char **argv) {
     CHECK(cu.primaryCtxRetain(&s.ctx, dev));
     CHECK(cu.ctxSetCurrent(s.ctx));
     load(&s.rt_fn, &s.foreign_fn);
+    CUfunction unused_rt;
+    load(&unused_rt, &s.foreign_fn_other_module);   /* the same code, loaded again: another module */
     size_t n = (size_t)s.blocks * (size_t)s.threads;
     CHECK(cu.memAlloc(&s.rt_buf, n * 4));
     CHECK(cu.memsetD32(s.rt_buf, 0x3f800000u, n));
@@ -258,6 +299,11 @@ int main(int argc, char **argv) {
     } else {
         fprintf(stderr, "foreign_kernel: no second context (cuCtxCreate failed); skipping other_context\n");
     }
+    /* Green-context streams; the foreign kernel (loaded in the primary context) launches on them
+     * as Reef's padding launches an application's kernels. */
+    s.green_all = green_stream(dev, 0);
+    s.green_part = green_stream(dev, (unsigned)s.green_sms);
+    if (!s.green_all || !s.green_part) fprintf(stderr, "foreign_kernel: no green contexts; skipping those modes\n");
     /* Warm-up: a few requests of each kind. */
     for (int i = 0; i < 20; i++) {
         launch_chain(s.rt);
@@ -267,16 +313,19 @@ int main(int argc, char **argv) {
 
     FILE *out = fopen(path, "w");
     if (!out) { perror(path); return 1; }
-    fprintf(out, "{\"kernels\": %d, \"blocks\": %d, \"iters\": %d, \"foreign_iters\": %d, \"modes\": [\n", s.kernels,
-            s.blocks, s.iters, s.foreign_iters);
+    fprintf(out, "{\"kernels\": %d, \"blocks\": %d, \"iters\": %d, \"foreign_iters\": %d, \"green_sms\": %d, "
+                 "\"modes\": [\n", s.kernels, s.blocks, s.iters, s.foreign_iters, s.green_sms);
     struct { const char *name; int eager; const char *where; int every; int idle_s; } modes[] = {
         {"graph_alone", 0, "none", 1, 0},
         {"graph_other_stream", 0, "other_stream", 1, 0},
         {"graph_alone_after", 0, "none", 1, 3},
         {"graph_same_stream", 0, "same_stream", 1, 3},
         {"graph_other_stream_rt_fn", 0, "other_stream_rt_function", 1, 3},
+        {"graph_other_stream_other_module", 0, "other_stream_other_module", 1, 3},
         {"graph_other_stream_every10", 0, "other_stream", 10, 3},
         {"graph_other_context", 0, "other_context", 1, 3},
+        {"graph_green_all", 0, "green_all", 1, 3},
+        {"graph_green_part", 0, "green_part", 1, 3},
         {"eager_alone", 1, "none", 1, 3},
         {"eager_other_stream", 1, "other_stream", 1, 0},
         {"graph_alone_end", 0, "none", 1, 3},
@@ -284,6 +333,7 @@ int main(int argc, char **argv) {
     int first = 1;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         if (strcmp(modes[i].where, "other_context") == 0 && !have_ctx) continue;
+        if (strncmp(modes[i].where, "green", 5) == 0 && !(s.green_all && s.green_part)) continue;
         if (modes[i].idle_s) {   /* let whatever the previous mode left behind decay */
             struct timespec d = {modes[i].idle_s, 0};
             nanosleep(&d, NULL);

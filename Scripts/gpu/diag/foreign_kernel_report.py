@@ -13,7 +13,9 @@ sys.path.insert(0, REPO)
 from Scripts.bench import charts  # noqa: E402
 
 WHERE = {"none": "nothing", "other_stream": "another stream", "same_stream": "RT's own stream",
-         "other_stream_rt_function": "another stream, RT's own function", "other_context": "a stream of another context"}
+         "other_stream_rt_function": "another stream, RT's own function",
+         "other_stream_other_module": "another stream, from another module", "other_context": "a stream of another context",
+         "green_all": "a green-context stream (all SMs)", "green_part": "a green-context stream (part of the SMs)"}
 
 
 def main():
@@ -32,6 +34,8 @@ def main():
     for m in run["modes"]:
         if m["foreign"] == "none":
             base.setdefault(m["rt"], m["device_ms_p50"])
+    if "green_sms" in run:
+        WHERE["green_part"] = "a green-context stream (%d SMs)" % run["green_sms"]
     for m in run["modes"]:
         m["vs_alone"] = m["device_ms_p50"] / base[m["rt"]] if base.get(m["rt"]) else None
     out = {"env": env, "command": command, **run}

@@ -23,7 +23,7 @@ BE_LIMIT = 0.85
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
-            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "reef_c1", "rt_alone_prepush",
+            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "reef_c1", "green_be", "reef_green_be", "rt_alone_prepush",
             "priority_prepush", "reef_prepush", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
@@ -40,7 +40,8 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "sd_cpu_pure"]),
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
            ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
-            "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1"]),
+            "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1",
+            "sd_sparse_green"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
            ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -74,6 +75,9 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "sd_sparse_k30": "no Reef, kernel only, 30 ms sleep", "sd_sparse_k100": "no Reef, kernel only, 100 ms sleep",
           "sd_sparse_k_c1": "no Reef, kernel only, one hardware queue (CUDA_DEVICE_MAX_CONNECTIONS=1)",
           "reef_c1": "Reef, one hardware queue (CUDA_DEVICE_MAX_CONNECTIONS=1)",
+          "sd_sparse_green": "no Reef, kernel only, BE stream in a green context (all SMs)",
+          "green_be": "no Reef + stream priority, BE stream in a green context (all SMs)",
+          "reef_green_be": "Reef, BE stream in a green context (all SMs)",
           "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 
 

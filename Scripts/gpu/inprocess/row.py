@@ -33,7 +33,13 @@ class BestEffortLoop(threading.Thread):
     def __init__(self, model, x):
         super().__init__(daemon=True)
         self.model, self.x, self.reference = model, x, None
-        self.stream = torch.cuda.Stream()
+        # BE_GREEN=all|<SMs>: the loop runs on a stream of a green context (a diagnosis).
+        green = os.environ.get("BE_GREEN")
+        if green:
+            from green_stream import green_stream
+            self.stream = torch.cuda.ExternalStream(green_stream(0 if green == "all" else int(green)))
+        else:
+            self.stream = torch.cuda.Stream()
         self.stop = threading.Event()
         self.ready = threading.Event()
         self.done = []          # completion times (monotonic ns)

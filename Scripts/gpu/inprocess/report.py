@@ -39,7 +39,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("cpu_pure", "Why RT slows beside BE: BE = a busy Python thread that makes no GPU call",
            ["rt_alone", "sd_cpu_pure"]),
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
-           ["rt_alone", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
+           ["rt_alone", "rt_floor", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
             "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1",
             "sd_sparse_green"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
@@ -72,6 +72,7 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "sd_sparse_k": "no Reef, kernel only (outputs not checked)",
           "sd_sparse_pageable": "no Reef, a 2 KB copy to pageable memory instead (outputs not checked)",
           "sd_sparse_pinned": "no Reef, a 2 KB copy to pinned memory instead (outputs not checked)",
+          "rt_floor": "floor: one small kernel every 100 ms, no Reef",
           "sd_sparse_k30": "no Reef, kernel only, 30 ms sleep", "sd_sparse_k100": "no Reef, kernel only, 100 ms sleep",
           "sd_sparse_k_c1": "no Reef, kernel only, one hardware queue (CUDA_DEVICE_MAX_CONNECTIONS=1)",
           "reef_c1": "Reef, one hardware queue (CUDA_DEVICE_MAX_CONNECTIONS=1)",
@@ -174,6 +175,12 @@ def summarize(rows):
                 "be_kept_ratio": kr / kn if kr and kn else None,
                 "pass": bool(p99 <= P99_LIMIT and be is not None and be >= BE_LIMIT)}
 
+    # The floor (rt-slowdown-diag.md): RT beside one small kernel on another stream every 100 ms.
+    f = out["rows"].get("rt_floor")
+    if f and base:
+        out["rt_floor"] = {"rt_p50_ms": f["rt_p50_ms"], "rt_p99_ms": f["rt_p99_ms"], "rt_gpu_p50_ms": f["rt_gpu_p50_ms"],
+                           "rt_p50_vs_alone": f["rt_p50_ms"] / base["rt_p50_ms"],
+                           "rt_p99_vs_alone": f["rt_p99_ms"] / base["rt_p99_ms"]}
     out["verdicts"]["resnet152"] = verdict("reef", "no_reef")
     out["verdicts"]["transformer"] = verdict("tf_reef", "tf_no_reef")
     rt_hashes = {r.get("rt_output_sha256") for r in rows.values()}
@@ -244,6 +251,13 @@ def markdown(summary, env, command):
     if b:
         lines += ["RT-alone baseline for the ratios: the %d latencies of %s pooled: p50 %.3f ms, p99 %.3f ms." % (
             b["n"], " and ".join(b["rows"]), b["rt_p50_ms"], b["rt_p99_ms"]), ""]
+    f = summary.get("rt_floor")
+    if f:
+        lines += ["Floor: beside one small kernel on another stream every 100 ms (`rt_floor`), RT took p50 %.3f ms "
+                  "(%.2fx RT alone), p99 %.3f ms (%.2fx), device p50 %.3f ms: what RT pays on this GPU whenever any "
+                  "other kernel runs in the process (`bench/results/rt-slowdown-diag.md`)." % (
+                      f["rt_p50_ms"], f["rt_p50_vs_alone"], f["rt_p99_ms"], f["rt_p99_vs_alone"],
+                      f["rt_gpu_p50_ms"] or 0), ""]
     for key, title, names in GROUPS:
         if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
             continue

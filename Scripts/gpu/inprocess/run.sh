@@ -47,6 +47,7 @@ REEF_ENV=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on)
 ROWS=(
   "rt_alone|none|normal|"
   "reef_rt_alone|none|high|reef"
+  "rt_floor|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
   "no_reef|resnet152|normal|"
   "priority|resnet152|high|"
   "reef|resnet152|high|reef"

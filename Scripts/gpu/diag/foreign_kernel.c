@@ -323,6 +323,8 @@ int main(int argc, char **argv) {
         {"graph_other_stream_rt_fn", 0, "other_stream_rt_function", 1, 3},
         {"graph_other_stream_other_module", 0, "other_stream_other_module", 1, 3},
         {"graph_other_stream_every10", 0, "other_stream", 10, 3},
+        {"graph_other_stream_every50", 0, "other_stream", 50, 3},   /* how long the state lasts */
+        {"graph_other_stream_every150", 0, "other_stream", 150, 3},
         {"graph_other_context", 0, "other_context", 1, 3},
         {"graph_green_all", 0, "green_all", 1, 3},
         {"graph_green_part", 0, "green_part", 1, 3},

@@ -217,10 +217,12 @@ static void run_mode(FILE *out, int first, const char *name, int eager, const ch
         CHECK(cu.eventElapsed(&ms[i], s.before, s.after));
         if (strcmp(where, "none") != 0 && (i + 1) % every == 0) foreign(where);
     }
-    qsort(ms, (size_t)requests, sizeof *ms, cmp_float);
+    /* In arrival order first: request i came (i % every) requests after the last foreign kernel. */
     fprintf(out, "%s  {\"mode\": \"%s\", \"rt\": \"%s\", \"foreign\": \"%s\", \"every\": %d, \"requests\": %d, "
-                 "\"device_ms_p1\": %.4f, \"device_ms_p50\": %.4f, \"device_ms_p99\": %.4f}",
-            first ? "" : ",\n", name, eager ? "eager" : "graph", where, every, requests, ms[requests / 100],
+                 "\"device_ms\": [", first ? "" : ",\n", name, eager ? "eager" : "graph", where, every, requests);
+    for (int i = 0; i < requests; i++) fprintf(out, "%s%.4f", i ? ", " : "", ms[i]);
+    qsort(ms, (size_t)requests, sizeof *ms, cmp_float);
+    fprintf(out, "], \"device_ms_p1\": %.4f, \"device_ms_p50\": %.4f, \"device_ms_p99\": %.4f}", ms[requests / 100],
             ms[requests / 2], ms[requests * 99 / 100]);
     fprintf(stderr, "foreign_kernel: %-28s device p1 %.4f p50 %.4f p99 %.4f ms\n", name, ms[requests / 100],
             ms[requests / 2], ms[requests * 99 / 100]);

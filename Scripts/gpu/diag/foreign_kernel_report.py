@@ -55,6 +55,21 @@ def main():
         lines.append("| `%s` | %s | %s | %d | %.4f / %.4f / %.4f | %s |" % (
             m["mode"], m["rt"], WHERE.get(m["foreign"], m["foreign"]), m["every"], m["device_ms_p1"],
             m["device_ms_p50"], m["device_ms_p99"], "%.3f" % m["vs_alone"] if m["vs_alone"] else "—"))
+    # How long the slow state lasts: in the every-n modes, device time by requests since the
+    # last foreign kernel (one request per 10 ms).
+    spaced = [m for m in run["modes"] if m["every"] > 1 and m["foreign"] != "none" and m.get("device_ms")]
+    if spaced:
+        lines += ["", "Device time (median) by time since the last foreign kernel, in the modes with one every n requests:", "",
+                  "| mode | 0-10 ms | 10-50 ms | 50-100 ms | 100-500 ms | 500-1500 ms |", "|---|---|---|---|---|---|"]
+        edges = [(0, 1), (1, 5), (5, 10), (10, 50), (50, 150)]
+        for m in spaced:
+            cells = []
+            for lo, hi in edges:
+                v = sorted(t for i, t in enumerate(m["device_ms"]) if lo <= (i % m["every"]) < hi)
+                cells.append("%.4f (%d)" % (v[len(v) // 2], len(v)) if v else "—")
+            lines.append("| `%s` | %s |" % (m["mode"], " | ".join(cells)))
+        lines.append("")
+        lines.append("(n) = requests in the bucket; request i of a mode came (i mod n) x 10 ms after the last foreign kernel.")
     lines += ["", "![p50 vs alone](%s.png)" % a.name, ""]
     with open(os.path.join(a.out_dir, a.name + ".md"), "w") as f:
         f.write("\n".join(lines))

@@ -54,29 +54,79 @@ typedef CUresult (*cu_gen_desc_fn)(void **, reef_dev_resource *, unsigned);
 typedef CUresult (*cu_green_create_fn)(void **, void *, int, unsigned);
 typedef CUresult (*cu_green_stream_fn)(CUstream *, void *, unsigned, int);
 
-CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *stream) {
-    RESOLVE(cu_ctx_device_fn, get_device, cu_fn, "cuCtxGetDevice");
+typedef CUresult (*cu_green_destroy_fn)(void *);
+typedef CUresult (*cu_stream_sync_fn)(CUstream);
+
+/* A green context of `sm_count` SMs of device `dev` (0: every SM, no split). */
+static CUresult green_context(int dev, unsigned sm_count, void **green) {
     RESOLVE(cu_get_resource_fn, get_resource, cu_fn, "cuDeviceGetDevResource");
     RESOLVE(cu_split_fn, split, cu_fn, "cuDevSmResourceSplitByCount");
     RESOLVE(cu_gen_desc_fn, gen_desc, cu_fn, "cuDevResourceGenerateDesc");
     RESOLVE(cu_green_create_fn, green_create, cu_fn, "cuGreenCtxCreate");
-    RESOLVE(cu_green_stream_fn, green_stream, cu_fn, "cuGreenCtxStreamCreate");
-    if (!get_device || !get_resource || !split || !gen_desc || !green_create || !green_stream) return CUDA_ERROR_NOT_FOUND;
-    int dev = 0;
-    CUresult r = get_device(&dev);
-    if (r != CUDA_SUCCESS) return r;
+    if (!get_resource || !split || !gen_desc || !green_create) return CUDA_ERROR_NOT_FOUND;
     reef_dev_resource all, group, rest;
     memset(&all, 0, sizeof all);
     memset(&group, 0, sizeof group);
     memset(&rest, 0, sizeof rest);
-    if ((r = get_resource(dev, &all, 1 /* CU_DEV_RESOURCE_TYPE_SM */)) != CUDA_SUCCESS) return r;
-    unsigned groups = 1;
-    if ((r = split(&group, &groups, &all, &rest, 0, sm_count)) != CUDA_SUCCESS) return r;
-    if (groups < 1) return CUDA_ERROR_INVALID_VALUE;
-    void *desc = NULL, *green = NULL;
-    if ((r = gen_desc(&desc, &group, 1)) != CUDA_SUCCESS) return r;
-    if ((r = green_create(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */)) != CUDA_SUCCESS) return r;
+    CUresult r = get_resource(dev, &all, 1 /* CU_DEV_RESOURCE_TYPE_SM */);
+    if (r != CUDA_SUCCESS) return r;
+    reef_dev_resource *use = &all;
+    if (sm_count) {
+        unsigned groups = 1;
+        if ((r = split(&group, &groups, &all, &rest, 0, sm_count)) != CUDA_SUCCESS) return r;
+        if (groups < 1) return CUDA_ERROR_INVALID_VALUE;
+        use = &group;
+    }
+    void *desc = NULL;
+    if ((r = gen_desc(&desc, use, 1)) != CUDA_SUCCESS) return r;
+    return green_create(green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */);
+}
+
+CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *stream) {
+    RESOLVE(cu_ctx_device_fn, get_device, cu_fn, "cuCtxGetDevice");
+    RESOLVE(cu_green_stream_fn, green_stream, cu_fn, "cuGreenCtxStreamCreate");
+    if (!get_device || !green_stream) return CUDA_ERROR_NOT_FOUND;
+    int dev = 0;
+    void *green = NULL;
+    CUresult r = get_device(&dev);
+    if (r == CUDA_SUCCESS) r = green_context(dev, sm_count, &green);
+    return r != CUDA_SUCCESS ? r : green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
+}
+
+/* REEF_BE_CONTEXT=green: a non-blocking stream of a green context spanning the current device,
+ * one such context per device, made on first use (a racing second one is destroyed). */
+CUresult reef_cu_whole_device_stream(int priority, CUstream *stream) {
+    static void *contexts[64];
+    RESOLVE(cu_ctx_device_fn, get_device, cu_fn, "cuCtxGetDevice");
+    RESOLVE(cu_green_stream_fn, green_stream, cu_fn, "cuGreenCtxStreamCreate");
+    RESOLVE(cu_green_destroy_fn, green_destroy, cu_fn, "cuGreenCtxDestroy");
+    if (!get_device || !green_stream) return CUDA_ERROR_NOT_FOUND;
+    int dev = 0;
+    CUresult r = get_device(&dev);
+    if (r != CUDA_SUCCESS) return r;
+    if (dev < 0 || dev >= 64) return 101 /* CUDA_ERROR_INVALID_DEVICE */;
+    void *green = __atomic_load_n(&contexts[dev], __ATOMIC_ACQUIRE);
+    if (!green) {
+        void *made = NULL, *expected = NULL;
+        if ((r = green_context(dev, 0, &made)) != CUDA_SUCCESS) return r;
+        if (__atomic_compare_exchange_n(&contexts[dev], &expected, made, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            green = made;
+        } else {
+            if (green_destroy) (void)green_destroy(made);
+            green = expected;
+        }
+    }
     return green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
+}
+
+CUresult reef_cu_stream_synchronize(CUstream stream) {
+    RESOLVE(cu_stream_sync_fn, fn, cu_fn, "cuStreamSynchronize");
+    return fn ? fn(stream) : CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult reef_cu_stream_destroy(CUstream stream) {
+    RESOLVE(cu_stream_sync_fn, fn, cu_fn, "cuStreamDestroy_v2");
+    return fn ? fn(stream) : CUDA_ERROR_NOT_FOUND;
 }
 
 /* The largest grid (blocks) of a graph's kernel nodes, or -1 when the driver cannot say (no

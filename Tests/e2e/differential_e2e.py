@@ -58,6 +58,7 @@ class Runtime:
 SCHEDULE = {"on": False, "padding": False}  # --schedule, --padding
 PADDED = []  # --padding: kernels each case ran on a partition stream (from REEF_STATS)
 GATED = []  # --schedule: kernels each case released behind a release gate (REEF_BE_GATE=on)
+GREEN = []  # --schedule: streams each case made in the best-effort green context (REEF_BE_CONTEXT=green)
 
 
 def reef_config(runtime, seed, nstreams):
@@ -84,6 +85,9 @@ def reef_config(runtime, seed, nstreams):
         # Release gates in half the cases: released best-effort kernels wait on a host word that
         # real-time work closes (drawn last, so earlier seeds keep their other settings).
         "REEF_BE_GATE": "on" if rng.random() < 0.5 else "off",
+        # Best-effort streams in a green context of their own in half the cases (CUDA; HIP has
+        # none and ignores it). Drawn after the others, so earlier seeds keep their settings.
+        "REEF_BE_CONTEXT": "green" if rng.random() < 0.5 else "shared",
     }
 
 
@@ -143,18 +147,19 @@ def exit_text(rc):
 
 def mechanism_counts(path):
     """From a run's REEF_STATS file (zeros when absent): kernels put on a partition stream
-    (padded beside RT or confined before its predicted arrival), and kernels released behind
-    a release gate."""
+    (padded beside RT or confined before its predicted arrival), kernels released behind a
+    release gate, and streams made in the best-effort green context."""
     try:
         with open(path) as f:
             doc = json.load(f)
         os.remove(path)
     except (OSError, ValueError):
-        return 0, 0
+        return 0, 0, 0
     scheduling = doc.get("scheduling", {})
     padding = scheduling.get("padding", {})
     padded = int(padding.get("padded", 0)) + int(padding.get("confined_before_rt", 0))
-    return padded, int(scheduling.get("gate", {}).get("gated", 0))
+    return (padded, int(scheduling.get("gate", {}).get("gated", 0)),
+            int(scheduling.get("be_context", {}).get("streams_made", 0)))
 
 
 def check_case(rt, seed, size, reef_lib, work_root):
@@ -187,9 +192,10 @@ def check_case(rt, seed, size, reef_lib, work_root):
     stats = os.path.join(work_root, f"stats-{rt.name}-{seed}.json") if SCHEDULE["on"] else None
     c = run(rt, seed, size, dict(reef_env, REEF_STATS=stats) if stats else reef_env)
     if stats:
-        padded, gated = mechanism_counts(stats)
+        padded, gated, green = mechanism_counts(stats)
         PADDED.append((rt.name, padded))
         GATED.append((rt.name, gated))
+        GREEN.append((rt.name, green))
     if c["rc"] == 0 and c["stdout"] == a["stdout"]:
         return "pass", [f"PASS {where}"]
     lines = [f"FAIL {where} under Reef: " +
@@ -265,9 +271,13 @@ def main():
     # Each mechanism must have been exercised once there are enough cases for it to show up:
     # padding is forced in most cases, a gate only matters in a few percent of them.
     checks = ([("padding", PADDED, 20, "kernels padded", "ran a kernel on a partition stream")] if SCHEDULE["padding"] else []) + \
-             ([("gates", GATED, 500, "kernels released behind a gate", "released a kernel behind a gate")] if SCHEDULE["on"] else [])
+             ([("gates", GATED, 500, "kernels released behind a gate", "released a kernel behind a gate")] if SCHEDULE["on"] else []) + \
+             ([("green context", GREEN, 50, "streams made in the best-effort green context",
+                "made a stream in the best-effort green context")] if SCHEDULE["on"] else [])
     for what, seen, enough, counted, did in checks:
         for rt in runtimes:
+            if what == "green context" and rt.name != "cuda":
+                continue   # HIP has no such context
             counts = [n for name, n in seen if name == rt.name]
             print(f"# {what}, {rt.name}: {sum(counts)} {counted} in {sum(1 for n in counts if n)} of {len(counts)} cases")
             if sum(counts) == 0 and len(counts) >= enough:

@@ -168,7 +168,15 @@ def capture_realtime_graph():
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
     g = torch.cuda.CUDAGraph(keep_graph=True)
-    with torch.inference_mode(), torch.cuda.graph(g):
+    # RT_CAPTURE_HIGH=1: capture on a stream of the greatest priority, which Reef classes
+    # real-time (with REEF_BE_CONTEXT=green every pool stream, torch.cuda.graph's capture stream
+    # included, would be a best-effort stream in Reef's green context).
+    import os
+    capture = None
+    if os.environ.get("RT_CAPTURE_HIGH") == "1":
+        from driver_streams import greatest_priority_stream
+        capture = torch.cuda.ExternalStream(greatest_priority_stream())
+    with torch.inference_mode(), torch.cuda.graph(g, stream=capture):
         out = model(x)
     g.replay()
     torch.cuda.synchronize()

@@ -23,7 +23,8 @@ BE_LIMIT = 0.85
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
-            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "reef_c1", "green_be", "reef_green_be", "rt_alone_prepush",
+            "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "reef_c1", "green_be", "reef_green_be",
+            "rt_alone_capture_high", "reef_capture_high", "reef_be_context", "rt_alone_prepush",
             "priority_prepush", "reef_prepush", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
@@ -41,7 +42,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
            ["rt_alone", "rt_floor", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
             "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1",
-            "sd_sparse_green"]),
+            "sd_sparse_green", "rt_floor_be_context"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
            ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -79,6 +80,10 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "sd_sparse_green": "no Reef, kernel only, BE stream in a green context (all SMs)",
           "green_be": "no Reef + stream priority, BE stream in a green context (all SMs)",
           "reef_green_be": "Reef, BE stream in a green context (all SMs)",
+          "rt_alone_capture_high": "RT alone, graph captured on a greatest-priority stream",
+          "reef_capture_high": "Reef, graph captured on a greatest-priority stream",
+          "reef_be_context": "Reef with REEF_BE_CONTEXT=green (graph captured on a greatest-priority stream)",
+          "rt_floor_be_context": "floor under Reef with REEF_BE_CONTEXT=green",
           "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 
 

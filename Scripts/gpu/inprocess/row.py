@@ -36,7 +36,7 @@ class BestEffortLoop(threading.Thread):
         # BE_GREEN=all|<SMs>: the loop runs on a stream of a green context (a diagnosis).
         green = os.environ.get("BE_GREEN")
         if green:
-            from green_stream import green_stream
+            from driver_streams import green_stream
             self.stream = torch.cuda.ExternalStream(green_stream(0 if green == "all" else int(green)))
         else:
             self.stream = torch.cuda.Stream()

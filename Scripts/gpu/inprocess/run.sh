@@ -14,7 +14,9 @@
 # (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE),
 # INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef),
 # INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it).
-# INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all).
+# INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all: made by
+# the benchmark; REEF_BE_CONTEXT=green: made by Reef, with the RT graph captured on a
+# greatest-priority stream, RT_CAPTURE_HIGH=1, and a control row with that capture only).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -109,6 +111,10 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "sd_sparse_k_c1|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel CUDA_DEVICE_MAX_CONNECTIONS=1"
          "sd_sparse_green|gpu_sparse|high|BE_CHECK=0 BE_SPARSE_OP=kernel BE_GREEN=all"
          "green_be|resnet152|high|BE_GREEN=all" "reef_green_be|resnet152|high|reef BE_GREEN=all"
+         "rt_alone_capture_high|none|normal|RT_CAPTURE_HIGH=1"
+         "reef_capture_high|resnet152|high|reef RT_CAPTURE_HIGH=1"
+         "reef_be_context|resnet152|high|reef RT_CAPTURE_HIGH=1 REEF_BE_CONTEXT=green"
+         "rt_floor_be_context|gpu_sparse|high|reef RT_CAPTURE_HIGH=1 REEF_BE_CONTEXT=green BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
          "reef_c1|resnet152|high|reef CUDA_DEVICE_MAX_CONNECTIONS=1")
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does

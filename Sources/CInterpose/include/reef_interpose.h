@@ -83,6 +83,11 @@ CUresult reef_cu_timing_event(CUevent *event);
 CUresult reef_cu_event_elapsed(CUevent start, CUevent end, float *ms);
 CUresult reef_cu_stream_wait_event(CUstream stream, CUevent event);
 CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *stream);
+/* REEF_BE_CONTEXT=green: a non-blocking stream of a green context spanning the current device. */
+CUresult reef_cu_whole_device_stream(int priority, CUstream *stream);
+/* The real cuStreamSynchronize and cuStreamDestroy_v2. */
+CUresult reef_cu_stream_synchronize(CUstream stream);
+CUresult reef_cu_stream_destroy(CUstream stream);
 int64_t reef_cu_graph_max_blocks(void *graph);
 int reef_hip_cu_count(void);
 int32_t reef_hip_occupancy(const void *f, int module, int block_threads, size_t shared_bytes, int *blocks);

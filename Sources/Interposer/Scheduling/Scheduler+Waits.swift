@@ -47,9 +47,11 @@ extension Scheduler {
             if result == 0, let recorded = state.withLock({ realtimeEventBegun[event] }) { realtimeWaitedFor(recorded) }
             return result
         }
-        // Context / device synchronize.
+        // Context / device synchronize (and the best-effort context's streams, which another
+        // context's synchronize does not cover).
         awaitIssued { _ in true }
-        let result = backend.forward(call)
+        var result = backend.forward(call)
+        if result == 0 { result = synchronizeBestEffortContext() }
         if result == 0 { realtimeWaitedFor(begun) }
         return result == 0 ? takeAnyDeferredError() : result
     }
@@ -78,6 +80,7 @@ extension Scheduler {
     func synchronousCall(_ call: UnsafeMutablePointer<ReefCall>, api: Int) -> Int32 {
         if roles.role(api) == .memoryFree {
             awaitIssued { _ in true }
+            _ = synchronizeBestEffortContext()   // a free synchronises the device first
         } else {
             awaitIssued(before: StreamIdentity.legacy)
         }
@@ -285,8 +288,10 @@ extension Scheduler {
         var result: Int32
         var padded = false
         if let shadow = command.shadow {
-            result = backend.record(shadow.marker, on: q.handle)
-            if result == 0 && recordAppEvent { result = backend.forward(&command.call) }
+            // The app's event first: a wait on the marker then also covers it (an app that
+            // synchronized on the event and then asked for its elapsed time saw it not ready).
+            result = recordAppEvent ? backend.forward(&command.call) : 0
+            if result == 0 { result = backend.record(shadow.marker, on: q.handle) }
         } else if let padding {
             (result, padded) = issueOnPartition(&command.call, own: q.handle, part: padding.stream, padding: padding.engine,
                                                 partition: padding.index, shape: padding.shape, predicted: padding.predicted,

@@ -40,6 +40,10 @@ final class Scheduler: @unchecked Sendable {
         /// Python's GIL). Real-time work then waits for at most that stream's window, as at any
         /// preemption.
         var hostWaitInheritNanos: UInt64 = 20_000_000
+        /// REEF_BE_CONTEXT=green (CUDA, opt-in): best-effort streams the app creates non-blocking
+        /// are made in a green context spanning the device, not in the app's context
+        /// (`Scheduler+Contexts.swift`).
+        var bestEffortContext = false
     }
 
     let settings: Settings
@@ -59,6 +63,13 @@ final class Scheduler: @unchecked Sendable {
     /// The class reefctl set for the whole process (nil: each stream's own), and per stream.
     var classOverride: SchedulingClass?
     var streamOverrides: [(key: UInt64, cls: SchedulingClass)] = []
+    /// REEF_BE_CONTEXT=green: the live streams made in the best-effort context, which context-wide
+    /// synchronisation must also wait for; and whether making one failed (logged once).
+    var bestEffortContextStreams: [UInt64] = []
+    /// Best-effort-context streams the app destroyed, kept until a context synchronize waited.
+    var bestEffortContextRetired: [UInt64] = []
+    var bestEffortContextMade = 0
+    var bestEffortContextFailed = false
 
     /// Lock held. The class in effect for a stream: reefctl's for the process, else reefctl's
     /// for the stream, else the policy's.
@@ -254,7 +265,7 @@ final class Scheduler: @unchecked Sendable {
             return synchronousCall(call, api: api)
         case REEF_K_STREAM_CREATE:
             promoteRealtimeStream(call, api: api)
-            let result = backend.forward(call)
+            let result = createInBestEffortContext(call) ?? backend.forward(call)
             if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
                 let issued = Int(call.pointee.api)
                 let flags = roles.hasFlags(issued) ? UInt32(truncatingIfNeeded: args[1]) : 0
@@ -264,7 +275,7 @@ final class Scheduler: @unchecked Sendable {
             return result
         case REEF_K_STREAM_DESTROY:
             if let stream { flush(stream: stream) }
-            let result = backend.forward(call)
+            let result = stream.map { retireBestEffortContextStream($0) } == true ? 0 : backend.forward(call)
             if let stream { streamDestroyed(stream, slot: slot) }
             return result
         case REEF_K_EVENT_DESTROY:

@@ -21,6 +21,11 @@ protocol SchedulerBackend: AnyObject {
     func hostMemoryIsPinned(_ address: UInt64) -> Bool?
     /// The calling thread's GPU, the same in every process (a UUID), or nil.
     func deviceIdentity() -> String?
+    /// REEF_BE_CONTEXT=green: a new non-blocking stream in a context of its own that spans the
+    /// device (CUDA: a green context), or nil where the runtime has none.
+    func wholeDeviceStream(priority: Int32) -> UInt64?
+    func synchronizeStream(_ stream: UInt64) -> Int32
+    func destroyStream(_ stream: UInt64) -> Int32
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -51,9 +56,31 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
         return r < 0 ? nil : r == 1
     }
 
+    func wholeDeviceStream(priority: Int32) -> UInt64? {
+        var s: CUstream? = nil
+        guard reef_cu_whole_device_stream(priority, &s) == 0, let s else { return nil }
+        return UInt64(UInt(bitPattern: s))
+    }
+
+    func synchronizeStream(_ stream: UInt64) -> Int32 {
+        reef_cu_stream_synchronize(CUstream(bitPattern: UInt(stream)))
+    }
+
+    func destroyStream(_ stream: UInt64) -> Int32 {
+        reef_cu_stream_destroy(CUstream(bitPattern: UInt(stream)))
+    }
+
     func deviceIdentity() -> String? {
         var buffer = [CChar](repeating: 0, count: 33)
         guard reef_cu_device_uuid(&buffer) == 0 else { return nil }
         return "gpu-" + String(decoding: buffer.prefix(32).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// Runtimes without a context of their own for best-effort work (HIP: CU masks confine a queue
+/// but share everything else) make no such streams.
+extension SchedulerBackend {
+    func wholeDeviceStream(priority: Int32) -> UInt64? { nil }
+    func synchronizeStream(_ stream: UInt64) -> Int32 { 0 }
+    func destroyStream(_ stream: UInt64) -> Int32 { 0 }
 }

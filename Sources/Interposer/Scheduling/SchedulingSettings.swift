@@ -9,7 +9,8 @@
 /// default;
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
-/// arrival wait for it).
+/// arrival wait for it), REEF_BE_CONTEXT=green|shared (CUDA: best-effort streams made in a green
+/// context spanning the device; default shared, the app's own context).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
         guard Environment.flag("REEF_SCHEDULE", log: log) == true else { return nil }
@@ -29,7 +30,15 @@ enum SchedulingSettings {
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
             Environment.number(name, default: value, range: range, log: log)
         }
-        return Scheduler.Settings(
+        var bestEffortContext = false
+        if let c = Environment.string("REEF_BE_CONTEXT"), !c.isEmpty {
+            switch c.lowercased() {
+            case "green": bestEffortContext = true
+            case "shared": bestEffortContext = false
+            default: log.write(.warn, "REEF_BE_CONTEXT=\(c) is not green or shared; using shared")
+            }
+        }
+        var settings = Scheduler.Settings(
             policy: ClassPolicy(processDefault: processDefault, realtimeStreams: selectors),
             window: number("REEF_BE_WINDOW", default: 4, range: 1...1024),
             lingerNanos: UInt64(number("REEF_RT_LINGER_US", default: 500, range: 0...10_000_000)) * 1000,
@@ -40,5 +49,7 @@ enum SchedulingSettings {
             gateEveryNanos: UInt64(number("REEF_BE_GATE_US", default: 50, range: 0...1_000_000)) * 1000,
             predictHold: Environment.flag("REEF_RT_PREDICT", log: log) ?? false,
             padding: PaddingConfig.fromEnvironment(log: log))
+        settings.bestEffortContext = bestEffortContext
+        return settings
     }
 }

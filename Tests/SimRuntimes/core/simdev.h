@@ -146,6 +146,8 @@ int simdev_stream_is_per_thread(const simdev_stream *s);
  * allows no existing SM is SIMDEV_ERR_INVALID_VALUE. Applies to blocks dispatched later. */
 simdev_status simdev_stream_set_sm_mask(simdev_stream *s, const uint32_t *mask, unsigned nwords);
 simdev_status simdev_stream_get_sm_mask(const simdev_stream *s, uint32_t *mask, unsigned nwords);
+/* Marks a stream as one of another context (a green context's): simdev_context_synchronize skips it. */
+simdev_status simdev_stream_set_own_context(simdev_stream *s);
 unsigned simdev_sm_count(void);
 
 /* ---- stream-ordered operations ----------------------------------------------------------------
@@ -236,6 +238,8 @@ simdev_status simdev_event_elapsed_ns(simdev_event *start, simdev_event *end, in
 simdev_status simdev_stream_synchronize(simdev_stream *s);
 simdev_status simdev_stream_query(simdev_stream *s);     /* OK / NOT_READY / error */
 simdev_status simdev_device_synchronize(void);           /* every stream */
+/* Every stream but those of other contexts (CUDA green contexts): cuCtxSynchronize. */
+simdev_status simdev_context_synchronize(void);
 /* Sticky device error (SIMDEV_OK while healthy); front ends fail later calls with it. */
 simdev_status simdev_sticky_error(void);
 /* Current simulated time in ns. */

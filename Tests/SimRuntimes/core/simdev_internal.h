@@ -101,6 +101,7 @@ struct simdev_stream {
     int priority;
     bool destroyed;
     uint32_t sm_mask[SIMDEV_MASK_WORDS];
+    bool own_context;  /* a green context's stream: a context synchronize skips it */
     op *head, *tail;
     uint64_t enq_seq;  /* seq of the last op queued */
     uint64_t done_seq; /* seq of the last op completed */

@@ -141,6 +141,18 @@ simdev_status simdev_stream_set_sm_mask(simdev_stream *s, const uint32_t *mask, 
     return SIMDEV_OK;
 }
 
+simdev_status simdev_stream_set_own_context(simdev_stream *s) {
+    simdev_init();
+    dev_lock();
+    if (!stream_usable(s)) {
+        dev_unlock();
+        return SIMDEV_ERR_INVALID_HANDLE;
+    }
+    s->own_context = true;
+    dev_unlock();
+    return SIMDEV_OK;
+}
+
 simdev_status simdev_stream_get_sm_mask(const simdev_stream *s, uint32_t *mask, unsigned nwords) {
     simdev_init();
     if (!mask) return SIMDEV_ERR_INVALID_VALUE;

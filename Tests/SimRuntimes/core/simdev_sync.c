@@ -67,7 +67,7 @@ simdev_status simdev_stream_query(simdev_stream *s) {
     return st;
 }
 
-simdev_status simdev_device_synchronize(void) {
+static simdev_status synchronize_streams(bool skip_own_context) {
     simdev_init();
     dev_lock();
     bool illegal = false;
@@ -84,10 +84,16 @@ simdev_status simdev_device_synchronize(void) {
     }
     unsigned n = dev.nstreams;
     dep *d = xcalloc(n, sizeof *d);
-    for (unsigned i = 0; i < n; i++) d[i] = (dep){dev.streams[i], dev.streams[i]->enq_seq};
-    wait_deps_locked(d, n);
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!(skip_own_context && dev.streams[i]->own_context)) d[k++] = (dep){dev.streams[i], dev.streams[i]->enq_seq};
+    wait_deps_locked(d, k);
     free(d);
     simdev_status st = dev.sticky;
     dev_unlock();
     return st;
 }
+
+simdev_status simdev_device_synchronize(void) { return synchronize_streams(false); }
+
+simdev_status simdev_context_synchronize(void) { return synchronize_streams(true); }

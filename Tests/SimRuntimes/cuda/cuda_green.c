@@ -14,7 +14,9 @@
  *     the resources' ranges). Descriptors are never freed (the API has no destroy call).
  *   * cuGreenCtxStreamCreate creates an ordinary simulated stream, as cuStreamCreateWithPriority
  *     does (so every stream call accepts it), and restricts it to the green context's SMs with
- *     simdev_stream_set_sm_mask: its kernels' blocks are dispatched only to those SMs.
+ *     simdev_stream_set_sm_mask: its kernels' blocks are dispatched only to those SMs. Like the
+ *     real driver's, such a stream belongs to another context: cuCtxSynchronize does not wait
+ *     for it (simdev_context_synchronize); everything else treats it as one of the sim's streams.
  *   * The sim has ONE context: cuCtxFromGreenCtx returns the primary context, and work submitted
  *     through it (rather than through a green-context stream) is not SM-restricted.
  *   * Destroying a green context leaves its streams valid and still restricted (the real driver
@@ -277,6 +279,7 @@ CUresult cuGreenCtxStreamCreate(CUstream *phStream, CUgreenCtx greenCtx, unsigne
     if (!r) {
         r = cu_status(simdev_stream_set_sm_mask(s, sms.w, GREEN_MASK_WORDS));
         if (!r) r = cu_status(simdev_stream_get_sm_mask(s, got.w, GREEN_MASK_WORDS));
+        if (!r) r = cu_status(simdev_stream_set_own_context(s)); /* cuCtxSynchronize does not wait for it */
         if (r) {
             simdev_stream_destroy(s);
             s = NULL;

@@ -75,7 +75,7 @@ CUresult cuStreamQuery_ptsz(CUstream h) { return stream_sync(__func__, true, h, 
 CUresult cuCtxSynchronize(void) {
     CUresult r = cu_enter(__func__);
     CU_TRACE("%s", __func__);
-    return r ? r : cu_status(simdev_device_synchronize());
+    return r ? r : cu_status(simdev_context_synchronize()); /* not green contexts' streams */
 }
 
 /* CUDA 13: synchronise the given context (NULL: the current one). */
@@ -84,5 +84,5 @@ CUresult cuCtxSynchronize_v2(CUcontext ctx) {
     CU_TRACE("%s ctx=%s", __func__, ctx ? "given" : "current");
     if (r) return r;
     if (ctx && !cu_ctx_valid(ctx)) return CUDA_ERROR_INVALID_CONTEXT;
-    return cu_status(simdev_device_synchronize());
+    return cu_status(simdev_context_synchronize());
 }

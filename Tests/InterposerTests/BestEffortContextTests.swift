@@ -1,0 +1,56 @@
+import Testing
+@testable import Interposer
+import CInterpose
+
+/// REEF_BE_CONTEXT=green: which streams move to the best-effort context, and that context-wide
+/// synchronisation still waits for them (also after the app destroyed one).
+@Suite struct BestEffortContextTests {
+    let nonBlocking = UInt32(CU_STREAM_NON_BLOCKING)
+
+    @Test func onlyNonBlockingBestEffortStreamsMove() {
+        let h = SchedulerHarness(bestEffortContext: true)
+        let moved = h.createStream(flags: nonBlocking)
+        let blocking = h.createStream()
+        let realtime = h.createStream(priority: -5, flags: nonBlocking)   // the greatest priority: real-time
+        let low = h.createStream(priority: 0, flags: nonBlocking)
+        #expect(moved >= 0x9000 && low >= 0x9000)
+        #expect(blocking < 0x9000 && realtime < 0x9000)
+        let log = h.runtime.log
+        #expect(log.filter { $0.hasPrefix("green stream") }.count == 2)
+        #expect(log.filter { $0.hasPrefix("cuStreamCreate") }.count == 2)   // the blocking and the real-time one
+        #expect(log.contains("green stream \(hex(low)) priority 0"))
+        #expect(h.scheduler.bestEffortContextJSON() == "{\"enabled\":true,\"streams_made\":2,\"failed\":false}")
+    }
+
+    @Test func offByDefault() {
+        let h = SchedulerHarness()
+        #expect(h.createStream(flags: nonBlocking) < 0x9000)
+        #expect(!h.runtime.log.contains { $0.hasPrefix("green stream") })
+    }
+
+    @Test func aContextSynchronizeAlsoWaitsForTheBestEffortContext() {
+        let h = SchedulerHarness(bestEffortContext: true)
+        let a = h.createStream(flags: nonBlocking)
+        let b = h.createStream(flags: nonBlocking)
+        h.call("cuCtxSynchronize", [])
+        let log = h.runtime.log
+        let sync = log.firstIndex { $0.hasPrefix("cuCtxSynchronize") }!
+        #expect(log.suffix(from: sync + 1).contains("synchronize stream \(hex(a))"))
+        #expect(log.suffix(from: sync + 1).contains("synchronize stream \(hex(b))"))
+    }
+
+    @Test func aDestroyedStreamIsKeptUntilAContextSynchronizeWaitedForIt() {
+        let h = SchedulerHarness(bestEffortContext: true)
+        let s = h.createStream(flags: nonBlocking)
+        #expect(h.call("cuStreamDestroy_v2", [s], stream: s) == 0)
+        #expect(!h.runtime.log.contains { $0.hasPrefix("cuStreamDestroy") || $0.hasPrefix("destroy stream") })
+        h.call("cuCtxSynchronize", [])
+        let log = h.runtime.log
+        let waited = log.firstIndex(of: "synchronize stream \(hex(s))")
+        let destroyed = log.firstIndex(of: "destroy stream \(hex(s))")
+        #expect(waited != nil && destroyed != nil && waited! < destroyed!)
+        // Waited for once: a second synchronize no longer touches it.
+        h.call("cuCtxSynchronize", [])
+        #expect(h.runtime.log.filter { $0 == "synchronize stream \(hex(s))" }.count == 1)
+    }
+}

@@ -53,4 +53,14 @@ import CInterpose
         h.call("cuCtxSynchronize", [])
         #expect(h.runtime.log.filter { $0 == "synchronize stream \(hex(s))" }.count == 1)
     }
+
+    @Test func beyondTheRetiredLimitTheOldestIsWaitedForAndDestroyed() {
+        let h = SchedulerHarness(bestEffortContext: true)
+        let streams = (0...Scheduler.retiredLimit).map { _ in h.createStream(flags: nonBlocking) }
+        for s in streams.dropLast() { h.call("cuStreamDestroy_v2", [s], stream: s) }
+        #expect(!h.runtime.log.contains { $0.hasPrefix("destroy stream") })
+        h.call("cuStreamDestroy_v2", [streams.last!], stream: streams.last!)
+        #expect(h.runtime.log.filter { $0.hasPrefix("destroy stream") } == ["destroy stream \(hex(streams[0]))"])
+        #expect(h.runtime.log.contains("synchronize stream \(hex(streams[0]))"))
+    }
 }

@@ -74,18 +74,18 @@ extension Scheduler {
     /// has waited for its work (at most `retiredLimit` such streams: beyond, the oldest is waited
     /// for and destroyed here). Returns false for other streams (the caller forwards the destroy).
     func retireBestEffortContextStream(_ stream: UInt64) -> Bool {
-        let oldest = state.withLock { () -> UInt64?? in
-            guard bestEffortContextStreams.contains(stream) else { return .none }
+        let (ours, evicted) = state.withLock { () -> (Bool, UInt64?) in
+            guard bestEffortContextStreams.contains(stream) else { return (false, nil) }
             bestEffortContextStreams.removeAll { $0 == stream }
             bestEffortContextRetired.append(stream)
-            return .some(bestEffortContextRetired.count > Scheduler.retiredLimit ? bestEffortContextRetired.removeFirst() : nil)
+            let full = bestEffortContextRetired.count > Scheduler.retiredLimit
+            return (true, full ? bestEffortContextRetired.removeFirst() : nil)
         }
-        guard let oldest else { return false }
-        if let oldest {
-            _ = backend.synchronizeStream(oldest)
-            _ = backend.destroyStream(oldest)
+        if let evicted {
+            _ = backend.synchronizeStream(evicted)
+            _ = backend.destroyStream(evicted)
         }
-        return true
+        return ours
     }
 
     static let retiredLimit = 64

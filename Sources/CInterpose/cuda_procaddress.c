@@ -33,6 +33,7 @@ static const struct { const char *base; int since; const char *suffix; } version
     {"cuMemcpy3DBatchAsync", 13000, "_v2"},  {"cuMemcpyHtoA", 3020, "_v2"},
     {"cuMemcpyAtoH", 3020, "_v2"},           {"cuMemcpyDtoA", 3020, "_v2"},
     {"cuMemcpyAtoD", 3020, "_v2"},           {"cuMemcpyAtoA", 3020, "_v2"},
+    {"cuEventElapsedTime", 12080, "_v2"},
 };
 
 /* The routed variant a (symbol, version, flags) request names, or 0. */

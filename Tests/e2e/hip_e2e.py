@@ -49,6 +49,7 @@ PROGRAMS = [
     ("per_thread", []),
     ("symbols_2d", []),
     ("ordered_calls", []),
+    ("event_elapsed", []),
     ("error_paths", []),
     ("module_launch", [MODULE]),
     ("triton_launcher", [MODULE]),

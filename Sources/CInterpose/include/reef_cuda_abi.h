@@ -311,6 +311,8 @@ typedef uint64_t ReefMemLocationBits;
     X(cuStreamQuery_ptsz, REEF_K_QUERY, 0, 1, (CUstream)) \
     X(cuEventSynchronize, REEF_K_SYNC, -1, 0, (CUevent)) \
     X(cuEventQuery, REEF_K_QUERY, -1, 0, (CUevent)) \
+    X(cuEventElapsedTime, REEF_K_QUERY, -1, 0, (float *, CUevent, CUevent)) \
+    X(cuEventElapsedTime_v2, REEF_K_QUERY, -1, 0, (float *, CUevent, CUevent)) \
     X(cuCtxSynchronize_v2, REEF_K_SYNC, -1, 0, (CUcontext)) \
     X(cuMemcpy, REEF_K_SYNC_COPY, -1, 0, (CUdeviceptr, CUdeviceptr, size_t)) \
     X(cuMemcpy_ptds, REEF_K_SYNC_COPY, -1, 1, (CUdeviceptr, CUdeviceptr, size_t)) \

@@ -56,6 +56,7 @@
     X(hipStreamQuery_spt, REEF_K_QUERY, 0, 1, (hipStream_t)) \
     X(hipEventSynchronize, REEF_K_SYNC, -1, 0, (hipEvent_t)) \
     X(hipEventQuery, REEF_K_QUERY, -1, 0, (hipEvent_t)) \
+    X(hipEventElapsedTime, REEF_K_QUERY, -1, 0, (float *, hipEvent_t, hipEvent_t)) \
     X(hipMemcpy, REEF_K_SYNC_COPY, -1, 0, (void *, const void *, size_t, hipMemcpyKind)) \
     X(hipMemcpy_spt, REEF_K_SYNC_COPY, -1, 1, (void *, const void *, size_t, hipMemcpyKind)) \
     X(hipMemcpyWithStream, REEF_K_SYNC_COPY, 4, 0, (void *, const void *, size_t, hipMemcpyKind, hipStream_t)) \

@@ -26,6 +26,8 @@ struct RuntimeRoles {
         case allocation
         /// Event synchronize / query.
         case eventWait
+        /// Time between two events (arguments 1 and 2): a query of both.
+        case eventElapsed
         /// Stream wait on a memory value.
         case memoryWait
         /// Frees device memory a held command may still use.
@@ -83,6 +85,7 @@ struct RuntimeRoles {
         assign(.batchMemOp, cuda ? ["cuStreamBatchMemOp", "cuStreamBatchMemOp_v2"] : [])
         assign(.allocation, cuda ? ["cuMemAllocAsync", "cuMemAllocFromPoolAsync"] : ["hipMallocAsync", "hipMallocFromPoolAsync"])
         assign(.eventWait, cuda ? ["cuEventSynchronize", "cuEventQuery"] : ["hipEventSynchronize", "hipEventQuery"])
+        assign(.eventElapsed, cuda ? ["cuEventElapsedTime", "cuEventElapsedTime_v2"] : ["hipEventElapsedTime"])
         assign(.memoryWait, cuda ? ["cuStreamWaitValue32", "cuStreamWaitValue32_v2", "cuStreamWaitValue64", "cuStreamWaitValue64_v2"]
                                  : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
         assign(.memoryFree, cuda ? ["cuMemFree_v2"] : ["hipFree"])

@@ -31,6 +31,15 @@ extension Scheduler {
             if realtime && result == 0 { realtimeWaitedFor(begun) }
             return result == 0 && load(.deferredErrors) > 0 ? takeDeferredError(stream) : result
         }
+        if roles.role(api) == .eventElapsed {
+            // An event whose latest record Reef still holds has not completed: the runtime would
+            // say not ready (its own event still carries an earlier record, which would give a
+            // wrong time). A released record is on the app's event itself: the runtime answers.
+            for event in [args[1], args[2]] {
+                if let shadow = latestShadow(of: event), state.withLock({ !shadow.issued }) { return backend.notReady }
+            }
+            return backend.forward(call)
+        }
         if roles.role(api) == .eventWait {
             if let shadow = latestShadow(of: args[0], retain: true) {
                 // Retained until the wait returns: released, its marker could be recorded again.

@@ -60,9 +60,13 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
 /// What the waiting thread of a test needs.
 final class WaitBox: @unchecked Sendable {
     let h: SchedulerHarness
-    let be: UInt64
+    let name: String
+    let args: [UInt64]
+    let stream: UInt64?
     let done: CounterArray
-    init(h: SchedulerHarness, be: UInt64, done: CounterArray) { self.h = h; self.be = be; self.done = done }
+    init(h: SchedulerHarness, name: String, args: [UInt64], stream: UInt64?, done: CounterArray) {
+        self.h = h; self.name = name; self.args = args; self.stream = stream; self.done = done
+    }
 }
 
 /// Drives a Scheduler the way the core does, with packed calls.
@@ -121,22 +125,27 @@ struct SchedulerHarness {
 
     /// Synchronizes `stream` in a new thread; `done` counts 1 once that call has returned.
     func synchronizeInAnotherThread(_ stream: UInt64) -> (thread: pthread_t, done: CounterArray) {
+        callInAnotherThread("cuStreamSynchronize", [stream], stream: stream)
+    }
+
+    /// Makes a call in a new thread; `done` counts 1 once it has returned.
+    func callInAnotherThread(_ name: String, _ args: [UInt64], stream: UInt64? = nil) -> (thread: pthread_t, done: CounterArray) {
         let done = CounterArray(count: 1)
-        let box = Unmanaged.passRetained(WaitBox(h: self, be: stream, done: done)).toOpaque()
+        let box = Unmanaged.passRetained(WaitBox(h: self, name: name, args: args, stream: stream, done: done)).toOpaque()
         var thread = pthread_t()
         pthread_create(&thread, nil, { arg in
             let b = Unmanaged<WaitBox>.fromOpaque(arg!).takeRetainedValue()
-            b.h.call("cuStreamSynchronize", [b.be], stream: b.be)
+            b.h.call(b.name, b.args, stream: b.stream)
             b.done.add(0)
             return nil
         }, box)
         return (thread, done)
     }
 
-    /// Memsets 2...4 reached the runtime before the stream synchronize.
-    func expectHeldWorkIssuedBeforeTheSync() {
+    /// Memsets 2...4 reached the runtime before the stream synchronize (or the call named).
+    func expectHeldWorkIssuedBeforeTheSync(_ call: String = "cuStreamSynchronize") {
         let log = runtime.log
-        let sync = log.firstIndex { $0.hasPrefix("cuStreamSynchronize") }!
+        let sync = log.firstIndex { $0.hasPrefix(call) }!
         for v in 2...4 {
             let i = log.firstIndex(of: "cuMemsetD32Async \(hex(0xd000 + UInt64(v))) \(hex(UInt64(v)))")
             #expect(i != nil && i! < sync, "held memset \(v) not issued before the sync")
@@ -196,6 +205,26 @@ struct SchedulerHarness {
     /// Real-time work that stays busy (overload) must not starve a host wait for long: after the
     /// inheritance delay the waited-for stream's work goes out, within the window, while
     /// real-time work still runs, and the wait returns.
+    /// Freeing memory, device or pinned host memory, first lets out the held work that may use it
+    /// (the runtimes synchronize before a free; held work would run after it).
+    @Test(arguments: ["cuMemFree_v2", "cuMemFreeHost"])
+    func aFreeWaitsForHeldWorkToBeIssued(_ free: String) {
+        // A non-blocking best-effort stream: the legacy stream does not wait for it.
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream(flags: UInt32(CU_STREAM_NON_BLOCKING))
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)
+        for v in 2...4 { h.memset(be, value: UInt64(v)) }
+        let (thread, done) = h.callInAnotherThread(free, [0xf000])
+        usleep(100_000)
+        #expect(done.load(0) == 0, "\(free) returned while held work was still held")
+        h.runtime.setRealtimeRunning(false)
+        pthread_join(thread, nil)
+        h.expectHeldWorkIssuedBeforeTheSync(free)
+    }
+
     @Test func aHostWaitStarvedByBusyRealtimeWorkInheritsItsPriority() {
         // A window of 4 holds all three memsets: the fake device completes nothing while
         // real-time work runs, so a smaller window would leave the rest to the 1 s guard.

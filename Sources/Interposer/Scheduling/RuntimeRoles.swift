@@ -30,7 +30,7 @@ struct RuntimeRoles {
         case eventElapsed
         /// Stream wait on a memory value.
         case memoryWait
-        /// Frees device memory a held command may still use.
+        /// Frees device or pinned host memory a held command may still use.
         case memoryFree
         /// Device-to-host copy whose host destination is argument 0.
         case deviceToHost
@@ -88,7 +88,7 @@ struct RuntimeRoles {
         assign(.eventElapsed, cuda ? ["cuEventElapsedTime", "cuEventElapsedTime_v2"] : ["hipEventElapsedTime"])
         assign(.memoryWait, cuda ? ["cuStreamWaitValue32", "cuStreamWaitValue32_v2", "cuStreamWaitValue64", "cuStreamWaitValue64_v2"]
                                  : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
-        assign(.memoryFree, cuda ? ["cuMemFree_v2"] : ["hipFree"])
+        assign(.memoryFree, cuda ? ["cuMemFree_v2", "cuMemFreeHost"] : ["hipFree", "hipHostFree"])
         assign(.deviceToHost, cuda ? ["cuMemcpyDtoHAsync_v2"] : ["hipMemcpyDtoHAsync"])
         self.roles = roles
         streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)

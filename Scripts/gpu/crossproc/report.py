@@ -23,7 +23,10 @@ from report import be_identity, cdf_points, percentile  # noqa: E402  (the in-pr
 ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
         ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("reef_gate", "Reef, release gate, larger window"),
         ("reef_gate_mps", "Reef + MPS, release gate, larger window"),
-        ("reef_gate_predict", "Reef, release gate, larger window, RT arrivals predicted"), ("rt_alone_end", "RT alone (again, at the end)")]
+        ("reef_gate_predict", "Reef, release gate, larger window, RT arrivals predicted"),
+        ("floor", "floor: a BE process with one small kernel per 100 ms, time-sliced"),
+        ("floor_mps", "floor: a BE process with one small kernel per 100 ms, MPS"),
+        ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 
 

@@ -8,7 +8,8 @@
 # Writes $OUT/crossproc/rows/<row>.{rt,be}.json, reef stats, reefctl status snapshots, env.json.
 # Then: python3 Scripts/gpu/crossproc/report.py $OUT/crossproc --out-dir bench/results
 # Knobs: OUT, REEF_LIB (dist/libreef.so), REEFCTL (dist/reefctl), PYTHON, CROSSPROC_REQUESTS (1500),
-# CROSSPROC_ROWS (subset of row names).
+# CROSSPROC_ROWS (subset of row names), CROSSPROC_FLOOR (1: the floor rows, a BE process with one
+# small kernel per 100 ms, time-sliced and under MPS).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -41,9 +42,16 @@ stop_mps() {
 }
 trap stop_mps EXIT
 
-# name | BE process | MPS | Reef
-# name | BE process | MPS | Reef | extra environment for both processes
+# name | BE process | MPS | Reef | extra environment for both processes (under Reef)
+#      | BE model (default resnet152) | extra environment for the BE process
 ROWS=("rt_alone|no|no|no|" "timesliced|yes|no|no|" "mps|yes|yes|no|" "reef|yes|no|yes|" "reef_mps|yes|yes|yes|")
+# The floor across processes: a BE process that runs one small kernel every 100 ms. In one process
+# that already slows RT's graph 12-13 % on the device (bench/results/rt-slowdown-diag.md); does a
+# kernel in another process (another context: time-sliced, or under MPS) do the same?
+if [[ ${CROSSPROC_FLOOR:-1} == 1 ]]; then
+  ROWS+=("floor|yes|no|no||gpu_sparse|BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
+         "floor_mps|yes|yes|no||gpu_sparse|BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
+fi
 # Release gates (REEF_BE_GATE=on) with a larger window (CROSSPROC_GATE_WINDOW, default 8).
 if [[ ${CROSSPROC_GATE:-0} == 1 ]]; then
   ROWS+=("reef_gate|yes|no|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8}"
@@ -55,7 +63,7 @@ if [[ ${CROSSPROC_PREDICT:-0} == 1 ]]; then
 fi
 ROWS+=("rt_alone_end|no|no|no|")
 for spec in "${ROWS[@]}"; do
-  IFS='|' read -r name with_be mps reef extra <<<"$spec"
+  IFS='|' read -r name with_be mps reef extra be_model be_extra <<<"$spec"
   if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" $name "* ]]; then continue; fi
   common=()
   if [[ $mps == yes ]]; then
@@ -72,7 +80,9 @@ for spec in "${ROWS[@]}"; do
   rm -f "$WORK/ready" "$WORK/stop" "$WORK/rt_done"
   be_pid=
   if [[ $with_be == yes ]]; then
-    env "${be_env[@]}" "$PY" "$HERE/be_worker.py" --ready "$WORK/ready" --stop "$WORK/stop" --out "$OUT/rows/$name.be.json" &
+    for e in ${be_extra:-}; do be_env+=("$e"); done
+    env "${be_env[@]}" "$PY" "$HERE/be_worker.py" --model "${be_model:-resnet152}" --ready "$WORK/ready" --stop "$WORK/stop" \
+      --out "$OUT/rows/$name.be.json" &
     be_pid=$!
     for _ in $(seq 1 600); do [[ -f $WORK/ready ]] && break; sleep 0.1; done
     sleep 2   # BE alone, warm

@@ -59,6 +59,14 @@ class CrossprocReportTest(unittest.TestCase):
         files["reef.be.json"] = be(40)
         self.assertFalse(self.run_report(files)[0]["verdicts"]["reef"]["pass"])
 
+    def test_floor_rows(self):
+        files = {"rt_alone.rt.json": rt(1.0), "floor.rt.json": rt(1.07), "floor.be.json": be(10),
+                 "floor_mps.rt.json": rt(1.01), "floor_mps.be.json": be(10)}
+        s, md = self.run_report(files)
+        self.assertAlmostEqual(s["rows"]["floor"]["rt_p99_vs_alone"], 1.07)
+        self.assertIn("floor: a BE process with one small kernel per 100 ms, time-sliced", md)
+        self.assertIn("floor: a BE process with one small kernel per 100 ms, MPS", md)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -72,6 +72,16 @@ class InprocessReportTest(unittest.TestCase):
         self.assertAlmostEqual(s["verdicts"]["resnet152"]["rt_p99_ratio"], 1.3 / 1.2)
         self.assertIn("pooled", md)
 
+    def test_floor_line(self):
+        floor = row("rt_floor", 1.1, 10.0, "gpu_sparse")
+        floor["rt_gpu_p50_ms"] = 0.5
+        rows = [row("rt_alone", 1.0), floor, row("no_reef", 2.0, 50.0, "resnet152")]
+        s, md = self.run_report(rows)
+        self.assertAlmostEqual(s["rt_floor"]["rt_p99_vs_alone"], 1.1)
+        self.assertIn("Floor: beside one small kernel on another stream every 100 ms", md)
+        self.assertIn("(1.10x)", md)
+        self.assertNotIn("Floor:", self.run_report(rows[:1] + rows[2:])[1])
+
     def test_dataloader_check(self):
         rows = [row("rt_alone", 1.0), row("no_reef", 2.0, 50.0, "resnet152")]
         s, md = self.run_report(rows)

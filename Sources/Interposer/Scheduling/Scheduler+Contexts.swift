@@ -54,19 +54,26 @@ extension Scheduler {
 
     /// After a context synchronize, before a free: the best-effort context's streams too, and
     /// those the app destroyed since (their work still runs, and the app's context synchronize
-    /// would have waited for it; Reef destroys them for real once it has). The first error wins
-    /// (the runtime's own code).
+    /// would have waited for it; Reef destroys them for real once it has). The first error of a
+    /// live stream wins (the runtime's own code).
     func synchronizeBestEffortContext() -> Int32 {
-        let (streams, retired) = state.withLock { () -> ([UInt64], [UInt64]) in
-            defer { bestEffortContextRetired = [] }
-            return (bestEffortContextStreams, bestEffortContextRetired)
-        }
+        let (streams, retired) = state.withLock { (bestEffortContextStreams, bestEffortContextRetired) }
         var first: Int32 = 0
-        for s in streams + retired {
+        for s in streams {
             let r = backend.synchronizeStream(s)
             if first == 0 { first = r }
         }
-        for s in retired { _ = backend.destroyStream(s) }
+        // A retired stream may have been evicted (destroyed) meanwhile: its answer is not the
+        // app's error.
+        for s in retired { _ = backend.synchronizeStream(s) }
+        // Retired streams leave the list only here, under the lock, so a concurrent synchronize
+        // still waits for them until they are gone, and exactly one thread destroys each.
+        let mine = state.withLock { () -> [UInt64] in
+            let taken = retired.filter { bestEffortContextRetired.contains($0) }
+            bestEffortContextRetired.removeAll { taken.contains($0) }
+            return taken
+        }
+        for s in mine { _ = backend.destroyStream(s) }
         return first
     }
 

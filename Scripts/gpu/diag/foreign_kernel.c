@@ -5,8 +5,9 @@
  * one by one behind a host-written gate so the host's submission is not timed) runs every 10 ms,
  * and between requests a "foreign" kernel runs nowhere, on another stream (a kernel of RT's
  * module, RT's own function, or a kernel of another module), on RT's own stream, on a stream of
- * another context, or on a green-context stream (all SMs, or DIAG_GREEN_SMS, default 16). Each
- * request is timed on the device (events around it).
+ * another context, or on a green-context stream (all SMs, or DIAG_GREEN_SMS, default 16); and
+ * the mirror, RT itself in a green context of every SM beside a foreign kernel in the app's
+ * context. Each request is timed on the device (events around it).
  *
  *   cc -O2 -o foreign_kernel foreign_kernel.c -ldl && ./foreign_kernel --out result.json
  *
@@ -199,27 +200,30 @@ static int cmp_float(const void *a, const void *b) {
 
 /* One mode: `requests` RT requests every 10 ms; after every `every`-th one, a foreign kernel
  * (where: none, other_stream, same_stream, other_stream_rt_function, other_context). */
-static void run_mode(FILE *out, int first, const char *name, int eager, const char *where, int every, int requests) {
+static void run_mode(FILE *out, int first, const char *name, int eager, int rt_green, const char *where, int every,
+                     int requests) {
     float *ms = calloc((size_t)requests, sizeof *ms);
+    CUstream rt = rt_green ? s.green_all : s.rt;   /* RT itself in the green context */
     uint64_t t0 = now_ns() + 2000000;
     for (int i = 0; i < requests; i++) {
         uint64_t arrival = t0 + (uint64_t)i * 10000000ull;
         struct timespec at = {(time_t)(arrival / 1000000000ull), (long)(arrival % 1000000000ull)};
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0) {}
         /* The device starts the request only once all of it is submitted. */
-        CHECK(cu.streamWaitValue32(s.rt, s.gate_dev, ++s.gate_value, 0x0 /* GEQ */));
-        CHECK(cu.eventRecord(s.before, s.rt));
-        if (eager) launch_chain(s.rt);
-        else CHECK(cu.graphLaunch(s.graph, s.rt));
-        CHECK(cu.eventRecord(s.after, s.rt));
+        CHECK(cu.streamWaitValue32(rt, s.gate_dev, ++s.gate_value, 0x0 /* GEQ */));
+        CHECK(cu.eventRecord(s.before, rt));
+        if (eager) launch_chain(rt);
+        else CHECK(cu.graphLaunch(s.graph, rt));
+        CHECK(cu.eventRecord(s.after, rt));
         __atomic_store_n(s.gate, s.gate_value, __ATOMIC_SEQ_CST);
-        CHECK(cu.streamSynchronize(s.rt));
+        CHECK(cu.streamSynchronize(rt));
         CHECK(cu.eventElapsed(&ms[i], s.before, s.after));
         if (strcmp(where, "none") != 0 && (i + 1) % every == 0) foreign(where);
     }
     /* In arrival order first: request i came (i % every) requests after the last foreign kernel. */
     fprintf(out, "%s  {\"mode\": \"%s\", \"rt\": \"%s\", \"foreign\": \"%s\", \"every\": %d, \"requests\": %d, "
-                 "\"device_ms\": [", first ? "" : ",\n", name, eager ? "eager" : "graph", where, every, requests);
+                 "\"device_ms\": [", first ? "" : ",\n", name, eager ? (rt_green ? "eager_green" : "eager") : "graph", where,
+            every, requests);
     for (int i = 0; i < requests; i++) fprintf(out, "%s%.4f", i ? ", " : "", ms[i]);
     qsort(ms, (size_t)requests, sizeof *ms, cmp_float);
     fprintf(out, "], \"device_ms_p1\": %.4f, \"device_ms_p50\": %.4f, \"device_ms_p99\": %.4f}", ms[requests / 100],
@@ -317,7 +321,7 @@ int main(int argc, char **argv) {
     if (!out) { perror(path); return 1; }
     fprintf(out, "{\"kernels\": %d, \"blocks\": %d, \"iters\": %d, \"foreign_iters\": %d, \"green_sms\": %d, "
                  "\"modes\": [\n", s.kernels, s.blocks, s.iters, s.foreign_iters, s.green_sms);
-    struct { const char *name; int eager; const char *where; int every; int idle_s; } modes[] = {
+    struct { const char *name; int eager; const char *where; int every; int idle_s; int rt_green; } modes[] = {
         {"graph_alone", 0, "none", 1, 0},
         {"graph_other_stream", 0, "other_stream", 1, 0},
         {"graph_alone_after", 0, "none", 1, 3},
@@ -336,16 +340,19 @@ int main(int argc, char **argv) {
          * already in the file). */
         {"eager_alone", 1, "none", 1, 3},
         {"eager_other_stream", 1, "other_stream", 1, 0},
+        /* RT itself in a green context of every SM, the foreign kernel in the app's context. */
+        {"eager_rt_green_alone", 1, "none", 1, 3, 1},
+        {"eager_rt_green_other_stream", 1, "other_stream", 1, 0, 1},
     };
     int first = 1;
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         if (strcmp(modes[i].where, "other_context") == 0 && !have_ctx) continue;
-        if (strncmp(modes[i].where, "green", 5) == 0 && !(s.green_all && s.green_part)) continue;
+        if ((strncmp(modes[i].where, "green", 5) == 0 || modes[i].rt_green) && !(s.green_all && s.green_part)) continue;
         if (modes[i].idle_s) {   /* let whatever the previous mode left behind decay */
             struct timespec d = {modes[i].idle_s, 0};
             nanosleep(&d, NULL);
         }
-        run_mode(out, first, modes[i].name, modes[i].eager, modes[i].where, modes[i].every, requests);
+        run_mode(out, first, modes[i].name, modes[i].eager, modes[i].rt_green, modes[i].where, modes[i].every, requests);
         fflush(out);
         first = 0;
     }

@@ -35,7 +35,7 @@ def main():
         env = json.load(f)
     with open(os.path.join(a.run_dir, "command.txt")) as f:
         command = f.read().strip()
-    base = {}
+    base = {}   # each RT kind (graph, eager, eager in a green context) against itself alone
     for m in run["modes"]:
         if m["foreign"] == "none":
             base.setdefault(m["rt"], m["device_ms_p50"])

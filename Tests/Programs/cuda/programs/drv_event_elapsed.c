@@ -13,10 +13,7 @@
 int main(void) {
     setenv("SIM_TIME_SCALE", "1", 1); /* before the first driver call: the simulator reads it once */
     drv_setup();
-    CUmodule mod;
-    CUfunction delay;
-    CHECK(cuModuleLoadData(&mod, "reefsim-module\ndelay\n"));
-    CHECK(cuModuleGetFunction(&delay, mod, "delay"));
+    CUfunction delay = drv_sim_kernel("delay");
     CUstream s;
     CHECK(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
     CUevent start, stop;

@@ -29,6 +29,17 @@ static inline CUcontext drv_setup(void) {
     return ctx;
 }
 
+/* A kernel of the simulator's table, through a module image that names only it. */
+static inline CUfunction drv_sim_kernel(const char *name) {
+    char image[128];
+    snprintf(image, sizeof image, "reefsim-module\n%s\n", name);
+    CUmodule mod;
+    CUfunction f;
+    CHECK(cuModuleLoadData(&mod, image));
+    CHECK(cuModuleGetFunction(&f, mod, name));
+    return f;
+}
+
 /* CLOCK_MONOTONIC in ns (wall time, for pacing against the simulated clock). */
 static inline uint64_t drv_wall_ns(void) {
     struct timespec ts;

@@ -97,11 +97,6 @@ extension Scheduler {
 
     static let retiredLimit = 64
 
-    /// Lock held.
-    func forgetBestEffortContextStream(_ stream: UInt64) {
-        bestEffortContextStreams.removeAll { $0 == stream }
-    }
-
     func bestEffortContextJSON() -> String {
         state.withLock {
             "{\"enabled\":\(settings.bestEffortContext),\"streams_made\":\(bestEffortContextMade),\"failed\":\(bestEffortContextFailed)}"

@@ -66,7 +66,6 @@ extension Scheduler {
 
     func streamDestroyed(_ stream: UInt64, slot: Int?) {
         state.withLock {
-            forgetBestEffortContextStream(stream)
             queues.removeValue(forKey: stream)
             rtStreams.removeAll { $0 == stream }
             if let s = slotOf.removeValue(forKey: stream), s < modeSlots { modes[s] = 0 }

@@ -64,9 +64,9 @@ final class Scheduler: @unchecked Sendable {
     var classOverride: SchedulingClass?
     var streamOverrides: [(key: UInt64, cls: SchedulingClass)] = []
     /// REEF_BE_CONTEXT=green: the live streams made in the best-effort context, which context-wide
-    /// synchronisation must also wait for; and whether making one failed (logged once).
+    /// synchronisation must also wait for; those the app destroyed, kept until a context
+    /// synchronize waited for them; how many were made; whether making one failed (logged once).
     var bestEffortContextStreams: [UInt64] = []
-    /// Best-effort-context streams the app destroyed, kept until a context synchronize waited.
     var bestEffortContextRetired: [UInt64] = []
     var bestEffortContextMade = 0
     var bestEffortContextFailed = false

@@ -55,7 +55,7 @@ typedef CUresult (*cu_green_create_fn)(void **, void *, int, unsigned);
 typedef CUresult (*cu_green_stream_fn)(CUstream *, void *, unsigned, int);
 
 typedef CUresult (*cu_green_destroy_fn)(void *);
-typedef CUresult (*cu_stream_sync_fn)(CUstream);
+typedef CUresult (*cu_stream_fn)(CUstream);   /* cuStreamSynchronize, cuStreamDestroy_v2 */
 
 /* A green context of `sm_count` SMs of device `dev` (0: every SM, no split). */
 static CUresult green_context(int dev, unsigned sm_count, void **green) {
@@ -120,12 +120,12 @@ CUresult reef_cu_whole_device_stream(int priority, CUstream *stream) {
 }
 
 CUresult reef_cu_stream_synchronize(CUstream stream) {
-    RESOLVE(cu_stream_sync_fn, fn, cu_fn, "cuStreamSynchronize");
+    RESOLVE(cu_stream_fn, fn, cu_fn, "cuStreamSynchronize");
     return fn ? fn(stream) : CUDA_ERROR_NOT_FOUND;
 }
 
 CUresult reef_cu_stream_destroy(CUstream stream) {
-    RESOLVE(cu_stream_sync_fn, fn, cu_fn, "cuStreamDestroy_v2");
+    RESOLVE(cu_stream_fn, fn, cu_fn, "cuStreamDestroy_v2");
     return fn ? fn(stream) : CUDA_ERROR_NOT_FOUND;
 }
 

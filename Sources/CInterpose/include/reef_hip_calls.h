@@ -42,6 +42,12 @@
     X(hipStreamAttachMemAsync, REEF_K_ORDERED, 0, 0, (hipStream_t, void *, size_t, unsigned int)) \
     X(hipSignalExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const hipExternalSemaphore_t *, const hipExternalSemaphoreSignalParams *, unsigned int, hipStream_t)) \
     X(hipWaitExternalSemaphoresAsync, REEF_K_ORDERED, 3, 0, (const hipExternalSemaphore_t *, const hipExternalSemaphoreWaitParams *, unsigned int, hipStream_t)) \
+    X(hipMemcpy2DToArrayAsync, REEF_K_ORDERED, 8, 0, (hipArray *, size_t, size_t, const void *, size_t, size_t, size_t, hipMemcpyKind, hipStream_t)) \
+    X(hipMemcpy2DFromArrayAsync, REEF_K_ORDERED, 8, 0, (void *, size_t, hipArray_const_t, size_t, size_t, size_t, size_t, hipMemcpyKind, hipStream_t)) \
+    X(hipDrvMemcpy3DAsync, REEF_K_ORDERED, 1, 0, (const HIP_MEMCPY3D *, hipStream_t)) \
+    X(hipMemMapArrayAsync, REEF_K_ORDERED, 2, 0, (hipArrayMapInfo *, unsigned int, hipStream_t)) \
+    X(hipGraphicsMapResources, REEF_K_ORDERED, 2, 0, (int, hipGraphicsResource_t *, hipStream_t)) \
+    X(hipGraphicsUnmapResources, REEF_K_ORDERED, 2, 0, (int, hipGraphicsResource_t *, hipStream_t)) \
     X(hipMallocFromPoolAsync, REEF_K_ALLOC, 3, 0, (void **, size_t, hipMemPool_t, hipStream_t)) \
     X(hipEventRecord, REEF_K_EVENT_RECORD, 1, 0, (hipEvent_t, hipStream_t)) \
     X(hipStreamWaitEvent, REEF_K_STREAM_WAIT, 0, 0, (hipStream_t, hipEvent_t, unsigned int)) \

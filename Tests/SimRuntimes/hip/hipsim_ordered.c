@@ -1,9 +1,10 @@
 /*
  * hipsim_ordered.c — stream-ordered calls with no effect on simulated memory: prefetch, managed
- * memory attach, external semaphores. Each validates its stream and queues a no-op in stream
- * order. A prefetch also records the first word of its range as it stands when it executes
- * (hipsimLastPrefetchWord, simulator only), so a test can see whether it ran after the stream's
- * earlier work.
+ * memory attach, external semaphores, and (the simulator has no arrays or graphics interop)
+ * array copies, sparse array mapping, graphics resource mapping. Each validates its stream and
+ * queues a no-op in stream order. A prefetch, and an array copy on its linear-memory side, also
+ * records the first word there as it stands when it executes (hipsimLastPrefetchWord, simulator
+ * only), so a test can see whether it ran after the stream's earlier work.
  */
 #include "hipsim.h"
 
@@ -65,4 +66,38 @@ hipError_t hipWaitExternalSemaphoresAsync(const hipExternalSemaphore_t *extSemAr
                                           unsigned int numExtSems, hipStream_t stream) {
     HIPSIM_ENTER("hipWaitExternalSemaphoresAsync");
     HIPSIM_RETURN(ordered(&call_, stream, NULL, numExtSems == 0 || (extSemArray && paramsArray)));
+}
+
+hipError_t hipMemcpy2DToArrayAsync(hipArray *dst, size_t wOffset, size_t hOffset, const void *src, size_t spitch,
+                                   size_t width, size_t height, hipMemcpyKind kind, hipStream_t stream) {
+    HIPSIM_ENTER("hipMemcpy2DToArrayAsync");
+    (void)dst, (void)wOffset, (void)hOffset, (void)spitch, (void)width, (void)height, (void)kind;
+    HIPSIM_RETURN(ordered(&call_, stream, src, src != NULL));
+}
+
+hipError_t hipMemcpy2DFromArrayAsync(void *dst, size_t dpitch, hipArray_const_t src, size_t wOffset, size_t hOffset,
+                                     size_t width, size_t height, hipMemcpyKind kind, hipStream_t stream) {
+    HIPSIM_ENTER("hipMemcpy2DFromArrayAsync");
+    (void)dpitch, (void)src, (void)wOffset, (void)hOffset, (void)width, (void)height, (void)kind;
+    HIPSIM_RETURN(ordered(&call_, stream, dst, dst != NULL));
+}
+
+hipError_t hipDrvMemcpy3DAsync(const HIP_MEMCPY3D *pCopy, hipStream_t stream) {
+    HIPSIM_ENTER("hipDrvMemcpy3DAsync");
+    HIPSIM_RETURN(ordered(&call_, stream, pCopy ? (const void *)pCopy->srcDevice : NULL, pCopy != NULL));
+}
+
+hipError_t hipMemMapArrayAsync(hipArrayMapInfo *mapInfoList, unsigned int count, hipStream_t stream) {
+    HIPSIM_ENTER("hipMemMapArrayAsync");
+    HIPSIM_RETURN(ordered(&call_, stream, NULL, count == 0 || mapInfoList != NULL));
+}
+
+hipError_t hipGraphicsMapResources(int count, hipGraphicsResource_t *resources, hipStream_t stream) {
+    HIPSIM_ENTER("hipGraphicsMapResources");
+    HIPSIM_RETURN(ordered(&call_, stream, NULL, count == 0 || resources != NULL));
+}
+
+hipError_t hipGraphicsUnmapResources(int count, hipGraphicsResource_t *resources, hipStream_t stream) {
+    HIPSIM_ENTER("hipGraphicsUnmapResources");
+    HIPSIM_RETURN(ordered(&call_, stream, NULL, count == 0 || resources != NULL));
 }

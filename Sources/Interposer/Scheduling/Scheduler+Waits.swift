@@ -35,10 +35,8 @@ extension Scheduler {
             // An event whose latest record Reef still holds has not completed: the runtime would
             // say not ready (its own event still carries an earlier record, which would give a
             // wrong time). A released record is on the app's event itself: the runtime answers.
-            for event in [args[1], args[2]] {
-                if let shadow = latestShadow(of: event), state.withLock({ !shadow.issued }) { return backend.notReady }
-            }
-            return backend.forward(call)
+            let held = state.withLock { [args[1], args[2]].contains { events[$0]?.latest.map { !$0.issued } ?? false } }
+            return held ? backend.notReady : backend.forward(call)
         }
         if roles.role(api) == .eventWait {
             if let shadow = latestShadow(of: args[0], retain: true) {

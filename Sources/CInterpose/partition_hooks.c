@@ -93,10 +93,12 @@ CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *str
     return r != CUDA_SUCCESS ? r : green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
 }
 
-/* REEF_BE_CONTEXT=green: a non-blocking stream of a green context spanning the current device,
- * one such context per device, made on first use (a racing second one is destroyed). */
-CUresult reef_cu_whole_device_stream(int priority, CUstream *stream) {
-    static void *contexts[64];
+/* REEF_BE_CONTEXT=green / REEF_RT_CONTEXT=green: a non-blocking stream of a green context
+ * spanning the current device, one such context per (slot, device): slot 0 best-effort, 1
+ * real-time, so the two classes never share one. Made on first use (a racing second one is
+ * destroyed). */
+CUresult reef_cu_whole_device_stream(int slot, int priority, CUstream *stream) {
+    static void *contexts[2][64];
     RESOLVE(cu_ctx_device_fn, get_device, cu_fn, "cuCtxGetDevice");
     RESOLVE(cu_green_stream_fn, green_stream, cu_fn, "cuGreenCtxStreamCreate");
     RESOLVE(cu_green_destroy_fn, green_destroy, cu_fn, "cuGreenCtxDestroy");
@@ -105,11 +107,12 @@ CUresult reef_cu_whole_device_stream(int priority, CUstream *stream) {
     CUresult r = get_device(&dev);
     if (r != CUDA_SUCCESS) return r;
     if (dev < 0 || dev >= 64) return 101 /* CUDA_ERROR_INVALID_DEVICE */;
-    void *green = __atomic_load_n(&contexts[dev], __ATOMIC_ACQUIRE);
+    if (slot < 0 || slot > 1) return 1 /* CUDA_ERROR_INVALID_VALUE */;
+    void *green = __atomic_load_n(&contexts[slot][dev], __ATOMIC_ACQUIRE);
     if (!green) {
         void *made = NULL, *expected = NULL;
         if ((r = green_context(dev, 0, &made)) != CUDA_SUCCESS) return r;
-        if (__atomic_compare_exchange_n(&contexts[dev], &expected, made, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (__atomic_compare_exchange_n(&contexts[slot][dev], &expected, made, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             green = made;
         } else {
             if (green_destroy) (void)green_destroy(made);

@@ -47,10 +47,11 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
 
     func setRealtimeRunning(_ on: Bool) { lock.withLock { realtimeRunning = on; lock.broadcast() } }
 
-    /// REEF_BE_CONTEXT=green: streams of the "other context" get handles from 0x9000 up.
-    func wholeDeviceStream(priority: Int32) -> UInt64? {
+    /// REEF_BE_CONTEXT / REEF_RT_CONTEXT=green: streams of the "other contexts" get handles from
+    /// 0x9000 up.
+    func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64? {
         let h = lock.withLock { () -> UInt64 in nextHandle += 0x10; return 0x9000 + nextHandle }
-        append("green stream \(hex(h)) priority \(priority)")
+        append("green stream \(hex(h)) \(cls == .realtime ? "rt" : "be") priority \(priority)")
         return h
     }
     func synchronizeStream(_ stream: UInt64) -> Int32 { append("synchronize stream \(hex(stream))"); return 0 }
@@ -76,11 +77,13 @@ struct SchedulerHarness {
     let scheduler: Scheduler
 
     init(processClass: SchedulingClass = .bestEffort, window: Int = 2, rtStreams: [ClassPolicy.Selector] = [],
-         hostWaitInheritNanos: UInt64 = 60_000_000_000, bestEffortContext: Bool = false) {
+         hostWaitInheritNanos: UInt64 = 60_000_000_000, bestEffortContext: Bool = false,
+         realtimeContext: Bool = false) {
         runtime = FakeRuntime(apis: apis)
         var settings = Scheduler.Settings(policy: ClassPolicy(processDefault: processClass, realtimeStreams: rtStreams),
                                           window: window, lingerNanos: 0, maxHeldPerStream: 64)
         settings.bestEffortContext = bestEffortContext
+        settings.realtimeContext = realtimeContext
         // Tests of holding use no priority inheritance (a long one), the inheritance test its own.
         settings.hostWaitInheritNanos = hostWaitInheritNanos
         scheduler = Scheduler(settings: settings, backend: runtime, apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA),

@@ -222,7 +222,7 @@ static void run_mode(FILE *out, int first, const char *name, int eager, int rt_g
     }
     /* In arrival order first: request i came (i % every) requests after the last foreign kernel. */
     fprintf(out, "%s  {\"mode\": \"%s\", \"rt\": \"%s\", \"foreign\": \"%s\", \"every\": %d, \"requests\": %d, "
-                 "\"device_ms\": [", first ? "" : ",\n", name, eager ? (rt_green ? "eager_green" : "eager") : "graph", where,
+                 "\"device_ms\": [", first ? "" : ",\n", name, eager ? (rt_green ? "eager_green" : "eager") : (rt_green ? "graph_green" : "graph"), where,
             every, requests);
     for (int i = 0; i < requests; i++) fprintf(out, "%s%.4f", i ? ", " : "", ms[i]);
     qsort(ms, (size_t)requests, sizeof *ms, cmp_float);
@@ -332,9 +332,18 @@ int main(int argc, char **argv) {
         {"graph_other_stream_every50", 0, "other_stream", 50, 3},   /* how long the state lasts */
         {"graph_other_stream_every150", 0, "other_stream", 150, 3},
         {"graph_other_context", 0, "other_context", 1, 3},
+        /* Does a kernel in another context put RT back into its fast state for good? */
+        {"graph_alone_after_other_context", 0, "none", 1, 3},
+        {"graph_other_stream_again", 0, "other_stream", 1, 3},
         {"graph_green_all", 0, "green_all", 1, 3},
         {"graph_green_part", 0, "green_part", 1, 3},
         {"graph_alone_end", 0, "none", 1, 3},
+        /* RT's graph launched on a stream of a green context of every SM (the graph's nodes stay
+         * in the app's context), the foreign kernel on a stream of the app's context: would
+         * moving RT's streams (not BE's) out of the app's context spare RT? */
+        {"graph_rt_green_alone", 0, "none", 1, 3, 1},
+        {"graph_rt_green_other_stream", 0, "other_stream", 1, 3, 1},
+        {"graph_rt_green_alone_after", 0, "none", 1, 3, 1},
         /* Last: 300 launches queued behind a closed gate could, on a driver with a small
          * submission queue, block the host (then the timeout ends the run; what came before is
          * already in the file). */

@@ -132,6 +132,28 @@ static int prefer_l1(CUgraph graph, CUdevice dev) {
     return set;
 }
 
+/* RT_GREEN=1 (a diagnosis, issue 3): the RT stream is made in a green context spanning every SM
+ * (CUDA 12.4+), the graph's nodes staying in the app's context. A kernel of another context spares
+ * RT's graph the 9-13 % slowdown a kernel of RT's own context causes
+ * (bench/results/foreign-kernel-h100.md); does RT in a context of its own escape it too? Made
+ * through dlsym, so under Reef these calls pass through unrouted. Resources are opaque 512-byte
+ * buffers, as in Reef's partition code. */
+static CUresult green_rt_stream(CUdevice dev, int priority, CUstream *stream) {
+    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+    CUresult (*get_resource)(CUdevice, void *, int) = lib ? dlsym(lib, "cuDeviceGetDevResource") : NULL;
+    CUresult (*gen_desc)(void **, void *, unsigned) = lib ? dlsym(lib, "cuDevResourceGenerateDesc") : NULL;
+    CUresult (*green_create)(void **, void *, CUdevice, unsigned) = lib ? dlsym(lib, "cuGreenCtxCreate") : NULL;
+    CUresult (*green_stream)(CUstream *, void *, unsigned, int) = lib ? dlsym(lib, "cuGreenCtxStreamCreate") : NULL;
+    if (!get_resource || !gen_desc || !green_create || !green_stream) return 500; /* CUDA_ERROR_NOT_FOUND */
+    static unsigned char every[512];
+    void *desc = NULL, *green = NULL;
+    CUresult r = get_resource(dev, every, 1 /* CU_DEV_RESOURCE_TYPE_SM */);
+    if (r == 0) r = gen_desc(&desc, every, 1);
+    if (r == 0) r = green_create(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */);
+    if (r == 0) r = green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
+    return r;
+}
+
 static uint64_t now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -167,7 +189,13 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     CHECK(cu.primaryCtxRetain(&ctx, dev));
     CHECK(cu.ctxSetCurrent(ctx));
     CHECK(cu.priorityRange(&least, &greatest));
-    CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
+    const char *rt_green = getenv("RT_GREEN");
+    if (rt_green && strcmp(rt_green, "1") == 0) {
+        CHECK(green_rt_stream(dev, high_priority ? greatest : 0, &stream));
+        fprintf(stderr, "rt_driver: RT_GREEN: the RT stream is in a green context of every SM\n");
+    } else {
+        CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
+    }
     const char *l1 = getenv("RT_PREFER_L1");
     if (l1 && strcmp(l1, "1") == 0)
         fprintf(stderr, "rt_driver: RT_PREFER_L1: %d kernels prefer L1\n", prefer_l1((CUgraph)(uintptr_t)graph, dev));

@@ -13,7 +13,8 @@
 # INPROCESS_GATE=1 (adds Reef rows with release gates, INPROCESS_GATE_WINDOW), INPROCESS_PREDICT=1
 # (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE),
 # INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef),
-# INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it).
+# INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it),
+# INPROCESS_RT_CONTEXT=1 (RT's stream in a green context of its own: RT_GREEN, REEF_RT_CONTEXT).
 # INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all: made by
 # the benchmark; REEF_BE_CONTEXT=green: made by Reef, with the RT graph captured on a
 # greatest-priority stream, RT_CAPTURE_HIGH=1, and a control row with that capture only).
@@ -116,6 +117,21 @@ if [[ ${INPROCESS_SLOWDOWN:-0} == 1 ]]; then
          "reef_be_context|resnet152|high|reef RT_CAPTURE_HIGH=1 REEF_BE_CONTEXT=green"
          "rt_floor_be_context|gpu_sparse|high|reef RT_CAPTURE_HIGH=1 REEF_BE_CONTEXT=green BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
          "reef_c1|resnet152|high|reef CUDA_DEVICE_MAX_CONNECTIONS=1")
+fi
+# RT in a context of its own (INPROCESS_RT_CONTEXT=1): on the H100 a kernel of another context (or
+# of a whole-device green context) left RT's graph as fast as alone, where one in RT's context
+# slows it 9-13 % (bench/results/foreign-kernel-h100.md). RT_GREEN=1: the benchmark makes the RT
+# stream in a green context; REEF_RT_CONTEXT=green: Reef does, for the stream the app made.
+if [[ ${INPROCESS_RT_CONTEXT:-0} == 1 ]]; then
+  ROWS+=("rt_green_alone|none|high|RT_GREEN=1"
+         "rt_green_floor|gpu_sparse|high|RT_GREEN=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
+         "rt_green_priority|resnet152|high|RT_GREEN=1"
+         "reef_rt_context_alone|none|high|reef REEF_RT_CONTEXT=green"
+         "rt_floor_rt_context|gpu_sparse|high|reef REEF_RT_CONTEXT=green BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
+         "reef_rt_context|resnet152|high|reef REEF_RT_CONTEXT=green")
+  if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
+    ROWS+=("tf_reef_rt_context|transformer|high|reef REEF_RT_CONTEXT=green")
+  fi
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does
 # the shared-memory carveout BE kernels leave behind slow RT down?

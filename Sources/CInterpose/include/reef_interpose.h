@@ -83,8 +83,9 @@ CUresult reef_cu_timing_event(CUevent *event);
 CUresult reef_cu_event_elapsed(CUevent start, CUevent end, float *ms);
 CUresult reef_cu_stream_wait_event(CUstream stream, CUevent event);
 CUresult reef_cu_partition_stream(unsigned sm_count, int priority, CUstream *stream);
-/* REEF_BE_CONTEXT=green: a non-blocking stream of a green context spanning the current device. */
-CUresult reef_cu_whole_device_stream(int priority, CUstream *stream);
+/* REEF_BE_CONTEXT / REEF_RT_CONTEXT=green: a non-blocking stream of a green context spanning the
+ * current device; slot 0 for best-effort streams, 1 for real-time ones (separate contexts). */
+CUresult reef_cu_whole_device_stream(int slot, int priority, CUstream *stream);
 /* The real cuStreamSynchronize and cuStreamDestroy_v2. */
 CUresult reef_cu_stream_synchronize(CUstream stream);
 CUresult reef_cu_stream_destroy(CUstream stream);

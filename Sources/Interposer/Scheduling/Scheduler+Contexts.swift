@@ -11,11 +11,15 @@ import CInterpose
 /// launch on them as padding's partition streams showed on the H100. A context synchronize (and a
 /// free, which implies one) covers only its own context, so Reef also waits for these streams
 /// there.
+/// REEF_RT_CONTEXT=green does the same for real-time streams, in a second green context: on the
+/// H100 a kernel of another context spared RT's graph (bench/results/foreign-kernel-h100.md), so
+/// RT alone in a context of its own may run as fast beside best-effort work as alone.
 extension Scheduler {
-    /// The stream-create call, made in the best-effort context; nil when it does not apply (off,
-    /// a blocking or real-time stream, a runtime without such contexts: then the caller forwards).
-    func createInBestEffortContext(_ call: UnsafeMutablePointer<ReefCall>) -> Int32? {
-        guard settings.bestEffortContext else { return nil }
+    /// The stream-create call, made in its class's own context; nil when it does not apply (off
+    /// for that class, a blocking stream, a runtime without such contexts: then the caller
+    /// forwards).
+    func createInOwnContext(_ call: UnsafeMutablePointer<ReefCall>) -> Int32? {
+        guard settings.bestEffortContext || settings.realtimeContext else { return nil }
         let args = ReefCall.mutableArgs(call)
         let issued = Int(call.pointee.api)
         guard roles.hasFlags(issued), UInt32(truncatingIfNeeded: args[1]) & UInt32(CU_STREAM_NON_BLOCKING) != 0,
@@ -31,23 +35,24 @@ extension Scheduler {
                                                 priority: withPriority ? priority : nil, least: least)
             return effectiveClass(handle: 0xffff_ffff_ffff, ordinal: ordinal, base: base)
         }
-        guard cls == .bestEffort else { return nil }
-        guard let stream = backend.wholeDeviceStream(priority: priority) else {
+        guard cls == .realtime ? settings.realtimeContext : settings.bestEffortContext else { return nil }
+        let setting = cls == .realtime ? "REEF_RT_CONTEXT" : "REEF_BE_CONTEXT"
+        guard let stream = backend.wholeDeviceStream(for: cls, priority: priority) else {
             let first = state.withLock { () -> Bool in
-                defer { bestEffortContextFailed = true }
-                return !bestEffortContextFailed
+                defer { ownContextFailed = true }
+                return !ownContextFailed
             }
             if first {
-                log.write(.warn, "REEF_BE_CONTEXT=green: the runtime made no stream in a context of its own (CUDA "
-                          + "green contexts need CUDA 12.4+ on a supported GPU; HIP has none); best-effort streams "
+                log.write(.warn, "\(setting)=green: the runtime made no stream in a context of its own (CUDA "
+                          + "green contexts need CUDA 12.4+ on a supported GPU; HIP has none); its streams "
                           + "stay in the app's context")
             }
             return nil
         }
         out.pointee = stream
         state.withLock {
-            bestEffortContextStreams.append(stream)
-            bestEffortContextMade += 1
+            ownContextStreams.append(stream)
+            if cls == .realtime { ownContextMadeRealtime += 1 } else { ownContextMade += 1 }
         }
         return 0
     }
@@ -56,8 +61,8 @@ extension Scheduler {
     /// those the app destroyed since (their work still runs, and the app's context synchronize
     /// would have waited for it; Reef destroys them for real once it has). The first error of a
     /// live stream wins (the runtime's own code).
-    func synchronizeBestEffortContext() -> Int32 {
-        let (streams, retired) = state.withLock { (bestEffortContextStreams, bestEffortContextRetired) }
+    func synchronizeOwnContexts() -> Int32 {
+        let (streams, retired) = state.withLock { (ownContextStreams, ownContextRetired) }
         var first: Int32 = 0
         for s in streams {
             let r = backend.synchronizeStream(s)
@@ -69,8 +74,8 @@ extension Scheduler {
         // Retired streams leave the list only here, under the lock, so a concurrent synchronize
         // still waits for them until they are gone, and exactly one thread destroys each.
         let mine = state.withLock { () -> [UInt64] in
-            let taken = retired.filter { bestEffortContextRetired.contains($0) }
-            bestEffortContextRetired.removeAll { taken.contains($0) }
+            let taken = retired.filter { ownContextRetired.contains($0) }
+            ownContextRetired.removeAll { taken.contains($0) }
             return taken
         }
         for s in mine { _ = backend.destroyStream(s) }
@@ -80,13 +85,13 @@ extension Scheduler {
     /// The app destroys a best-effort-context stream: Reef keeps it until a context synchronize
     /// has waited for its work (at most `retiredLimit` such streams: beyond, the oldest is waited
     /// for and destroyed here). Returns false for other streams (the caller forwards the destroy).
-    func retireBestEffortContextStream(_ stream: UInt64) -> Bool {
+    func retireOwnContextStream(_ stream: UInt64) -> Bool {
         let (ours, evicted) = state.withLock { () -> (Bool, UInt64?) in
-            guard bestEffortContextStreams.contains(stream) else { return (false, nil) }
-            bestEffortContextStreams.removeAll { $0 == stream }
-            bestEffortContextRetired.append(stream)
-            let full = bestEffortContextRetired.count > Scheduler.retiredLimit
-            return (true, full ? bestEffortContextRetired.removeFirst() : nil)
+            guard ownContextStreams.contains(stream) else { return (false, nil) }
+            ownContextStreams.removeAll { $0 == stream }
+            ownContextRetired.append(stream)
+            let full = ownContextRetired.count > Scheduler.retiredLimit
+            return (true, full ? ownContextRetired.removeFirst() : nil)
         }
         if let evicted {
             _ = backend.synchronizeStream(evicted)
@@ -97,9 +102,11 @@ extension Scheduler {
 
     static let retiredLimit = 64
 
-    func bestEffortContextJSON() -> String {
+    func ownContextJSON() -> String {
         state.withLock {
-            "{\"enabled\":\(settings.bestEffortContext),\"streams_made\":\(bestEffortContextMade),\"failed\":\(bestEffortContextFailed)}"
+            "{\"enabled\":\(settings.bestEffortContext),\"streams_made\":\(ownContextMade),"
+                + "\"rt_enabled\":\(settings.realtimeContext),\"rt_streams_made\":\(ownContextMadeRealtime),"
+                + "\"failed\":\(ownContextFailed)}"
         }
     }
 }

@@ -58,7 +58,7 @@ extension Scheduler {
         // context's synchronize does not cover).
         awaitIssued { _ in true }
         var result = backend.forward(call)
-        if result == 0 { result = synchronizeBestEffortContext() }
+        if result == 0 { result = synchronizeOwnContexts() }
         if result == 0 { realtimeWaitedFor(begun) }
         return result == 0 ? takeAnyDeferredError() : result
     }
@@ -87,7 +87,7 @@ extension Scheduler {
     func synchronousCall(_ call: UnsafeMutablePointer<ReefCall>, api: Int) -> Int32 {
         if roles.role(api) == .memoryFree {
             awaitIssued { _ in true }
-            _ = synchronizeBestEffortContext()   // a free synchronises the device first
+            _ = synchronizeOwnContexts()   // a free synchronises the device first
         } else {
             awaitIssued(before: StreamIdentity.legacy)
         }

@@ -44,6 +44,9 @@ final class Scheduler: @unchecked Sendable {
         /// are made in a green context spanning the device, not in the app's context
         /// (`Scheduler+Contexts.swift`).
         var bestEffortContext = false
+        /// REEF_RT_CONTEXT=green (CUDA, opt-in): the same for real-time streams, in a green
+        /// context of their own.
+        var realtimeContext = false
     }
 
     let settings: Settings
@@ -63,13 +66,14 @@ final class Scheduler: @unchecked Sendable {
     /// The class reefctl set for the whole process (nil: each stream's own), and per stream.
     var classOverride: SchedulingClass?
     var streamOverrides: [(key: UInt64, cls: SchedulingClass)] = []
-    /// REEF_BE_CONTEXT=green: the live streams made in the best-effort context, which context-wide
+    /// REEF_BE_CONTEXT / REEF_RT_CONTEXT=green: the live streams made in those contexts, which context-wide
     /// synchronisation must also wait for; those the app destroyed, kept until a context
     /// synchronize waited for them; how many were made; whether making one failed (logged once).
-    var bestEffortContextStreams: [UInt64] = []
-    var bestEffortContextRetired: [UInt64] = []
-    var bestEffortContextMade = 0
-    var bestEffortContextFailed = false
+    var ownContextStreams: [UInt64] = []
+    var ownContextRetired: [UInt64] = []
+    var ownContextMade = 0
+    var ownContextMadeRealtime = 0
+    var ownContextFailed = false
 
     /// Lock held. The class in effect for a stream: reefctl's for the process, else reefctl's
     /// for the stream, else the policy's.
@@ -265,7 +269,7 @@ final class Scheduler: @unchecked Sendable {
             return synchronousCall(call, api: api)
         case REEF_K_STREAM_CREATE:
             promoteRealtimeStream(call, api: api)
-            let result = createInBestEffortContext(call) ?? backend.forward(call)
+            let result = createInOwnContext(call) ?? backend.forward(call)
             if result == 0, let out = UnsafePointer<UInt64>(bitPattern: UInt(args[0])) {
                 let issued = Int(call.pointee.api)
                 let flags = roles.hasFlags(issued) ? UInt32(truncatingIfNeeded: args[1]) : 0
@@ -275,7 +279,7 @@ final class Scheduler: @unchecked Sendable {
             return result
         case REEF_K_STREAM_DESTROY:
             if let stream { flush(stream: stream) }
-            let result = stream.map { retireBestEffortContextStream($0) } == true ? 0 : backend.forward(call)
+            let result = stream.map { retireOwnContextStream($0) } == true ? 0 : backend.forward(call)
             if let stream { streamDestroyed(stream, slot: slot) }
             return result
         case REEF_K_EVENT_DESTROY:

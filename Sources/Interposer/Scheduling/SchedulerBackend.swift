@@ -21,9 +21,10 @@ protocol SchedulerBackend: AnyObject {
     func hostMemoryIsPinned(_ address: UInt64) -> Bool?
     /// The calling thread's GPU, the same in every process (a UUID), or nil.
     func deviceIdentity() -> String?
-    /// REEF_BE_CONTEXT=green: a new non-blocking stream in a context of its own that spans the
-    /// device (CUDA: a green context), or nil where the runtime has none.
-    func wholeDeviceStream(priority: Int32) -> UInt64?
+    /// REEF_BE_CONTEXT / REEF_RT_CONTEXT=green: a new non-blocking stream in a context of its own
+    /// that spans the device (CUDA: a green context; one per class), or nil where the runtime
+    /// has none.
+    func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64?
     func synchronizeStream(_ stream: UInt64) -> Int32
     func destroyStream(_ stream: UInt64) -> Int32
 }
@@ -56,9 +57,9 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
         return r < 0 ? nil : r == 1
     }
 
-    func wholeDeviceStream(priority: Int32) -> UInt64? {
+    func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64? {
         var s: CUstream? = nil
-        guard reef_cu_whole_device_stream(priority, &s) == 0, let s else { return nil }
+        guard reef_cu_whole_device_stream(cls == .realtime ? 1 : 0, priority, &s) == 0, let s else { return nil }
         return UInt64(UInt(bitPattern: s))
     }
 
@@ -80,7 +81,7 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
 /// Runtimes without a context of their own for best-effort work (HIP: CU masks confine a queue
 /// but share everything else) make no such streams.
 extension SchedulerBackend {
-    func wholeDeviceStream(priority: Int32) -> UInt64? { nil }
+    func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64? { nil }
     func synchronizeStream(_ stream: UInt64) -> Int32 { 0 }
     func destroyStream(_ stream: UInt64) -> Int32 { 0 }
 }

@@ -10,7 +10,8 @@
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
 /// arrival wait for it), REEF_BE_CONTEXT=green|shared (CUDA: best-effort streams made in a green
-/// context spanning the device; default shared, the app's own context).
+/// context spanning the device; default shared, the app's own context), REEF_RT_CONTEXT=green|shared
+/// (the same for real-time streams, in another green context).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
         guard Environment.flag("REEF_SCHEDULE", log: log) == true else { return nil }
@@ -30,12 +31,14 @@ enum SchedulingSettings {
         func number(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
             Environment.number(name, default: value, range: range, log: log)
         }
-        var bestEffortContext = false
-        if let c = Environment.string("REEF_BE_CONTEXT"), !c.isEmpty {
+        func ownContext(_ name: String) -> Bool {
+            guard let c = Environment.string(name), !c.isEmpty else { return false }
             switch c.lowercased() {
-            case "green": bestEffortContext = true
-            case "shared": bestEffortContext = false
-            default: log.write(.warn, "REEF_BE_CONTEXT=\(c) is not green or shared; using shared")
+            case "green": return true
+            case "shared": return false
+            default:
+                log.write(.warn, "\(name)=\(c) is not green or shared; using shared")
+                return false
             }
         }
         var settings = Scheduler.Settings(
@@ -49,7 +52,8 @@ enum SchedulingSettings {
             gateEveryNanos: UInt64(number("REEF_BE_GATE_US", default: 50, range: 0...1_000_000)) * 1000,
             predictHold: Environment.flag("REEF_RT_PREDICT", log: log) ?? false,
             padding: PaddingConfig.fromEnvironment(log: log))
-        settings.bestEffortContext = bestEffortContext
+        settings.bestEffortContext = ownContext("REEF_BE_CONTEXT")
+        settings.realtimeContext = ownContext("REEF_RT_CONTEXT")
         return settings
     }
 }

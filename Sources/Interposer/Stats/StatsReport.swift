@@ -36,7 +36,7 @@ enum StatsReport {
             out += ",\"preemption_latency\":" + scheduler.preemptionJSON()
             out += ",\"dispatcher_ms\":" + scheduler.timeline.json()
             out += ",\"gate\":" + scheduler.gateJSON()
-            out += ",\"be_context\":" + scheduler.bestEffortContextJSON()
+            out += ",\"be_context\":" + scheduler.ownContextJSON()
             if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
             out += "}"
         }

@@ -2,9 +2,9 @@ import Testing
 @testable import Interposer
 import CInterpose
 
-/// REEF_BE_CONTEXT=green: which streams move to the best-effort context, and that context-wide
-/// synchronisation still waits for them (also after the app destroyed one).
-@Suite struct BestEffortContextTests {
+/// REEF_BE_CONTEXT / REEF_RT_CONTEXT=green: which streams move to a context of their own, and
+/// that context-wide synchronisation still waits for them (also after the app destroyed one).
+@Suite struct OwnContextTests {
     let nonBlocking = UInt32(CU_STREAM_NON_BLOCKING)
 
     @Test func onlyNonBlockingBestEffortStreamsMove() {
@@ -18,8 +18,33 @@ import CInterpose
         let log = h.runtime.log
         #expect(log.filter { $0.hasPrefix("green stream") }.count == 2)
         #expect(log.filter { $0.hasPrefix("cuStreamCreate") }.count == 2)   // the blocking and the real-time one
-        #expect(log.contains("green stream \(hex(low)) priority 0"))
-        #expect(h.scheduler.bestEffortContextJSON() == "{\"enabled\":true,\"streams_made\":2,\"failed\":false}")
+        #expect(log.contains("green stream \(hex(low)) be priority 0"))
+        #expect(h.scheduler.ownContextJSON()
+                == "{\"enabled\":true,\"streams_made\":2,\"rt_enabled\":false,\"rt_streams_made\":0,\"failed\":false}")
+    }
+
+    @Test func realtimeStreamsMoveToTheirOwnContextWithTheirPriority() {
+        let h = SchedulerHarness(realtimeContext: true)
+        let realtime = h.createStream(priority: -5, flags: nonBlocking)
+        let blockingRealtime = h.createStream(priority: -5)
+        let besteffort = h.createStream(priority: 0, flags: nonBlocking)
+        #expect(realtime >= 0x9000)
+        #expect(blockingRealtime < 0x9000 && besteffort < 0x9000)
+        #expect(h.runtime.log.filter { $0.hasPrefix("green stream") } == ["green stream \(hex(realtime)) rt priority -5"])
+        #expect(h.scheduler.ownContextJSON()
+                == "{\"enabled\":false,\"streams_made\":0,\"rt_enabled\":true,\"rt_streams_made\":1,\"failed\":false}")
+        // Still real-time, and context-wide synchronisation waits for it.
+        #expect(h.scheduler.state.withLock { h.scheduler.queues[realtime]?.schedulingClass } == .realtime)
+        h.call("cuCtxSynchronize", [])
+        #expect(h.runtime.log.contains("synchronize stream \(hex(realtime))"))
+    }
+
+    @Test func bothClassesGetContextsOfTheirOwn() {
+        let h = SchedulerHarness(bestEffortContext: true, realtimeContext: true)
+        let realtime = h.createStream(priority: -5, flags: nonBlocking)
+        let besteffort = h.createStream(priority: 0, flags: nonBlocking)
+        #expect(h.runtime.log.filter { $0.hasPrefix("green stream") }
+                == ["green stream \(hex(realtime)) rt priority -5", "green stream \(hex(besteffort)) be priority 0"])
     }
 
     @Test func offByDefault() {

@@ -122,13 +122,19 @@ fi
 # of a whole-device green context) left RT's graph as fast as alone, where one in RT's context
 # slows it 9-13 % (bench/results/foreign-kernel-h100.md). RT_GREEN=1: the benchmark makes the RT
 # stream in a green context; REEF_RT_CONTEXT=green: Reef does, for the stream the app made.
+# RT_RESET_CONTEXT=N: an empty kernel in a private context after every N-th RT request (in the
+# synthetic test that put RT's graph back to its fast state for good).
 if [[ ${INPROCESS_RT_CONTEXT:-0} == 1 ]]; then
   ROWS+=("rt_green_alone|none|high|RT_GREEN=1"
          "rt_green_floor|gpu_sparse|high|RT_GREEN=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
          "rt_green_priority|resnet152|high|RT_GREEN=1"
          "reef_rt_context_alone|none|high|reef REEF_RT_CONTEXT=green"
          "rt_floor_rt_context|gpu_sparse|high|reef REEF_RT_CONTEXT=green BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
-         "reef_rt_context|resnet152|high|reef REEF_RT_CONTEXT=green")
+         "reef_rt_context|resnet152|high|reef REEF_RT_CONTEXT=green"
+         "rt_alone_reset|none|high|RT_RESET_CONTEXT=1"
+         "rt_floor_reset|gpu_sparse|high|RT_RESET_CONTEXT=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
+         "priority_reset|resnet152|high|RT_RESET_CONTEXT=1" "reef_reset|resnet152|high|reef RT_RESET_CONTEXT=1"
+         "reef_reset10|resnet152|high|reef RT_RESET_CONTEXT=10")
   if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
     ROWS+=("tf_reef_rt_context|transformer|high|reef REEF_RT_CONTEXT=green")
   fi

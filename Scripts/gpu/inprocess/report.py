@@ -43,7 +43,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
            ["rt_alone", "rt_floor", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
             "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1",
-            "sd_sparse_green", "rt_floor_be_context", "rt_green_alone", "rt_green_floor", "rt_floor_rt_context", "rt_floor_reset"]),
+            "sd_sparse_green", "rt_floor_be_context", "rt_green_alone", "rt_green_floor", "rt_floor_rt_context", "rt_floor_reset", "reef_sparse_reset"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
            ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -96,6 +96,7 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "rt_floor_reset": "floor, a kernel in a private context after each RT request, no Reef",
           "priority_reset": "no Reef + stream priority, a kernel in a private context after each RT request",
           "reef_reset": "Reef, a kernel in a private context after each RT request",
+          "reef_sparse_reset": "floor under Reef, a kernel in a private context after each RT request",
           "reef_reset10": "Reef, a kernel in a private context after every 10th RT request",
           "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 

@@ -134,7 +134,8 @@ if [[ ${INPROCESS_RT_CONTEXT:-0} == 1 ]]; then
          "rt_alone_reset|none|high|RT_RESET_CONTEXT=1"
          "rt_floor_reset|gpu_sparse|high|RT_RESET_CONTEXT=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100"
          "priority_reset|resnet152|high|RT_RESET_CONTEXT=1" "reef_reset|resnet152|high|reef RT_RESET_CONTEXT=1"
-         "reef_reset10|resnet152|high|reef RT_RESET_CONTEXT=10")
+         "reef_reset10|resnet152|high|reef RT_RESET_CONTEXT=10"
+         "reef_sparse_reset|gpu_sparse|high|reef RT_RESET_CONTEXT=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
   if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
     ROWS+=("tf_reef_rt_context|transformer|high|reef REEF_RT_CONTEXT=green")
   fi

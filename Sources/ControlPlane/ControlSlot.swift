@@ -25,6 +25,7 @@ public struct ControlSlot: @unchecked Sendable {
     public var rtBegun: UInt64 { reef_control_load(&pointer.pointee.rt_begun) }
     public var rtWaitedFor: UInt64 { reef_control_load(&pointer.pointee.rt_waited_for) }
     public var rtLastCommandNanos: UInt64 { reef_control_load(&pointer.pointee.rt_last_command_ns) }
+    public var rtIncompleteNanos: UInt64 { reef_control_load(&pointer.pointee.rt_incomplete_ns) }
     public func publish(streams: UInt64, inFlight: UInt64) {
         reef_control_store(&pointer.pointee.streams, streams)
         reef_control_store(&pointer.pointee.in_flight, inFlight)

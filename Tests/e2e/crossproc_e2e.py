@@ -15,6 +15,8 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
       (pass-through for cross-process, same output);
   (f) reefctl usage errors exit 2, a missing segment exits 1, never a crash;
   (h) a real-time process SIGKILLed mid-run leaves no stuck best-effort queue in another process;
+  (i) a real-time request whose device work runs 8 ms keeps another process's BE work held all
+      that time (not only 2 ms after its last command);
   (g) `reefctl set <pid> rt` and `set <pid>:#1 rt` reach the process (status shows them; the
       stream's held work is issued; it ends with nothing held), `reefctl policy set/get`, and
       out-of-range values, bad streams or unknown pids exit 2.
@@ -77,16 +79,16 @@ def wait_listed(ctl, shm, pid, timeout=5.0):
     return False
 
 
-def pair_run(r, build, lib, ctl, tmp, shared):
+def pair_run(r, build, lib, ctl, tmp, shared, rt_args=(), tag=None):
     prog = os.path.join(build, "tests", "cuda", "rt_latency")
     be_shm = "/reef-e2e-%d-a" % os.getpid()
     rt_shm = be_shm if shared else "/reef-e2e-%d-b" % os.getpid()
-    tag = "shared" if shared else "separate"
+    tag = tag or ("shared" if shared else "separate")
     be = subprocess.Popen([prog, "--report", "--role", "be", "--stay-ms", "1500"],
                           env=env_for(build, lib, be_shm, "be", os.path.join(tmp, tag + "-be.%p.json")),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_listed(ctl, be_shm, be.pid)
-    rt = subprocess.Popen([prog, "--report", "--role", "rt"], env=env_for(build, lib, rt_shm, "rt", os.path.join(tmp, tag + "-rt.%p.json")),
+    rt = subprocess.Popen([prog, "--report", "--role", "rt", *rt_args], env=env_for(build, lib, rt_shm, "rt", os.path.join(tmp, tag + "-rt.%p.json")),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     status = None
     if shared:
@@ -155,6 +157,17 @@ def main():
         alone = stats_of(os.path.join(tmp, "separate-be.*.json"))
         r.check(be_rc == 0 and rt_rc == 0 and alone is not None and alone["preemptions"] == 0,
                 "(b) with separate segments the BE process never preempts", str(alone and alone["preemptions"]))
+        # (i) requests whose device work outlasts foreignIdleNanos (2 ms) after their last command
+        # (8 requests of one 8 ms kernel): the BE process holds for the whole of each, since
+        # the RT process publishes that its work is still incomplete. Before, it resumed 2 ms
+        # after the last command: about 2 ms of each 8 ms request.
+        (be_rc, _, _), (rt_rc, rt_out, rt_err), _ = pair_run(r, build, lib, ctl, tmp, True, ("--rt-ns", "8000000"), "long")
+        long_stats = stats_of(os.path.join(tmp, "long-be.*.json"))
+        held_ms = long_stats and long_stats.get("dispatcher_ms", {}).get("realtime")
+        r.check(be_rc == 0 and rt_rc == 0 and held_ms is not None and held_ms >= 40,
+                "(i) a BE process holds while another process's long real-time request runs on the device",
+                "BE dispatcher time in real-time phase %s ms for 8 requests of 8 ms (rc %d/%d) %s"
+                % (held_ms, be_rc, rt_rc, rt_err[-200:]))
         # (g) reefctl set and policy
         shm = "/reef-e2e-%d-set" % os.getpid()
         prog = os.path.join(build, "tests", "cuda", "rt_latency")

@@ -60,7 +60,12 @@ typedef struct {
      * (timed) ran longer than predicted. */
     uint64_t padded;
     uint64_t padded_mispredicted;
-    uint64_t reserved[2];
+    /* The last time (CLOCK_MONOTONIC ns) its dispatcher saw real-time work still incomplete on
+     * the device: a request the GPU has not finished counts as active however long ago its last
+     * command was. 0 = never (and what a process that predates this field leaves: it was
+     * reserved, zeroed, in the same version 4 layout). */
+    uint64_t rt_incomplete_ns;
+    uint64_t reserved[1];
 } ReefControlSlot;
 
 typedef struct {

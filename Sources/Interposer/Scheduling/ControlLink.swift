@@ -7,8 +7,11 @@ import ControlPlane
 /// This process's entry in the control segment (cross-process scheduling): it publishes its
 /// real-time activity there and reads every other process's. A best-effort dispatcher holds its
 /// work while any other process has a real-time request outstanding: begun but not yet waited
-/// for by its host, and with a command in the last `foreignIdleNanos` (a process that never
-/// waits, or died mid-request, stops counting after that).
+/// for by its host, and with a command, or work its dispatcher saw incomplete on the device, in
+/// the last `foreignIdleNanos` (a process that never waits, or died mid-request, stops counting
+/// after that). The second part matters on a time-sliced GPU: a request whose device work waits
+/// for another process's time slice (H100: up to 5 ms) must not let best-effort work resume 2 ms
+/// after its last command.
 final class ControlLink: @unchecked Sendable {
     let segment: ControlSegment
     let slot: ControlSlot
@@ -16,6 +19,7 @@ final class ControlLink: @unchecked Sendable {
     let rtBegun: UnsafeMutablePointer<UInt64>
     let rtWaitedFor: UnsafeMutablePointer<UInt64>
     let rtLastCommand: UnsafeMutablePointer<UInt64>
+    let rtIncomplete: UnsafeMutablePointer<UInt64>
     private let held: UnsafeMutablePointer<UInt64>
     private let released: UnsafeMutablePointer<UInt64>
     private let preemptions: UnsafeMutablePointer<UInt64>
@@ -48,6 +52,7 @@ final class ControlLink: @unchecked Sendable {
         rtBegun = s.counter(\.rt_begun)
         rtWaitedFor = s.counter(\.rt_waited_for)
         rtLastCommand = s.counter(\.rt_last_command_ns)
+        rtIncomplete = s.counter(\.rt_incomplete_ns)
         held = s.counter(\.held)
         released = s.counter(\.released)
         preemptions = s.counter(\.preemptions)
@@ -68,19 +73,21 @@ final class ControlLink: @unchecked Sendable {
         // would cost more than the release. Within `rescanNanos` the last answer stands (the
         // signal's latency grows by at most that much).
         if now >= lastScanNanos && now - lastScanNanos < Self.rescanNanos {
-            return lastAnswer.flatMap { now >= $0 && now - $0 < Self.foreignIdleNanos ? $0 : nil }
+            return lastAnswer.flatMap { now >= $0.active && now - $0.active < Self.foreignIdleNanos ? $0.command : nil }
         }
         lastScanNanos = now
         lastAnswer = scanForeign(now: now)
-        return lastAnswer
+        return lastAnswer?.command
     }
 
     /// Dispatcher thread only (the scan cache is not shared).
     private var lastScanNanos: UInt64 = 0
-    private var lastAnswer: UInt64?
+    private var lastAnswer: (command: UInt64, active: UInt64)?
     static let rescanNanos: UInt64 = 5_000
 
-    private func scanForeign(now: UInt64) -> UInt64? {
+    /// The last command of an outstanding foreign request, and the last time it was seen active
+    /// (that command, or its work incomplete on the device, whichever is later).
+    private func scanForeign(now: UInt64) -> (command: UInt64, active: UInt64)? {
         for i in 0..<segment.slotCount {
             guard let s = segment.slot(i) else { continue }
             let p = s.pid
@@ -88,7 +95,8 @@ final class ControlLink: @unchecked Sendable {
             let begun = s.rtBegun
             if begun == 0 || begun <= s.rtWaitedFor { continue }
             let last = s.rtLastCommandNanos
-            if now >= last && now - last < Self.foreignIdleNanos { return last }
+            let active = max(last, s.rtIncompleteNanos)
+            if now >= active && now - active < Self.foreignIdleNanos { return (last, active) }
         }
         return nil
     }

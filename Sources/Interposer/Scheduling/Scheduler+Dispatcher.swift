@@ -62,6 +62,7 @@ extension Scheduler {
             let issued = load(.rtIssued)
             if load(.rtBegun) != issued {   // a submission is in progress
                 if submissionPendingSince == 0 { submissionPendingSince = monotonicNanos() }
+                publishRealtimeIncomplete()
                 usleep(10)
                 return true
             }
@@ -84,8 +85,17 @@ extension Scheduler {
             return true
         }
         if load(.rtMemoryWaits) > 0 && monotonicNanos() &- realtimeMarkedAt > realtimeStallNanos { return false }
+        publishRealtimeIncomplete()
         usleep(10)
         return true
+    }
+
+    /// Tells other processes' dispatchers that this process's real-time work is still running
+    /// (ControlLink: they keep holding until it completes, not only for 2 ms after its last
+    /// command). One store per poll.
+    @inline(__always) func publishRealtimeIncomplete() {
+        guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
+        _ = reef_atomic_exchange(c.rtIncomplete, monotonicNanos())
     }
 
 
@@ -119,6 +129,8 @@ extension Scheduler {
 
     func dispatchLoop() {
         reef_set_timer_slack_ns(1000)
+        let start = state.withLock { dispatcherContext }
+        if start != 0 && backend.currentContext() == 0 { backend.makeCurrent(start) }
         refillMarkers(16)
         var wasBusy = false
         var lastProgress = monotonicNanos()
@@ -137,9 +149,13 @@ extension Scheduler {
             applyControlOverride()
             serviceGate()
             // Nothing held or running: nothing to preempt, so no real-time tracking either (a
-            // process that only runs real-time work gets no markers on its streams). A closed
-            // gate keeps the dispatcher going: it opens the gate once real-time work is over.
-            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest {
+            // process that only runs real-time work gets no markers on its streams), unless the
+            // process shares a control segment: then other processes' best-effort work waits
+            // until its real-time work completes (`publishRealtimeIncomplete`). A closed gate
+            // keeps the dispatcher going: it opens the gate once real-time work is over.
+            let tracksForOthers = controlLinkStorage != nil && localRealtimeBusy()
+            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest
+                && !tracksForOthers {
                 timeline.enter(.idle, now: monotonicNanos())
                 state.lock()
                 if load(.held) == 0 {

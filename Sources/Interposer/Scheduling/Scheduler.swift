@@ -62,6 +62,10 @@ final class Scheduler: @unchecked Sendable {
     var streamsCreated = 0
     var markers: [UInt64] = []
     var dispatcherRunning = false
+    /// The context the dispatcher thread starts in: the app's, as current on the thread that
+    /// first held work or attached to the control segment. Without one, a process that holds
+    /// nothing could not make the markers that track its real-time work for other processes.
+    var dispatcherContext: UInt64 = 0
     var rtStreams: [UInt64] = []
     /// The class reefctl set for the whole process (nil: each stream's own), and per stream.
     var classOverride: SchedulingClass?
@@ -210,7 +214,9 @@ final class Scheduler: @unchecked Sendable {
 
     func attachControl() -> ControlLink? {
         let device = backend.deviceIdentity()   // runtime calls: before taking the lock
+        let context = backend.currentContext()
         return state.withLock {
+            if dispatcherContext == 0 { dispatcherContext = context }
             if load(.controlTried) == 0 {
                 controlLinkStorage = ControlLink(processClass: settings.policy.processDefault, device: device, log: log)
                 _ = reef_atomic_exchange(counters.base + Counter.controlTried.rawValue, 1)
@@ -509,6 +515,7 @@ final class Scheduler: @unchecked Sendable {
         if !q.isActive { q.isActive = true; active.append(q) }
         count(.held)
         if stream == StreamIdentity.legacy { count(.heldLegacy) }
+        if dispatcherContext == 0 { dispatcherContext = context }
         startDispatcherIfNeeded()
         if dispatcherSleeping { state.broadcast() }
         if load(.controlTried) == 0 { state.unlock(); _ = control(); return 0 }

@@ -27,6 +27,9 @@
  * kernels. The RT stream is idle in each pause: a BE kernel already released to the device
  * starts there and the next RT kernel waits for it (what a release gate prevents).
  *
+ * --rt-ns N: each RT kernel runs N simulated ns instead of 50 us (the cross-process test's long
+ * requests, whose device work outlasts the 2 ms a request counts after its last command).
+ *
  * --role be|rt (cross-process test): only the BE half (its kernels, then the same pauses the
  * requests would take, then --stay-ms more wall time) or only the RT half (the requests, no BE
  * work).
@@ -61,6 +64,7 @@ static void pause_sim(uint64_t sim_ns) {
 int main(int argc, char **argv) {
     int report = 0, by_ordinal = 0, do_be = 1, do_rt = 1;
     long stay_ms = 0, rt_kernels = 1, rt_gap_us = 0;
+    unsigned long long rt_ns = RT_NS;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--report") == 0) report = 1;
         else if (strcmp(argv[i], "--rt-kernels") == 0 && i + 1 < argc) rt_kernels = atol(argv[++i]);
@@ -69,14 +73,15 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "be") == 0) { do_rt = 0; i++; }
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc && strcmp(argv[i + 1], "rt") == 0) { do_be = 0; i++; }
         else if (strcmp(argv[i], "--stay-ms") == 0 && i + 1 < argc) stay_ms = atol(argv[++i]);
+        else if (strcmp(argv[i], "--rt-ns") == 0 && i + 1 < argc) rt_ns = strtoull(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: %s [--report] [--rt-by-ordinal] [--rt-kernels K] [--rt-gap-us G] [--role be|rt]"
-                            " [--stay-ms N]\n", argv[0]);
+                            " [--stay-ms N] [--rt-ns N]\n", argv[0]);
             return 2;
         }
     }
-    if (rt_kernels < 1 || rt_kernels > 16 || rt_gap_us < 0 || rt_gap_us > 1000000) {
-        fprintf(stderr, "rt_latency: --rt-kernels must be 1..16 and --rt-gap-us 0..1000000\n");
+    if (rt_kernels < 1 || rt_kernels > 16 || rt_gap_us < 0 || rt_gap_us > 1000000 || rt_ns < 1000 || rt_ns > 100000000ull) {
+        fprintf(stderr, "rt_latency: --rt-kernels must be 1..16, --rt-gap-us 0..1000000 and --rt-ns 1000..100000000\n");
         return 2;
     }
     if (report) setenv("SIM_TIME_SCALE", "1", 0); /* before cuInit: the device reads it then */
@@ -118,7 +123,7 @@ int main(int argc, char **argv) {
     }
 
     printf("rt_latency: sms=%d be_kernels=%d rt_requests=%d be_kernel_ns=%llu rt_kernel_ns=%llu\n", sms,
-           BE_KERNELS, RT_REQUESTS, BE_NS, RT_NS);
+           BE_KERNELS, RT_REQUESTS, BE_NS, rt_ns);
     if (report) printf("time_scale=%g rt_kernels=%ld rt_gap_ns=%ld\n", time_scale, rt_kernels, rt_gap_us * 1000);
 
     if (do_be)
@@ -126,11 +131,11 @@ int main(int argc, char **argv) {
     pause_sim(FIRST_PAUSE_NS); /* BE is now running, with most of it still queued */
 
     for (int i = 0; i < RT_REQUESTS; i++) {
-        if (!do_rt) { pause_sim(GAP_NS(i) + RT_NS); continue; }
+        if (!do_rt) { pause_sim(GAP_NS(i) + rt_ns); continue; }
         uint64_t t0 = drv_wall_ns();
         CHECK(cuEventRecord(start[i], rt));
         for (long k = 0; k < rt_kernels; k++) {
-            drv_launch_delay(delay, (unsigned)sms, RT_NS, rt);
+            drv_launch_delay(delay, (unsigned)sms, rt_ns, rt);
             if (k + 1 == rt_kernels) break;
             CHECK(cuStreamWriteValue32(rt, rt_done_dev, ++rt_launched, 0));
             while (__atomic_load_n(rt_done, __ATOMIC_ACQUIRE) != rt_launched) pause_sim(20000);
@@ -142,7 +147,7 @@ int main(int argc, char **argv) {
         float ms = 0;
         CHECK(cuEventElapsedTime(&ms, start[i], end[i]));
         long long latency = llround((double)ms * 1e6);
-        EXPECT(latency >= (long long)RT_NS - 1000); /* float ms: allow rounding */
+        EXPECT(latency >= (long long)rt_ns - 1000); /* float ms: allow rounding */
         if (report) {
             long long wall_sim = time_scale > 0 ? (long long)((double)waited / time_scale) : -1;
             printf("rt %d: latency_ns=%lld wall_ns=%lld\n", i, latency, wall_sim);

@@ -37,6 +37,10 @@ def main():
         deadline = time.time() + 600
         while not os.path.exists(a.stop) and time.time() < deadline:
             y = model(x)
+            if os.environ.get("BE_CHECK", "1") == "0":   # a diagnosis: no per-iteration check or copy
+                stream.synchronize()
+                done.append(time.monotonic_ns())
+                continue
             same = torch.equal(y, ref)
             done.append(time.monotonic_ns())
             mismatches += 0 if same else 1

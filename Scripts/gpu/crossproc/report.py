@@ -26,6 +26,11 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("reef_gate_predict", "Reef, release gate, larger window, RT arrivals predicted"),
         ("floor", "floor: a BE process with one small kernel per 100 ms, time-sliced"),
         ("floor_mps", "floor: a BE process with one small kernel per 100 ms, MPS"),
+        ("timesliced_nd", "no Reef, time-sliced, BE without deterministic algorithms"),
+        ("reef_nd", "Reef, BE without deterministic algorithms"),
+        ("mps_nd", "no Reef, MPS, BE without deterministic algorithms"),
+        ("timesliced_nocheck", "no Reef, time-sliced, BE without its per-iteration output check"),
+        ("reef_nocheck", "Reef, BE without its per-iteration output check"),
         ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 

@@ -9,7 +9,8 @@
 # Then: python3 Scripts/gpu/crossproc/report.py $OUT/crossproc --out-dir bench/results
 # Knobs: OUT, REEF_LIB (dist/libreef.so), REEFCTL (dist/reefctl), PYTHON, CROSSPROC_REQUESTS (1500),
 # CROSSPROC_ROWS (subset of row names), CROSSPROC_FLOOR (1: the floor rows, a BE process with one
-# small kernel per 100 ms, time-sliced and under MPS).
+# small kernel per 100 ms, time-sliced and under MPS), CROSSPROC_BE_VARIANTS (1: BE without
+# deterministic algorithms, or without its output check).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -60,6 +61,14 @@ fi
 # Periodic RT predicted (REEF_RT_PREDICT=on) on top of the gates.
 if [[ ${CROSSPROC_PREDICT:-0} == 1 ]]; then
   ROWS+=("reef_gate_predict|yes|no|yes|REEF_BE_GATE=on REEF_BE_WINDOW=${CROSSPROC_GATE_WINDOW:-8} REEF_RT_PREDICT=on")
+fi
+# Why time-sliced and MPS rows stall RT for ms (H100 runs 7-8, 2026-11-26): BE without PyTorch's
+# deterministic algorithms (the rows before they were on saw 3.1x time-sliced, 1.24x Reef), or
+# without its per-iteration output check and copy back.
+if [[ ${CROSSPROC_BE_VARIANTS:-0} == 1 ]]; then
+  ROWS+=("timesliced_nd|yes|no|no||resnet152|BE_DETERMINISTIC=0" "reef_nd|yes|no|yes||resnet152|BE_DETERMINISTIC=0"
+         "mps_nd|yes|yes|no||resnet152|BE_DETERMINISTIC=0"
+         "timesliced_nocheck|yes|no|no||resnet152|BE_CHECK=0" "reef_nocheck|yes|no|yes||resnet152|BE_CHECK=0")
 fi
 ROWS+=("rt_alone_end|no|no|no|")
 for spec in "${ROWS[@]}"; do

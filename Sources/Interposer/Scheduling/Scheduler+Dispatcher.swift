@@ -133,6 +133,10 @@ extension Scheduler {
         if start != 0 && backend.currentContext() == 0 { backend.makeCurrent(start) }
         refillMarkers(16)
         var wasBusy = false
+        // Whether this busy period has counted its preemption: best-effort work held or running
+        // at its start, or held later in it (a process that tracks its real-time work for other
+        // processes is busy before any best-effort work exists).
+        var preemptedThisBusy = false
         var lastProgress = monotonicNanos()
         while true {
             // No runtime call from this thread may disturb a capture: announce that we are about
@@ -177,7 +181,8 @@ extension Scheduler {
                     let arrival = load(.rtArrivalNanos)
                     padding?.rt?.began(at: local && arrival != 0 ? arrival : monotonicNanos())
                 }
-                if !wasBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
+                if !preemptedThisBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
+                    preemptedThisBusy = true
                     count(.preemptions)
                     // Another process's request: its last command as published (the signal's
                     // latency is then the time to stop).
@@ -201,6 +206,7 @@ extension Scheduler {
             } else {
                 if wasBusy { padding?.rt?.ended(at: monotonicNanos()) }
                 wasBusy = false
+                preemptedThisBusy = false
                 gateStallOpen = false
                 trackPreemption(realtimeDone: true)
             }

@@ -157,7 +157,7 @@ extension Scheduler {
             // process shares a control segment: then other processes' best-effort work waits
             // until its real-time work completes (`publishRealtimeIncomplete`). A closed gate
             // keeps the dispatcher going: it opens the gate once real-time work is over.
-            let tracksForOthers = controlLinkStorage != nil && localRealtimeBusy()
+            let tracksForOthers = load(.controlTried) != 0 && controlLinkStorage != nil && localRealtimeBusy()
             if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest
                 && !tracksForOthers {
                 timeline.enter(.idle, now: monotonicNanos())

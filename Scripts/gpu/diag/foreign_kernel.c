@@ -26,6 +26,7 @@ typedef int CUresult;
 typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
 typedef void *CUcontext, *CUstream, *CUgraph, *CUgraphExec, *CUevent, *CUmodule, *CUfunction;
+#include "../cu_contexts.h"
 
 static const char PTX[] =
     ".version 8.0\n.target sm_90\n.address_size 64\n"
@@ -47,8 +48,6 @@ static struct {
     CUresult (*deviceGet)(CUdevice *, int);
     CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
     CUresult (*ctxSetCurrent)(CUcontext);
-    CUresult (*ctxCreateV4)(CUcontext *, void *, unsigned, CUdevice);
-    CUresult (*ctxCreateV2)(CUcontext *, unsigned, CUdevice);
     CUresult (*streamCreate)(CUstream *, unsigned);
     CUresult (*moduleLoadData)(CUmodule *, const void *);
     CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
@@ -67,12 +66,7 @@ static struct {
     CUresult (*memHostAlloc)(void **, size_t, unsigned);
     CUresult (*memHostGetDevicePointer)(CUdeviceptr *, void *, unsigned);
     CUresult (*streamWaitValue32)(CUstream, CUdeviceptr, uint32_t, unsigned);
-    /* Green contexts (CUDA 12.4+; optional). Resources as opaque buffers, as Reef's padding does. */
-    CUresult (*getResource)(CUdevice, void *, int);
-    CUresult (*split)(void *, unsigned *, const void *, void *, unsigned, unsigned);
-    CUresult (*genDesc)(void **, void *, unsigned);
-    CUresult (*greenCreate)(void **, void *, CUdevice, unsigned);
-    CUresult (*greenStream)(CUstream *, void *, unsigned, int);
+    void *lib;   /* for cu_contexts.h: green-context streams (CUDA 12.4+), a second context */
 } cu;
 
 #define CHECK(call) do { CUresult r_ = (call); if (r_ != 0) { \
@@ -85,14 +79,12 @@ static void *sym(void *lib, const char *name, int required) {
 }
 
 static void resolve(void) {
-    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+    void *lib = cu.lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
     if (!lib) { fprintf(stderr, "foreign_kernel: dlopen libcuda.so.1: %s\n", dlerror()); exit(1); }
     *(void **)&cu.init = sym(lib, "cuInit", 1);
     *(void **)&cu.deviceGet = sym(lib, "cuDeviceGet", 1);
     *(void **)&cu.primaryCtxRetain = sym(lib, "cuDevicePrimaryCtxRetain", 1);
     *(void **)&cu.ctxSetCurrent = sym(lib, "cuCtxSetCurrent", 1);
-    *(void **)&cu.ctxCreateV4 = sym(lib, "cuCtxCreate_v4", 0);
-    *(void **)&cu.ctxCreateV2 = sym(lib, "cuCtxCreate_v2", 0);
     *(void **)&cu.streamCreate = sym(lib, "cuStreamCreate", 1);
     *(void **)&cu.moduleLoadData = sym(lib, "cuModuleLoadData", 1);
     *(void **)&cu.moduleGetFunction = sym(lib, "cuModuleGetFunction", 1);
@@ -112,33 +104,12 @@ static void resolve(void) {
     *(void **)&cu.memHostGetDevicePointer = sym(lib, "cuMemHostGetDevicePointer_v2", 1);
     if (!(*(void **)&cu.streamWaitValue32 = sym(lib, "cuStreamWaitValue32_v2", 0)))
         *(void **)&cu.streamWaitValue32 = sym(lib, "cuStreamWaitValue32", 1);
-    *(void **)&cu.getResource = sym(lib, "cuDeviceGetDevResource", 0);
-    *(void **)&cu.split = sym(lib, "cuDevSmResourceSplitByCount", 0);
-    *(void **)&cu.genDesc = sym(lib, "cuDevResourceGenerateDesc", 0);
-    *(void **)&cu.greenCreate = sym(lib, "cuGreenCtxCreate", 0);
-    *(void **)&cu.greenStream = sym(lib, "cuGreenCtxStreamCreate", 0);
 }
 
 /* A non-blocking stream of a green context of `sms` SMs (0: all of them), or NULL. */
 static CUstream green_stream(CUdevice dev, unsigned sms) {
-    static unsigned char all[512], group[512], rest[512];
-    if (!cu.getResource || !cu.split || !cu.genDesc || !cu.greenCreate || !cu.greenStream) return NULL;
-    memset(all, 0, sizeof all);
-    memset(group, 0, sizeof group);
-    memset(rest, 0, sizeof rest);
-    if (cu.getResource(dev, all, 1 /* CU_DEV_RESOURCE_TYPE_SM */) != 0) return NULL;
-    void *use = all;
-    if (sms) {
-        unsigned groups = 1;
-        if (cu.split(group, &groups, all, rest, 0, sms) != 0 || groups < 1) return NULL;
-        use = group;
-    }
-    void *desc = NULL, *green = NULL;
     CUstream st = NULL;
-    if (cu.genDesc(&desc, use, 1) != 0) return NULL;
-    if (cu.greenCreate(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */) != 0) return NULL;
-    if (cu.greenStream(&st, green, 1 /* CU_STREAM_NON_BLOCKING */, 0) != 0) return NULL;
-    return st;
+    return cu_green_stream(cu.lib, dev, sms, 0, &st) == 0 ? st : NULL;
 }
 
 static uint64_t now_ns(void) {
@@ -292,8 +263,7 @@ int main(int argc, char **argv) {
     CHECK(cu.graphInstantiate(&s.graph, graph, 0));
     /* Another context, if the driver makes one (another process's context is time-sliced the same way). */
     int have_ctx = 0;
-    if (cu.ctxCreateV4) have_ctx = cu.ctxCreateV4(&s.other_ctx, NULL, 0, dev) == 0;
-    if (!have_ctx && cu.ctxCreateV2) have_ctx = cu.ctxCreateV2(&s.other_ctx, 0, dev) == 0;
+    have_ctx = cu_context_create(cu.lib, dev, &s.other_ctx) == 0;
     if (have_ctx) {
         CHECK(cu.ctxSetCurrent(s.other_ctx));
         CUfunction unused;

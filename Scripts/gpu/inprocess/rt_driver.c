@@ -29,6 +29,7 @@ typedef struct {
 #define FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT 9
 typedef int CUdevice;
 typedef unsigned long long CUdeviceptr;
+#include "../cu_contexts.h"
 
 static struct {
     CUresult (*deviceGet)(CUdevice *, int);
@@ -136,22 +137,10 @@ static int prefer_l1(CUgraph graph, CUdevice dev) {
  * (CUDA 12.4+), the graph's nodes staying in the app's context. A kernel of another context spares
  * RT's graph the 9-13 % slowdown a kernel of RT's own context causes
  * (bench/results/foreign-kernel-h100.md); does RT in a context of its own escape it too? Made
- * through dlsym, so under Reef these calls pass through unrouted. Resources are opaque 512-byte
- * buffers, as in Reef's partition code. */
+ * through dlsym, so under Reef these calls pass through unrouted. */
 static CUresult green_rt_stream(CUdevice dev, int priority, CUstream *stream) {
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-    CUresult (*get_resource)(CUdevice, void *, int) = lib ? dlsym(lib, "cuDeviceGetDevResource") : NULL;
-    CUresult (*gen_desc)(void **, void *, unsigned) = lib ? dlsym(lib, "cuDevResourceGenerateDesc") : NULL;
-    CUresult (*green_create)(void **, void *, CUdevice, unsigned) = lib ? dlsym(lib, "cuGreenCtxCreate") : NULL;
-    CUresult (*green_stream)(CUstream *, void *, unsigned, int) = lib ? dlsym(lib, "cuGreenCtxStreamCreate") : NULL;
-    if (!get_resource || !gen_desc || !green_create || !green_stream) return 500; /* CUDA_ERROR_NOT_FOUND */
-    static unsigned char every[512];
-    void *desc = NULL, *green = NULL;
-    CUresult r = get_resource(dev, every, 1 /* CU_DEV_RESOURCE_TYPE_SM */);
-    if (r == 0) r = gen_desc(&desc, every, 1);
-    if (r == 0) r = green_create(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */);
-    if (r == 0) r = green_stream(stream, green, 1 /* CU_STREAM_NON_BLOCKING */, priority);
-    return r;
+    return lib ? cu_green_stream(lib, dev, 0, priority, stream) : 500; /* CUDA_ERROR_NOT_FOUND */
 }
 
 /* RT_RESET_CONTEXT=N (a diagnosis, issue 3): after every N-th request (and once before the
@@ -170,18 +159,16 @@ static CUresult reset_context_kernel(CUdevice dev, CUcontext app) {
     static const char ptx[] = ".version 8.0\n.target sm_90\n.address_size 64\n"
                               ".visible .entry reef_reset()\n{\n ret;\n}\n";
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-    CUresult (*create4)(CUcontext *, void *, unsigned, CUdevice) = lib ? dlsym(lib, "cuCtxCreate_v4") : NULL;
-    CUresult (*create2)(CUcontext *, unsigned, CUdevice) = lib ? dlsym(lib, "cuCtxCreate_v2") : NULL;
     CUresult (*load)(void **, const void *) = lib ? dlsym(lib, "cuModuleLoadData") : NULL;
     CUresult (*get)(CUfunction *, void *, const char *) = lib ? dlsym(lib, "cuModuleGetFunction") : NULL;
     CUresult (*launch)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
                        void **, void **) = lib ? dlsym(lib, "cuLaunchKernel") : NULL;
-    if (!load || !get || !launch || (!create4 && !create2)) return 500; /* CUDA_ERROR_NOT_FOUND */
+    if (!load || !get || !launch) return 500; /* CUDA_ERROR_NOT_FOUND */
     CUresult r = 0;
     if (!reset.ctx) {
         int least = 0, greatest = 0;
         void *module = NULL;
-        r = create4 ? create4(&reset.ctx, NULL, 0, dev) : create2(&reset.ctx, 0, dev);
+        r = cu_context_create(lib, dev, &reset.ctx);
         if (r == 0) r = load(&module, ptx);
         if (r == 0) r = get(&reset.fn, module, "reef_reset");
         if (r == 0) r = cu.priorityRange(&least, &greatest);

@@ -92,7 +92,8 @@ extension Scheduler {
 
     /// Tells other processes' dispatchers that this process's real-time work is still running
     /// (ControlLink: they keep holding until it completes, not only for 2 ms after its last
-    /// command). One store per poll.
+    /// command). One store per poll; only while this process tracks its real-time work, i.e.
+    /// while it has best-effort work of its own held or running.
     @inline(__always) func publishRealtimeIncomplete() {
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
         _ = reef_atomic_exchange(c.rtIncomplete, monotonicNanos())
@@ -134,8 +135,7 @@ extension Scheduler {
         refillMarkers(16)
         var wasBusy = false
         // Whether this busy period has counted its preemption: best-effort work held or running
-        // at its start, or held later in it (a process that tracks its real-time work for other
-        // processes is busy before any best-effort work exists).
+        // at its start, or held later in it.
         var preemptedThisBusy = false
         var lastProgress = monotonicNanos()
         while true {
@@ -153,13 +153,11 @@ extension Scheduler {
             applyControlOverride()
             serviceGate()
             // Nothing held or running: nothing to preempt, so no real-time tracking either (a
-            // process that only runs real-time work gets no markers on its streams), unless the
-            // process shares a control segment: then other processes' best-effort work waits
-            // until its real-time work completes (`publishRealtimeIncomplete`). A closed gate
+            // process that only runs real-time work gets no markers on its streams: a marker
+            // recorded after the app's own synchronize would make its next stream query say
+            // "not ready", hip/streams_events under REEF_CLASS=rt in 8 % of runs). A closed gate
             // keeps the dispatcher going: it opens the gate once real-time work is over.
-            let tracksForOthers = load(.controlTried) != 0 && controlLinkStorage != nil && localRealtimeBusy()
-            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest
-                && !tracksForOthers {
+            if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest {
                 timeline.enter(.idle, now: monotonicNanos())
                 state.lock()
                 if load(.held) == 0 {

@@ -31,6 +31,8 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("mps_nd", "no Reef, MPS, BE without deterministic algorithms"),
         ("timesliced_nocheck", "no Reef, time-sliced, BE without its per-iteration output check"),
         ("reef_nocheck", "Reef, BE without its per-iteration output check"),
+        ("mps_nocheck", "no Reef, MPS, BE without its per-iteration output check"),
+        ("reef_mps_nocheck", "Reef + MPS, BE without its per-iteration output check"),
         ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 
@@ -62,6 +64,8 @@ def row_data(run_dir, name):
     for sp in glob.glob(os.path.join(run_dir, "rows", name + ".be-stats.*.json")):
         s = (load(sp) or {}).get("scheduling") or {}
         out["be_preemptions"] = s.get("preemptions")
+        if s.get("dispatcher_ms"):
+            out["be_dispatcher_ms"] = s["dispatcher_ms"]
         stopped += (s.get("preemption_latency") or {}).get("stopped_us", [])
     if stopped:
         out["signal_us"] = {"n": len(stopped), "p50": percentile(stopped, 50), "p99": percentile(stopped, 99),
@@ -91,7 +95,9 @@ def summarize(run_dir):
     return {"rows": rows, "rt_alone_pooled_p99_ms": base, "be_identity": be_identity(rows),
             "verdicts": {"reef": verdict("reef", "timesliced"), "reef_mps": verdict("reef_mps", "mps"),
                          "reef_gate": verdict("reef_gate", "timesliced"), "reef_gate_mps": verdict("reef_gate_mps", "mps"),
-                         "reef_gate_predict": verdict("reef_gate_predict", "timesliced")}}
+                         "reef_gate_predict": verdict("reef_gate_predict", "timesliced"),
+                         "reef_nocheck": verdict("reef_nocheck", "timesliced_nocheck"),
+                         "reef_mps_nocheck": verdict("reef_mps_nocheck", "mps_nocheck")}}
 
 
 def fmt(v, spec="%.3f"):
@@ -124,7 +130,9 @@ def markdown(summary, env, command):
     for key, label in (("reef", "Reef vs no Reef (time-sliced)"), ("reef_mps", "Reef + MPS vs MPS"),
                        ("reef_gate", "Reef with release gates vs no Reef (time-sliced)"),
                        ("reef_gate_mps", "Reef + MPS with release gates vs MPS"),
-                       ("reef_gate_predict", "Reef with release gates and predicted RT arrivals vs no Reef (time-sliced)")):
+                       ("reef_gate_predict", "Reef with release gates and predicted RT arrivals vs no Reef (time-sliced)"),
+                       ("reef_nocheck", "BE without its output check: Reef vs no Reef (time-sliced)"),
+                       ("reef_mps_nocheck", "BE without its output check: Reef + MPS vs MPS")):
         v = summary["verdicts"][key]
         if v.get("pass") is not None:
             lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (
@@ -137,7 +145,14 @@ def markdown(summary, env, command):
                   "| row | iterations | distinct outputs | outside |", "|---|---|---|---|"]
         lines += ["| %s | %d | %d | %s |" % (labels.get(n, n), v["iterations"], v["distinct"],
                                             "—" if v["outside"] is None else v["outside"]) for n, v in ident.items()]
-    for n in ("reef", "reef_mps"):
+    timelines = [(n, d["be_dispatcher_ms"]) for n, d in summary["rows"].items() if d.get("be_dispatcher_ms")]
+    if timelines:
+        keys = sorted({k for _, t in timelines for k in t})
+        labels = dict(ROWS)
+        lines += ["", "Where each Reef row's BE-process dispatcher spent its time (ms, from REEF_STATS):", "",
+                  "| row | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+        lines += ["| %s | %s |" % (labels.get(n, n), " | ".join("%.0f" % t.get(k, 0) for k in keys)) for n, t in timelines]
+    for n in ("reef", "reef_mps", "reef_nocheck", "reef_mps_nocheck"):
         d = summary["rows"].get(n) or {}
         if d.get("reefctl_status"):
             lines += ["", "`reefctl status` during %s:" % n, "", "```", d["reefctl_status"].rstrip(), "```"]

@@ -68,7 +68,8 @@ fi
 if [[ ${CROSSPROC_BE_VARIANTS:-0} == 1 ]]; then
   ROWS+=("timesliced_nd|yes|no|no||resnet152|BE_DETERMINISTIC=0" "reef_nd|yes|no|yes||resnet152|BE_DETERMINISTIC=0"
          "mps_nd|yes|yes|no||resnet152|BE_DETERMINISTIC=0"
-         "timesliced_nocheck|yes|no|no||resnet152|BE_CHECK=0" "reef_nocheck|yes|no|yes||resnet152|BE_CHECK=0")
+         "timesliced_nocheck|yes|no|no||resnet152|BE_CHECK=0" "reef_nocheck|yes|no|yes||resnet152|BE_CHECK=0"
+         "mps_nocheck|yes|yes|no||resnet152|BE_CHECK=0" "reef_mps_nocheck|yes|yes|yes||resnet152|BE_CHECK=0")
 fi
 ROWS+=("rt_alone_end|no|no|no|")
 for spec in "${ROWS[@]}"; do

@@ -57,6 +57,7 @@ e2e-test: deps lib reefctl sim-cuda sim-hip
 	$(MAKE) test-differential test-latency REEF_LIB=$(REEF_LIB)
 	$(MAKE) test-schedule-random REEF_LIB=$(REEF_LIB)
 	$(MAKE) test-padding REEF_LIB=$(REEF_LIB)
+	$(MAKE) test-nudge REEF_LIB=$(REEF_LIB)
 	python3 Tests/e2e/crossproc_e2e.py --build $(BUILD) --reef-lib $(REEF_LIB) --reefctl $(abspath $(BUILD))/reefctl
 
 # The randomized differential test with scheduling on: random programs (random RT/BE streams and
@@ -73,6 +74,10 @@ test-padding: lib sim-cuda sim-hip $(CUDA_TEST_DIR)/random_program $(CUDA_TEST_D
 	$(MAKE) -f Tests/hip.mk BUILD=$(BUILD) differential-hip
 	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/padding_e2e.py
 	python3 Tests/e2e/differential_e2e.py --padding --seeds $(PADDING_SEEDS) --build $(BUILD) --reef-lib $(REEF_LIB)
+
+# REEF_RT_NUDGE: an empty kernel in a private context after real-time busy periods (nudge_e2e.py).
+test-nudge: lib sim-cuda $(CUDA_TEST_DIR)/drv_padding
+	REEF_LIB=$(REEF_LIB) BUILD=$(BUILD) python3 Tests/e2e/nudge_e2e.py
 
 script-test:
 	python3 -m unittest discover -s Scripts/gpu/tests -t .

@@ -88,6 +88,9 @@ def reef_config(runtime, seed, nstreams):
         # Best-effort streams in a green context of their own in half the cases (CUDA; HIP has
         # none and ignores it). Drawn after the others, so earlier seeds keep their settings.
         "REEF_BE_CONTEXT": "green" if rng.random() < 0.5 else "shared",
+        # An empty kernel in a private context after real-time busy periods (REEF_RT_NUDGE) in
+        # half the cases, every period or every 3rd. Drawn last, as above.
+        "REEF_RT_NUDGE": rng.choice(["on", "3"]) if rng.random() < 0.5 else "off",
     }
 
 

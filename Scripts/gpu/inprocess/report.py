@@ -26,10 +26,12 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
             "reef_gate_budget", "reef_predict", "reef_gate_predict", "rt_alone_l1", "reef_l1", "reef_c1", "green_be", "reef_green_be",
             "rt_alone_capture_high", "reef_capture_high", "reef_be_context", "rt_alone_prepush",
             "priority_prepush", "reef_prepush", "rt_green_alone", "rt_green_priority", "reef_rt_context_alone",
-            "reef_rt_context", "rt_alone_reset", "priority_reset", "reef_reset", "reef_reset10", "rt_alone_end"]),
+            "reef_rt_context", "rt_alone_reset", "priority_reset", "reef_reset", "reef_reset10",
+            "reef_nudge_alone", "reef_nudge", "reef_nudge10", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
-            "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict", "tf_reef_rt_context"]),
+            "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict", "tf_reef_rt_context",
+            "tf_reef_nudge"]),
           ("gemm_small", "Why RT slows beside BE: BE = 64 chained 1024x1024 fp16 GEMMs (6 MB footprint)",
            ["rt_alone", "sd_small_no_reef", "sd_small_reef", "sd_small_reef_prepush"]),
           ("stream_large", "Why RT slows beside BE: BE = a pass over 256 Mi fp16 values (1 GB footprint)",
@@ -43,7 +45,8 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
           ("gpu_sparse", "Why RT slows beside BE: BE = one small kernel, then 1 ms of host sleep",
            ["rt_alone", "rt_floor", "sd_sparse", "sd_sparse_np", "sd_sparse3", "sd_sparse10", "sd_sparse_k", "sd_sparse_pageable",
             "sd_sparse_pinned", "sd_sparse_k30", "sd_sparse_k100", "sd_sparse_k_c1",
-            "sd_sparse_green", "rt_floor_be_context", "rt_green_alone", "rt_green_floor", "rt_floor_rt_context", "rt_floor_reset", "reef_sparse_reset"]),
+            "sd_sparse_green", "rt_floor_be_context", "rt_green_alone", "rt_green_floor", "rt_floor_rt_context", "rt_floor_reset", "reef_sparse_reset",
+            "reef_sparse_nudge"]),
           ("once", "Why RT slows beside BE: one command on another stream before RT, then a busy host thread",
            ["rt_alone", "sd_once_kernel", "sd_once_copy"])]
 LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + stream priority",
@@ -98,6 +101,11 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_reset": "Reef, a kernel in a private context after each RT request",
           "reef_sparse_reset": "floor under Reef, a kernel in a private context after each RT request",
           "reef_reset10": "Reef, a kernel in a private context after every 10th RT request",
+          "reef_nudge": "Reef with REEF_RT_NUDGE=on (Reef's empty kernel in a private context after RT busy periods)",
+          "reef_nudge10": "Reef with REEF_RT_NUDGE=10 (after every 10th RT busy period)",
+          "reef_nudge_alone": "Reef with REEF_RT_NUDGE=on, RT alone (no BE: never sent)",
+          "tf_reef_nudge": "Reef with REEF_RT_NUDGE=on",
+          "reef_sparse_nudge": "floor under Reef with REEF_RT_NUDGE=on",
           "sd_once_kernel": "a small kernel once", "sd_once_copy": "a device-to-host copy once"}
 
 
@@ -202,6 +210,9 @@ def summarize(rows):
                            "rt_p99_vs_alone": f["rt_p99_ms"] / base["rt_p99_ms"]}
     out["verdicts"]["resnet152"] = verdict("reef", "no_reef")
     out["verdicts"]["transformer"] = verdict("tf_reef", "tf_no_reef")
+    # REEF_RT_NUDGE rows, judged the same way (reported beside the defaults' verdict).
+    out["verdicts"]["resnet152_nudge"] = verdict("reef_nudge", "no_reef")
+    out["verdicts"]["transformer_nudge"] = verdict("tf_reef_nudge", "tf_no_reef")
     rt_hashes = {r.get("rt_output_sha256") for r in rows.values()}
     be_hashes = {}
     for r in rows.values():
@@ -305,6 +316,10 @@ def markdown(summary, env, command):
             lines += ["", "Verdict: RT p99 ratio %.2f (limit %.2f), BE throughput %.0f %% of no Reef (limit %.0f %%): **%s**" % (
                 v["rt_p99_ratio"], P99_LIMIT, 100 * (v["be_throughput_ratio"] or 0), 100 * BE_LIMIT,
                 "pass" if v["pass"] else "FAIL")]
+        vn = summary["verdicts"].get(key + "_nudge", {})
+        if vn.get("pass") is not None:
+            lines += ["", "With REEF_RT_NUDGE=on: RT p99 ratio %.2f, BE throughput %.0f %% of no Reef: **%s**" % (
+                vn["rt_p99_ratio"], 100 * (vn["be_throughput_ratio"] or 0), "pass" if vn["pass"] else "FAIL")]
             if v.get("be_kept_ratio"):
                 lines += ["", "Each row's BE rate beside RT over its own BE-alone rate (measured before and after "
                           "RT), Reef's over no Reef's: %.0f %% (drift-robust; not the verdict)." % (100 * v["be_kept_ratio"])]

@@ -14,7 +14,8 @@
 # (adds Reef rows with REEF_RT_PREDICT), INPROCESS_SLOWDOWN=1 (rows that tell why RT slows beside BE),
 # INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef),
 # INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it),
-# INPROCESS_RT_CONTEXT=1 (RT's stream in a green context of its own: RT_GREEN, REEF_RT_CONTEXT).
+# INPROCESS_RT_CONTEXT=1 (RT's stream in a green context of its own: RT_GREEN, REEF_RT_CONTEXT),
+# INPROCESS_NUDGE=1 (Reef rows with REEF_RT_NUDGE: Reef's empty kernel in a private context).
 # INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all: made by
 # the benchmark; REEF_BE_CONTEXT=green: made by Reef, with the RT graph captured on a
 # greatest-priority stream, RT_CAPTURE_HIGH=1, and a control row with that capture only).
@@ -138,6 +139,16 @@ if [[ ${INPROCESS_RT_CONTEXT:-0} == 1 ]]; then
          "reef_sparse_reset|gpu_sparse|high|reef RT_RESET_CONTEXT=1 BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
   if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
     ROWS+=("tf_reef_rt_context|transformer|high|reef REEF_RT_CONTEXT=green")
+  fi
+fi
+# REEF_RT_NUDGE (INPROCESS_NUDGE=1): Reef itself sends the private-context kernel of the
+# RT_RESET_CONTEXT rows, only when a real-time busy period ends with best-effort work pending.
+if [[ ${INPROCESS_NUDGE:-0} == 1 ]]; then
+  ROWS+=("reef_nudge_alone|none|high|reef REEF_RT_NUDGE=on" "reef_nudge|resnet152|high|reef REEF_RT_NUDGE=on"
+         "reef_nudge10|resnet152|high|reef REEF_RT_NUDGE=10"
+         "reef_sparse_nudge|gpu_sparse|high|reef REEF_RT_NUDGE=on BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
+  if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then
+    ROWS+=("tf_reef_nudge|transformer|high|reef REEF_RT_NUDGE=on")
   fi
 fi
 # RT kernels asking for the most L1 (INPROCESS_RT_PREFER_L1=1; rt_driver.c's RT_PREFER_L1): does

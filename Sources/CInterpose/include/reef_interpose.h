@@ -90,6 +90,9 @@ CUresult reef_cu_whole_device_stream(int slot, int priority, CUstream *stream);
 CUresult reef_cu_stream_synchronize(CUstream stream);
 CUresult reef_cu_stream_destroy(CUstream stream);
 int64_t reef_cu_graph_max_blocks(void *graph);
+/* REEF_RT_NUDGE (context_nudge.c): one empty kernel in a private context of the current device,
+ * waited for up to wait_ns; the caller's context is current again after. */
+CUresult reef_cu_context_nudge(uint64_t wait_ns);
 int reef_hip_cu_count(void);
 int32_t reef_hip_occupancy(const void *f, int module, int block_threads, size_t shared_bytes, int *blocks);
 int32_t reef_hip_timing_event(void **event);

@@ -137,6 +137,8 @@ extension Scheduler {
         // Whether this busy period has counted its preemption: best-effort work held or running
         // at its start, or held later in it.
         var preemptedThisBusy = false
+        // Whether this busy period had real-time work of this process (REEF_RT_NUDGE).
+        var busyWasLocal = false
         var lastProgress = monotonicNanos()
         while true {
             // No runtime call from this thread may disturb a capture: announce that we are about
@@ -189,6 +191,7 @@ extension Scheduler {
                     preemption = (local ? load(.rtArrivalNanos) : (foreign ?? now), now)
                 }
                 wasBusy = true
+                if local { busyWasLocal = true }
                 closeGateForRealtime()   // another process's real-time work (ours closed it already)
                 trackPreemption(realtimeDone: false)
                 // Kernels that fit beside the real-time work run now, in a partition.
@@ -202,8 +205,12 @@ extension Scheduler {
                 // Real-time work has not completed for a while: it may wait on held work. Or a
                 // host thread has waited too long: the streams it waits for go, within the window.
             } else {
-                if wasBusy { padding?.rt?.ended(at: monotonicNanos()) }
+                if wasBusy {
+                    padding?.rt?.ended(at: monotonicNanos())
+                    if busyWasLocal { nudgeAfterRealtime() }
+                }
                 wasBusy = false
+                busyWasLocal = false
                 preemptedThisBusy = false
                 gateStallOpen = false
                 trackPreemption(realtimeDone: true)

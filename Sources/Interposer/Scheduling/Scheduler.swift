@@ -47,6 +47,10 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_RT_CONTEXT=green (CUDA, opt-in): the same for real-time streams, in a green
         /// context of their own.
         var realtimeContext = false
+        /// REEF_RT_NUDGE=on|N (CUDA, experimental): every Nth time a real-time busy period ends
+        /// with best-effort work pending, one empty kernel in a private context (Scheduler+Nudge);
+        /// 0 = off.
+        var nudgeEvery = 0
     }
 
     let settings: Settings
@@ -198,6 +202,8 @@ final class Scheduler: @unchecked Sendable {
     var appliedOverride: UInt32 = 0
     var appliedOverridesEpoch: UInt64 = 0
     var lastPublishNanos: UInt64 = 0
+    /// REEF_RT_NUDGE's counters (dispatcher only).
+    var nudgeState = NudgeState()
     /// Commands per window marker.
     var markerEvery: Int { max(1, window / 2) }
 

@@ -27,6 +27,10 @@ protocol SchedulerBackend: AnyObject {
     func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64?
     func synchronizeStream(_ stream: UInt64) -> Int32
     func destroyStream(_ stream: UInt64) -> Int32
+    /// REEF_RT_NUDGE: one empty kernel in a private context of the current device, waited for
+    /// up to `waitNanos`: 0, `notReady` (still running at the deadline), another error, or nil
+    /// where the runtime has no such context.
+    func nudgeOtherContext(waitNanos: UInt64) -> Int32?
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -71,6 +75,10 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
         reef_cu_stream_destroy(CUstream(bitPattern: UInt(stream)))
     }
 
+    func nudgeOtherContext(waitNanos: UInt64) -> Int32? {
+        reef_cu_context_nudge(waitNanos)
+    }
+
     func deviceIdentity() -> String? {
         var buffer = [CChar](repeating: 0, count: 33)
         guard reef_cu_device_uuid(&buffer) == 0 else { return nil }
@@ -84,4 +92,5 @@ extension SchedulerBackend {
     func wholeDeviceStream(for cls: SchedulingClass, priority: Int32) -> UInt64? { nil }
     func synchronizeStream(_ stream: UInt64) -> Int32 { 0 }
     func destroyStream(_ stream: UInt64) -> Int32 { 0 }
+    func nudgeOtherContext(waitNanos: UInt64) -> Int32? { nil }
 }

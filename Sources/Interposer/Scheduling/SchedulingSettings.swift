@@ -54,6 +54,13 @@ enum SchedulingSettings {
             padding: PaddingConfig.fromEnvironment(log: log))
         settings.bestEffortContext = ownContext("REEF_BE_CONTEXT")
         settings.realtimeContext = ownContext("REEF_RT_CONTEXT")
+        if let v = Environment.string("REEF_RT_NUDGE"), !v.isEmpty {
+            switch v.lowercased() {
+            case "on", "yes", "true": settings.nudgeEvery = 1
+            case "off", "no", "false": settings.nudgeEvery = 0
+            default: settings.nudgeEvery = number("REEF_RT_NUDGE", default: 0, range: 0...1_000_000)
+            }
+        }
         return settings
     }
 }

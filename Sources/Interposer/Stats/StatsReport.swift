@@ -37,6 +37,7 @@ enum StatsReport {
             out += ",\"dispatcher_ms\":" + scheduler.timeline.json()
             out += ",\"gate\":" + scheduler.gateJSON()
             out += ",\"be_context\":" + scheduler.ownContextJSON()
+            out += ",\"nudge\":" + scheduler.nudgeJSON()
             if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
             out += "}"
         }

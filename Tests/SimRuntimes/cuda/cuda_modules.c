@@ -1,6 +1,7 @@
 /*
  * cuda_modules.c — modules (CUfunction handles) and libraries (CUkernel handles) loaded from
- * text images "reefsim-module\n<kernel name>\n...", naming kernels of the core's table; handle
+ * text images "reefsim-module\n<kernel name>\n...", naming kernels of the core's table, or from
+ * PTX text whose `.entry` names are kernels of that table (not compiled); handle
  * validation; parameter layout queries. A CUkernel is accepted where the launch API takes a
  * CUfunction (as the real driver does), but cuFuncGetParamInfo rejects it.
  */
@@ -20,10 +21,37 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct CUmod_st *modules;
 static struct CUlib_st *libraries;
 
+/* PTX text is not compiled: each `.entry NAME` runs the simulated kernel of that name (an image
+ * with an entry the simulator does not have is refused, as code it cannot run). */
+static CUresult parse_ptx(const char *text, const simdev_kernel ***out, unsigned *n) {
+    const simdev_kernel **ks = calloc(strlen(text) + 1, sizeof *ks);
+    unsigned count = 0;
+    for (const char *at = strstr(text, ".entry"); at; at = strstr(at, ".entry")) {
+        at += strlen(".entry");
+        at += strspn(at, " \t");
+        size_t len = strcspn(at, " \t\r\n(");
+        char name[128];
+        if (len == 0 || len >= sizeof name) {
+            free(ks);
+            return CUDA_ERROR_INVALID_PTX;
+        }
+        memcpy(name, at, len);
+        name[len] = '\0';
+        if (!(ks[count++] = simdev_kernel_find(name))) {
+            free(ks);
+            return CUDA_ERROR_INVALID_PTX;
+        }
+    }
+    *out = ks;
+    *n = count;
+    return CUDA_SUCCESS;
+}
+
 /* Kernels named by an image; *out is malloc'd. */
 static CUresult parse_image(const void *image, const simdev_kernel ***out, unsigned *n) {
     if (!image) return CUDA_ERROR_INVALID_VALUE;
     const char *text = image;
+    if (strncmp(text, ".version", 8) == 0 || strncmp(text, "//", 2) == 0) return parse_ptx(text, out, n);
     size_t hl = strlen(IMAGE_HEADER);
     if (strncmp(text, IMAGE_HEADER, hl) != 0 || (text[hl] != '\n' && text[hl] != '\0'))
         return CUDA_ERROR_INVALID_IMAGE;

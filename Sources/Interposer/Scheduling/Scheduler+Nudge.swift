@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CInterpose
+
+/// REEF_RT_NUDGE=on|N (CUDA, experimental; off by default). On the H100 a real-time CUDA graph
+/// ran 12-13 % slower on the device once kernels had run on other streams of its context, and at
+/// its alone speed again from the first kernel of another context on — but slower (1.15×) when
+/// that kernel ran and nothing followed it before the next request (RT alone, or beside one small
+/// kernel per 100 ms). With a real best-effort model beside it, one empty kernel in a private
+/// context after each real-time request, or after every 10th, kept RT at its alone device time
+/// (bench/results/rt-floor-contexts-diag.md, made by the benchmark's RT client). So Reef sends
+/// that kernel only where best-effort work follows it: when a real-time busy period of this
+/// process ends with best-effort work held or running, every Nth such time, before releasing.
+extension Scheduler {
+    /// Dispatcher only: a real-time busy period of this process just ended.
+    func nudgeAfterRealtime() {
+        let every = settings.nudgeEvery
+        guard every > 0, !nudgeState.disabled else { return }
+        guard load(.held) > 0 || work.contains(where: { !$0.inFlight.isEmpty }) else { return }
+        nudgeState.eligible &+= 1
+        guard (nudgeState.eligible - 1) % UInt64(every) == 0 else { return }
+        guard let r = backend.nudgeOtherContext(waitNanos: Self.nudgeWaitNanos) else {
+            nudgeState.disabled = true
+            log.write(.warn, "REEF_RT_NUDGE: this runtime has no other context to nudge; turned off")
+            return
+        }
+        switch r {
+        case 0: nudgeState.sent &+= 1
+        case backend.notReady: nudgeState.sent &+= 1; nudgeState.late &+= 1
+        default:
+            nudgeState.failed = r
+            nudgeState.disabled = true
+            log.write(.warn, "REEF_RT_NUDGE: an empty kernel in a private context failed (error \(r)); turned off for this process")
+        }
+    }
+
+    /// How long the dispatcher waits for the empty kernel before releasing best-effort work.
+    static var nudgeWaitNanos: UInt64 { 2_000_000 }
+
+    func nudgeJSON() -> String {
+        "{\"every\":\(settings.nudgeEvery),\"eligible\":\(nudgeState.eligible),\"sent\":\(nudgeState.sent),\"late\":\(nudgeState.late),\"failed\":\(nudgeState.failed)}"
+    }
+}
+
+/// Dispatcher-only counters of REEF_RT_NUDGE (read by REEF_STATS at exit).
+struct NudgeState {
+    /// Busy periods that ended with best-effort work pending; nudges sent (of them, still
+    /// running at the wait's end); the error that turned it off (0: none).
+    var eligible: UInt64 = 0
+    var sent: UInt64 = 0
+    var late: UInt64 = 0
+    var failed: Int32 = 0
+    var disabled = false
+}

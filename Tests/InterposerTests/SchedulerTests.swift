@@ -31,7 +31,16 @@ final class FakeRuntime: SchedulerBackend, @unchecked Sendable {
     }
 
     func createMarker() -> UInt64? { lock.withLock { nextHandle += 0x10; return nextHandle } }
-    func record(_ event: UInt64, on stream: UInt64) -> Int32 { 0 }
+    /// Markers made so far stop working (as if their context were gone: recording returns 709).
+    func makeMarkersStale() { lock.withLock { staleBelow = nextHandle + 1 } }
+    private var staleBelow: UInt64 = 0
+    func record(_ event: UInt64, on stream: UInt64) -> Int32 {
+        lock.withLock {
+            if event < staleBelow { entries.append("record \(hex(event)) failed"); return 709 }
+            entries.append("record \(hex(event)) on \(hex(stream))")
+            return 0
+        }
+    }
     func query(_ event: UInt64) -> Int32 { lock.withLock { realtimeRunning ? 600 : 0 } }
     func synchronize(_ event: UInt64) -> Int32 {
         lock.withLock { while realtimeRunning { lock.wait(microseconds: 1000) } }
@@ -289,6 +298,30 @@ struct SchedulerHarness {
         #expect(set! < record! && record! < wait!)
         #expect(!log[wait!].hasSuffix(hex(event)))
         h.runtime.setRealtimeRunning(false)
+    }
+
+    @Test func aShadowMarkerThatCannotBeRecordedIsReplacedNotReportedToTheApp() {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)
+        h.runtime.makeMarkersStale()   // the pool's markers (H100: error 709 on release)
+        let event: UInt64 = 0xe000
+        h.call("cuEventRecord", [event, be], stream: be)
+        h.call("cuStreamWaitEvent", [rt, event, 0], stream: rt)
+        let log = h.runtime.log
+        let failed = log.firstIndex { $0.hasPrefix("record ") && $0.hasSuffix(" failed") }
+        let replaced = log.firstIndex { $0.hasPrefix("record ") && $0.hasSuffix("on \(hex(be))") }
+        let wait = log.firstIndex { $0.hasPrefix("cuStreamWaitEvent \(hex(rt))") }
+        #expect(failed != nil && replaced != nil && wait != nil, "\(log)")
+        #expect(failed! < replaced! && replaced! < wait!, "\(log)")
+        // The wait refers to the marker recorded in the stale one's place.
+        let fresh = log[replaced!].split(separator: " ")[1]
+        #expect(log[wait!].hasSuffix(String(fresh)) || log[wait!].contains(String(fresh)), "\(log[wait!]) vs \(fresh)")
+        h.runtime.setRealtimeRunning(false)
+        #expect(h.call("cuStreamSynchronize", [be], stream: be) == 0)   // no error for the app
     }
 
     @Test func legacyStreamWorkWaitsForEarlierBlockingStreamWork() {

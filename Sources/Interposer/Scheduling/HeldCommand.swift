@@ -26,7 +26,8 @@ struct HeldCommand {
 /// event again elsewhere before it is issued.
 final class EventShadow {
     let appEvent: UInt64
-    let marker: UInt64
+    /// Replaced (under the scheduler's lock) only when recording it failed at release.
+    var marker: UInt64
     let reference: RecordReference
     var issued = false
     /// Queued waits and the event's `latest` pointer that still need the marker.

@@ -298,7 +298,11 @@ extension Scheduler {
             // The app's event first: a wait on the marker then also covers it (an app that
             // synchronized on the event and then asked for its elapsed time saw it not ready).
             result = recordAppEvent ? backend.forward(&command.call) : 0
-            if result == 0 { result = backend.record(shadow.marker, on: q.handle) }
+            if result == 0 {
+                let marker = state.withLock { shadow.marker }
+                let r = backend.record(marker, on: q.handle)
+                if r != 0 { result = replaceShadowMarker(shadow, on: q.handle, failed: r, context: command.context) }
+            }
         } else if let padding {
             (result, padded) = issueOnPartition(&command.call, own: q.handle, part: padding.stream, padding: padding.engine,
                                                 partition: padding.index, shape: padding.shape, predicted: padding.predicted,
@@ -323,7 +327,7 @@ extension Scheduler {
         if let w = command.waitShadow { release(shadow: w) }
         if result != 0 {
             log.write(.debug, "issued #\(command.sequence) \(apis.names[Int(command.call.api)]) on \(hex(q.handle)) failed: \(result)")
-            log.once(.heldCommandFailed, .warn, "a held \(apis.names[Int(command.call.api)]) on stream \(hex(q.handle)) failed when Reef released it (error \(result)); the error is returned at the stream's next synchronize (REEF_LOG=debug lists every one)")
+            log.once(.heldCommandFailed, .warn, "a held \(apis.names[Int(command.call.api)]) on stream \(hex(q.handle)) failed when Reef released it (error \(result); issued in context \(hex(command.context != 0 ? command.context : previous)), current when it was held \(hex(command.context)), the dispatcher's \(hex(dispatcherContext))); the error is returned at the stream's next synchronize (REEF_LOG=debug lists every one)")
             if q.deferredError == 0 { q.deferredError = result; count(.deferredErrors) }
         }
         q.releasing = false
@@ -339,5 +343,28 @@ extension Scheduler {
             state.broadcast()
         }
         return padded
+    }
+}
+
+extension Scheduler {
+    /// Lock not held. Recording a held event's shadow marker failed when its command was
+    /// released: the app's own record (if any) went through, so the failure is Reef's, never the
+    /// app's. A marker made now, in the context the command runs in, stands in for it (the old
+    /// one is dropped, not reused: it may belong to a context that no longer exists — H100 runs
+    /// saw error 709, "context is destroyed", here). Returns 0, or the error when that fails too.
+    func replaceShadowMarker(_ shadow: EventShadow, on stream: UInt64, failed: Int32, context: UInt64) -> Int32 {
+        guard let fresh = backend.createMarker() else {
+            log.once(.shadowMarkerFailed, .warn, "recording Reef's marker for a held event record on stream \(hex(stream)) failed (error \(failed)) and no new marker could be made in context \(hex(context)); the error is returned at the stream's next synchronize")
+            return failed
+        }
+        let r = backend.record(fresh, on: stream)
+        guard r == 0 else {
+            backend.destroy(fresh)
+            log.once(.shadowMarkerFailed, .warn, "recording Reef's marker for a held event record on stream \(hex(stream)) failed (error \(failed), then \(r) with a new one); the error is returned at the stream's next synchronize")
+            return failed
+        }
+        state.withLock { shadow.marker = fresh }
+        log.once(.shadowMarkerFailed, .warn, "recording Reef's marker for a held event record on stream \(hex(stream)) failed (error \(failed); context \(hex(context)), the dispatcher's \(hex(dispatcherContext))); a new marker made now took its place")
+        return 0
     }
 }

@@ -33,7 +33,7 @@ enum LogLevel: Int, Comparable, Sendable {
 enum OnceMessage: Int, CaseIterable {
     case paramInfoUnavailable, kernelCatalogFull, streamTableFull, unknownHipFunction,
          unreadableCodeObject, statsWriteFailed, heldWorkStuck, paddingUnavailable, paddingPartitionFailed,
-         gateUnavailable, heldCommandFailed, gateStalled
+         gateUnavailable, heldCommandFailed, gateStalled, shadowMarkerFailed
 }
 
 final class Log: @unchecked Sendable {

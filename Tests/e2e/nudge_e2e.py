@@ -6,8 +6,9 @@ dispatcher launches one empty kernel (PTX, entry `empty`) in a private context o
 Nth such time, before best-effort work goes on. Checked from REEF_STATS `scheduling.nudge`:
   on         every eligible busy period sends one; none fails; output as without Reef;
   every 3    one in three (the first, fourth, ...);
+  default    every 10th (the first, eleventh, ...);
   RT only    no best-effort work: nothing is sent;
-  off        the default: nothing is eligible or sent.
+  off        nothing is eligible or sent.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
 import json
@@ -25,15 +26,19 @@ REQUESTS = 6
 CASES = [
     ("on", "on", [], lambda n: n["eligible"] >= 1 and n["sent"] == n["eligible"] and n["failed"] == 0),
     ("every 3", "3", [], lambda n: n["eligible"] >= 4 and n["sent"] == (n["eligible"] + 2) // 3 and n["failed"] == 0),
+    ("default", None, ["--requests", "12"],
+     lambda n: n["every"] == 10 and n["eligible"] >= 11 and n["sent"] == (n["eligible"] + 9) // 10 and n["failed"] == 0),
     ("RT only", "on", ["--be-per-request", "0"], lambda n: n["eligible"] == 0 and n["sent"] == 0),
-    ("off", None, [], lambda n: n["every"] == 0 and n["eligible"] == 0 and n["sent"] == 0),
+    ("off", "off", [], lambda n: n["every"] == 0 and n["eligible"] == 0 and n["sent"] == 0),
 ]
 
 
 def run(args, extra):
     env = {"LD_LIBRARY_PATH": os.path.join(BUILD, "sim", "cuda"), "SIM_SMS": "32", "PATH": os.environ.get("PATH", "")}
     env.update(extra)
-    p = subprocess.run([PROGRAM, "--requests", str(REQUESTS)] + args, env=env, capture_output=True, timeout=60)
+    if "--requests" not in args:
+        args = ["--requests", str(REQUESTS)] + args
+    p = subprocess.run([PROGRAM] + args, env=env, capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 

@@ -27,7 +27,7 @@ GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
             "rt_alone_capture_high", "reef_capture_high", "reef_be_context", "rt_alone_prepush",
             "priority_prepush", "reef_prepush", "rt_green_alone", "rt_green_priority", "reef_rt_context_alone",
             "reef_rt_context", "rt_alone_reset", "priority_reset", "reef_reset", "reef_reset10",
-            "reef_nudge_alone", "reef_nudge", "reef_nudge10", "rt_alone_end"]),
+            "reef_nudge_alone", "reef_nudge", "reef_nudge10", "reef_nudge_off", "rt_alone_end"]),
           ("transformer", "BE = transformer encoder (d 2048, 4 layers, 64x512 tokens) fp16",
            ["rt_alone", "tf_no_reef", "tf_priority", "tf_reef", "tf_reef_pad", "tf_reef_predict", "tf_reef_budget",
             "tf_reef_gate", "tf_reef_gate_window", "tf_reef_rt_predict", "tf_reef_gate_predict", "tf_reef_rt_context",
@@ -103,6 +103,7 @@ LABELS = {"rt_alone": "RT alone", "no_reef": "no Reef", "priority": "no Reef + s
           "reef_reset10": "Reef, a kernel in a private context after every 10th RT request",
           "reef_nudge": "Reef with REEF_RT_NUDGE=on (Reef's empty kernel in a private context after RT busy periods)",
           "reef_nudge10": "Reef with REEF_RT_NUDGE=10 (after every 10th RT busy period)",
+          "reef_nudge_off": "Reef with REEF_RT_NUDGE=off",
           "reef_nudge_alone": "Reef with REEF_RT_NUDGE=on, RT alone (no BE: never sent)",
           "tf_reef_nudge": "Reef with REEF_RT_NUDGE=on",
           "reef_sparse_nudge": "floor under Reef with REEF_RT_NUDGE=on",
@@ -342,7 +343,9 @@ def markdown(summary, env, command):
     timelines = [(n, st["dispatcher_ms"]) for n, r in summary["rows"].items()
                  for st in r.get("reef_scheduling") or [] if st.get("dispatcher_ms")]
     if timelines:
-        keys = list(timelines[0][1].keys())
+        keys = []   # every row's phases, in first-seen order (older libraries report fewer)
+        for _, t in timelines:
+            keys += [k for k in t if k not in keys]
         lines += ["Where each Reef row's dispatcher spent its time (ms, from REEF_STATS):", "",
                   "| row | " + " | ".join(k.replace("_", " ") for k in keys) + " |",
                   "|---|" + "---|" * len(keys)]

@@ -142,9 +142,11 @@ if [[ ${INPROCESS_RT_CONTEXT:-0} == 1 ]]; then
   fi
 fi
 # REEF_RT_NUDGE (INPROCESS_NUDGE=1): Reef itself sends the private-context kernel of the
-# RT_RESET_CONTEXT rows, only when a real-time busy period ends with best-effort work pending.
+# RT_RESET_CONTEXT rows, only when a real-time busy period ends with best-effort work pending
+# (default every 10th period since session 9: the `reef` row; these rows: every one, off).
 if [[ ${INPROCESS_NUDGE:-0} == 1 ]]; then
   ROWS+=("reef_nudge_alone|none|high|reef REEF_RT_NUDGE=on" "reef_nudge|resnet152|high|reef REEF_RT_NUDGE=on"
+         "reef_nudge_off|resnet152|high|reef REEF_RT_NUDGE=off"
          "reef_nudge10|resnet152|high|reef REEF_RT_NUDGE=10"
          "reef_sparse_nudge|gpu_sparse|high|reef REEF_RT_NUDGE=on BE_CHECK=0 BE_SPARSE_OP=kernel BE_SPARSE_SLEEP_MS=100")
   if [[ ${INPROCESS_TRANSFORMER:-0} == 1 ]]; then

@@ -1,10 +1,11 @@
 /// Where the dispatcher's time goes (REEF_STATS `dispatcher_ms`): so a GPU run that shows low
 /// best-effort throughput also shows why — real-time work, the linger after it, a full window
-/// waiting for the device, held work blocked on a dependency, or nothing held at all.
+/// waiting for the device, held work blocked on a dependency, nothing held at all, or waiting
+/// for REEF_RT_NUDGE's kernel in another context.
 /// Written by the dispatcher only; read (atomics) at exit.
 struct DispatcherTimeline {
     enum Phase: Int, CaseIterable {
-        case idle, realtime, linger, windowFull, blocked, releasing, capture
+        case idle, realtime, linger, windowFull, blocked, releasing, capture, nudge
         var name: String {
             switch self {
             case .idle: return "nothing_held"
@@ -14,6 +15,7 @@ struct DispatcherTimeline {
             case .blocked: return "held_but_blocked"
             case .releasing: return "releasing"
             case .capture: return "capture"
+            case .nudge: return "nudge"
             }
         }
     }

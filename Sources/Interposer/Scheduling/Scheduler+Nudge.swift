@@ -3,7 +3,7 @@ import Glibc
 #endif
 import CInterpose
 
-/// REEF_RT_NUDGE=on|N (CUDA, experimental; off by default). On the H100 a real-time CUDA graph
+/// REEF_RT_NUDGE=on|off|N (CUDA; default N = 10). On the H100 a real-time CUDA graph
 /// ran 12-13 % slower on the device once kernels had run on other streams of its context, and at
 /// its alone speed again from the first kernel of another context on — but slower (1.15×) when
 /// that kernel ran and nothing followed it before the next request (RT alone, or beside one small
@@ -12,6 +12,10 @@ import CInterpose
 /// (bench/results/rt-floor-contexts-diag.md, made by the benchmark's RT client). So Reef sends
 /// that kernel only where best-effort work follows it: when a real-time busy period of this
 /// process ends with best-effort work held or running, every Nth such time, before releasing.
+/// Reef's own runs (bench/results/inprocess-h100-run16.md, -run17.md): RT device time back to
+/// alone (0.92 ms against 1.04 ms) with every period and with every 10th; waiting for the kernel
+/// took ~0.18 ms each time, so every 10th is the default. The private context costs device
+/// memory (524 MiB on the H100), made only at the first nudge.
 extension Scheduler {
     /// Dispatcher only: a real-time busy period of this process just ended.
     func nudgeAfterRealtime() {
@@ -20,9 +24,10 @@ extension Scheduler {
         guard load(.held) > 0 || work.contains(where: { !$0.inFlight.isEmpty }) else { return }
         nudgeState.eligible &+= 1
         guard (nudgeState.eligible - 1) % UInt64(every) == 0 else { return }
+        timeline.enter(.nudge, now: monotonicNanos())
         guard let r = backend.nudgeOtherContext(waitNanos: Self.nudgeWaitNanos) else {
             nudgeState.disabled = true
-            log.write(.warn, "REEF_RT_NUDGE: this runtime has no other context to nudge; turned off")
+            if settings.nudgeAsked { log.write(.warn, "REEF_RT_NUDGE: this runtime (HIP) has no context to nudge; ignored") }
             return
         }
         switch r {
@@ -31,7 +36,7 @@ extension Scheduler {
         default:
             nudgeState.failed = r
             nudgeState.disabled = true
-            log.write(.warn, "REEF_RT_NUDGE: an empty kernel in a private context failed (error \(r)); turned off for this process")
+            log.write(.warn, "REEF_RT_NUDGE: making a private context or running an empty kernel in it failed (error \(r)); no more nudges in this process (REEF_RT_NUDGE=off skips trying)")
         }
     }
 

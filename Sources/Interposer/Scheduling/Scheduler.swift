@@ -47,10 +47,12 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_RT_CONTEXT=green (CUDA, opt-in): the same for real-time streams, in a green
         /// context of their own.
         var realtimeContext = false
-        /// REEF_RT_NUDGE=on|N (CUDA, experimental): every Nth time a real-time busy period ends
-        /// with best-effort work pending, one empty kernel in a private context (Scheduler+Nudge);
-        /// 0 = off.
-        var nudgeEvery = 0
+        /// REEF_RT_NUDGE=on|off|N (CUDA; default every 10th): every Nth time a real-time busy
+        /// period ends with best-effort work pending, one empty kernel in a private context
+        /// (Scheduler+Nudge); 0 = off. `nudgeAsked`: set in the environment (a runtime without
+        /// such a context is then worth a warning).
+        var nudgeEvery = 10
+        var nudgeAsked = false
     }
 
     let settings: Settings

@@ -10,7 +10,9 @@
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
 /// arrival wait for it), REEF_BE_CONTEXT=green|shared (CUDA: best-effort streams made in a green
-/// context spanning the device; default shared, the app's own context), REEF_RT_CONTEXT=green|shared
+/// context spanning the device; default shared, the app's own context), REEF_RT_NUDGE=on|off|N
+/// (CUDA: an empty kernel in a private context after every Nth real-time busy period that ends
+/// with best-effort work pending; default 10), REEF_RT_CONTEXT=green|shared
 /// (the same for real-time streams, in another green context).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
@@ -55,6 +57,7 @@ enum SchedulingSettings {
         settings.bestEffortContext = ownContext("REEF_BE_CONTEXT")
         settings.realtimeContext = ownContext("REEF_RT_CONTEXT")
         if let v = Environment.string("REEF_RT_NUDGE"), !v.isEmpty {
+            settings.nudgeAsked = true
             switch v.lowercased() {
             case "on", "yes", "true": settings.nudgeEvery = 1
             case "off", "no", "false": settings.nudgeEvery = 0

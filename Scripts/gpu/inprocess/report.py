@@ -138,7 +138,47 @@ def load_rows(run_dir):
                 stats.append(json.load(f))
         row["reef_stats"] = [s.get("scheduling") for s in stats if s.get("scheduling")]
         rows[row["row"]] = row
-    return rows
+    return pool_repeats(rows)
+
+
+def pool_repeats(rows):
+    """Rows run several times (run.sh INPROCESS_REPEAT: copies named <row>~2, <row>~3, ...) become
+    one row: RT latencies and device times pooled (percentiles recomputed), BE rates averaged
+    (each copy's kept in `be_its_each`), stats and BE hashes of every copy."""
+    groups = {}
+    for name in rows:
+        groups.setdefault(name.split("~")[0], []).append(name)
+    out = {}
+    for base, names in groups.items():
+        if len(names) == 1:
+            out[base] = rows[names[0]]
+            continue
+        parts = [rows[n] for n in sorted(names, key=lambda n: (n != base, n))]
+        row = dict(parts[0], row=base, repeats=len(parts))
+        for key in ("rt_latency_ms", "rt_gpu_ms", "rt_launch_ms"):
+            row[key] = [v for p in parts for v in (p.get(key) or [])]
+        lat, gpu = row["rt_latency_ms"], row["rt_gpu_ms"]
+        if lat:
+            row["rt_p50_ms"], row["rt_p90_ms"], row["rt_p99_ms"] = (percentile(lat, q) for q in (50, 90, 99))
+            row["rt_max_ms"] = max(lat)
+        if gpu:
+            row["rt_gpu_p50_ms"], row["rt_gpu_p99_ms"] = percentile(gpu, 50), percentile(gpu, 99)
+        for key in ("be_its", "be_alone_its", "be_alone_after_its"):
+            vals = [p[key] for p in parts if p.get(key)]
+            if vals:
+                row[key] = sum(vals) / len(vals)
+                row[key + "_each"] = vals
+        for key in ("rt_mismatches", "be_mismatches", "be_iterations_during_rt"):
+            row[key] = sum(p.get(key) or 0 for p in parts)
+        row["reef_stats"] = [s for p in parts for s in p.get("reef_stats") or []]
+        hashes = {}
+        for p in parts:
+            for h, c in (p.get("be_output_hashes") or {}).items():
+                hashes[h] = hashes.get(h, 0) + c
+        row["be_output_hashes"] = hashes
+        row["be_error"] = next((p["be_error"] for p in parts if p.get("be_error")), None)
+        out[base] = row
+    return out
 
 
 def cdf_points(values):
@@ -178,7 +218,7 @@ def summarize(rows):
         s = {k: r.get(k) for k in ("be_model", "high_priority", "requests", "rt_p50_ms", "rt_p90_ms", "rt_p99_ms",
                                     "rt_max_ms", "rt_gpu_p50_ms", "rt_gpu_p99_ms", "rt_launch_p50_ms", "rt_prepush", "be_its", "be_alone_its", "be_alone_after_its", "be_iterations_during_rt", "rt_mismatches",
                                     "be_mismatches", "be_error", "rt_output_sha256", "be_output_sha256", "reef",
-                                    "preloaded", "gpu_clocks")}
+                                    "preloaded", "gpu_clocks", "repeats", "be_its_each")}
         s["rt_requests_measured"] = len(lat)
         s["cdf_ms"] = cdf_points(lat)
         if base and r.get("rt_p99_ms") is not None:
@@ -303,7 +343,7 @@ def markdown(summary, env, command):
             sched = (r.get("reef_scheduling") or [{}])[0]
             c = r.get("gpu_clocks")
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                LABELS.get(n, n), fmt(r["rt_p50_ms"]), fmt(r["rt_p99_ms"]), fmt(r.get("rt_p99_vs_alone"), "%.2f"),
+                LABELS.get(n, n) + (" (%d runs pooled)" % r["repeats"] if r.get("repeats") else ""), fmt(r["rt_p50_ms"]), fmt(r["rt_p99_ms"]), fmt(r.get("rt_p99_vs_alone"), "%.2f"),
                 fmt(r["rt_max_ms"]),
                 ("%s / %s%s" % (fmt(r.get("rt_gpu_p50_ms")), fmt(r.get("rt_gpu_p99_ms")),
                                " (%s)" % fmt(r["rt_launch_p50_ms"]) if r.get("rt_launch_p50_ms") else ""))
@@ -312,6 +352,11 @@ def markdown(summary, env, command):
                 sched.get("preemptions", "—"),
                 ("%.0f / %.0f" % (p["drained_us"][50], p["drained_us"][99])) if p else "—",
                 ("%.0f (%.0f) / %.0f" % (c["sm_mhz_p50"], c["sm_mhz_min"], c["power_w_p50"])) if c else "—"))
+        pooled = [(n, summary["rows"][n]) for n in names if (summary["rows"].get(n) or {}).get("repeats")]
+        if pooled:
+            lines += [""] + ["%s: %d runs pooled (RT latencies together); BE it/s of each: %s." % (
+                LABELS.get(n, n), r["repeats"], ", ".join("%.1f" % v for v in r.get("be_its_each") or []) or "—")
+                for n, r in pooled]
         v = summary["verdicts"].get(key, {})
         if v.get("pass") is not None:
             lines += ["", "Verdict: RT p99 ratio %.2f (limit %.2f), BE throughput %.0f %% of no Reef (limit %.0f %%): **%s**" % (

@@ -15,7 +15,8 @@
 # INPROCESS_RT_PREFER_L1=1 (RT kernels asking for the most L1, alone and beside BE under Reef),
 # INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it),
 # INPROCESS_RT_CONTEXT=1 (RT's stream in a green context of its own: RT_GREEN, REEF_RT_CONTEXT),
-# INPROCESS_NUDGE=1 (Reef rows with REEF_RT_NUDGE: Reef's empty kernel in a private context).
+# INPROCESS_NUDGE=1 (Reef rows with REEF_RT_NUDGE: Reef's empty kernel in a private context),
+# INPROCESS_REPEAT=N (rows of INPROCESS_REPEAT_ROWS run N times, pooled by the report).
 # INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all: made by
 # the benchmark; REEF_BE_CONTEXT=green: made by Reef, with the RT graph captured on a
 # greatest-priority stream, RT_CAPTURE_HIGH=1, and a control row with that capture only).
@@ -164,9 +165,22 @@ if [[ ${INPROCESS_RT_PREPUSH:-0} == 1 ]]; then
   ROWS+=("rt_alone_prepush|none|normal|RT_PREPUSH=1" "priority_prepush|resnet152|high|RT_PREPUSH=1"
          "reef_prepush|resnet152|high|reef RT_PREPUSH=1" "sd_small_reef_prepush|gemm_small|high|reef RT_PREPUSH=1")
 fi
+# Repeats (INPROCESS_REPEAT=N, rows INPROCESS_REPEAT_ROWS, default "no_reef reef"): each listed
+# row runs N times in all, the copies named <row>~2 ... <row>~N, in interleaved rounds after the
+# other rows; the report pools a row's copies (RT latencies pooled, BE rates averaged), so one
+# process's luck (this BE's rate moved ±15 % between rows of one call) weighs less.
+if [[ ${INPROCESS_REPEAT:-1} -gt 1 ]]; then
+  for ((k = 2; k <= INPROCESS_REPEAT; k++)); do
+    for base in ${INPROCESS_REPEAT_ROWS:-no_reef reef}; do
+      for spec in "${ROWS[@]}"; do
+        [[ ${spec%%|*} == "$base" ]] && ROWS+=("$base~$k|${spec#*|}")
+      done
+    done
+  done
+fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"
-  if [[ -n "${INPROCESS_ROWS:-}" && " $INPROCESS_ROWS " != *" $name "* ]]; then continue; fi
+  if [[ -n "${INPROCESS_ROWS:-}" && " $INPROCESS_ROWS " != *" ${name%~*} "* ]]; then continue; fi
   envs=()
   for e in $envspec; do
     if [[ $e == reef ]]; then envs+=("${REEF_ENV[@]}" "REEF_STATS=$OUT/rows/$name.reef-stats.%p.json"); else envs+=("$e"); fi

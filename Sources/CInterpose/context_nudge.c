@@ -23,6 +23,7 @@ typedef CUresult (*cu_stream_create_fn)(CUstream *, unsigned);
 typedef CUresult (*cu_launch_fn)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                                  CUstream, void **, void **);
 typedef CUresult (*cu_stream_query_fn)(CUstream);
+typedef CUresult (*cu_ctx_destroy_fn)(CUcontext);
 
 static struct {
     CUcontext ctx;
@@ -54,6 +55,16 @@ static CUresult make_private_context(int dev) {
     return r;
 }
 
+/* A context that cannot run the kernel only holds device memory (524 MiB on an H100): give it
+ * back. Not current on the calling thread any more when this runs. */
+static void release_private_context(int dev) {
+    RESOLVE(cu_ctx_destroy_fn, destroy, cu_fn, "cuCtxDestroy_v2");
+    if (nudge[dev].ctx && destroy) (void)destroy(nudge[dev].ctx);
+    nudge[dev].ctx = NULL;
+    nudge[dev].fn = NULL;
+    nudge[dev].stream = NULL;
+}
+
 /* Dispatcher thread only (the per-device state is not locked). Launches the empty kernel in the
  * private context, waits up to `wait_ns` for it to complete, and makes the caller's context
  * current again. Returns 0, CUDA_ERROR_NOT_READY when the kernel was still running at the
@@ -81,6 +92,9 @@ CUresult reef_cu_context_nudge(uint64_t wait_ns) {
         while ((r = query(nudge[dev].stream)) == CUDA_ERROR_NOT_READY && now_ns() < deadline) sched_yield();
     }
     CUresult back = set_current(app);
-    if (r != CUDA_SUCCESS && r != CUDA_ERROR_NOT_READY) nudge[dev].failed = r;
+    if (r != CUDA_SUCCESS && r != CUDA_ERROR_NOT_READY) {
+        nudge[dev].failed = r;
+        release_private_context(dev);
+    }
     return r != CUDA_SUCCESS ? r : back;
 }

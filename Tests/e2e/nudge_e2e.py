@@ -8,7 +8,9 @@ Nth such time, before best-effort work goes on. Checked from REEF_STATS `schedul
   every 3    one in three (the first, fourth, ...);
   default    every 10th (the first, eleventh, ...);
   RT only    no best-effort work: nothing is sent;
-  off        nothing is eligible or sent.
+  off        nothing is eligible or sent;
+  no JIT     the driver refuses the PTX (SIM_PTX=0): the first nudge fails, none is sent, the
+             process says so once on stderr and runs on with the same output.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
 import json
@@ -30,7 +32,9 @@ CASES = [
      lambda n: n["every"] == 10 and n["eligible"] >= 11 and n["sent"] == (n["eligible"] + 9) // 10 and n["failed"] == 0),
     ("RT only", "on", ["--be-per-request", "0"], lambda n: n["eligible"] == 0 and n["sent"] == 0),
     ("off", "off", [], lambda n: n["every"] == 0 and n["eligible"] == 0 and n["sent"] == 0),
+    ("no JIT", "on", [], lambda n: n["sent"] == 0 and n["failed"] == 221),
 ]
+CASE_ENV = {"no JIT": {"SIM_PTX": "0"}}
 
 
 def run(args, extra):
@@ -45,13 +49,19 @@ def run(args, extra):
 def main():
     passed = failed = 0
     for name, value, args, rule in CASES:
-        want = run(args, {})
+        want = run(args, CASE_ENV.get(name, {}))
         with tempfile.TemporaryDirectory() as tmp:
             stats = os.path.join(tmp, "stats.json")
-            env = {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_STATS": stats}
+            env = {"LD_PRELOAD": REEF_LIB, "REEF_SCHEDULE": "on", "REEF_STATS": stats, **CASE_ENV.get(name, {})}
             if value is not None:
                 env["REEF_RT_NUDGE"] = value
+            env["SIM_TRACE"] = os.path.join(tmp, "trace.txt")
             got = run(args, env)
+            try:
+                with open(env["SIM_TRACE"]) as f:
+                    trace = f.read().splitlines()
+            except OSError:
+                trace = []
             try:
                 with open(stats) as f:
                     nudge = json.load(f)["scheduling"]["nudge"]
@@ -59,6 +69,13 @@ def main():
             except (OSError, ValueError, KeyError) as e:
                 nudge, why = None, f"no nudge stats ({e})"
         ok = want[0] == 0 and got[:2] == want[:2] and nudge is not None and rule(nudge)
+        if name == "no JIT":   # said once, naming what failed and how to stop it; context given back
+            said = [l for l in got[2].splitlines() if "REEF_RT_NUDGE" in l]
+            ctx = [l for l in trace if l.startswith("cuCtx")]
+            ok = ok and len(said) == 1 and "error 221" in said[0] and "REEF_RT_NUDGE=off" in said[0]
+            # drv_padding makes one context itself; Reef's private one is made and destroyed.
+            ok = ok and ctx == ["cuCtxCreate -> ctx r=0"] * 2 + ["cuCtxDestroy ctx r=0"]
+            why += f"; stderr {said}; contexts {ctx}"
         if got[:2] != want[:2]:
             why = f"output under Reef differs: exit {got[0]} {got[1]!r} vs {want[0]} {want[1]!r}; stderr {got[2][-300:]!r}"
         print(f"{'PASS' if ok else 'FAIL'} nudge {name}: {why}")

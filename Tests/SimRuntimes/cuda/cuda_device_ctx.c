@@ -127,6 +127,7 @@ static CUresult ctx_create(CUcontext *pctx, unsigned int flags, CUdevice dev) {
     if (!ctx) return CUDA_ERROR_OUT_OF_MEMORY;
     ctx->magic = CTX_MAGIC;
     current_ctx = *pctx = ctx;
+    simdev_trace("cuCtxCreate -> ctx r=0");
     return CUDA_SUCCESS;
 }
 
@@ -135,6 +136,7 @@ static CUresult ctx_destroy(CUcontext ctx) {
     simdev_device_synchronize();
     if (current_ctx == ctx) current_ctx = NULL;
     ctx->magic = 0; /* stale handles then read as invalid (kept allocated on purpose) */
+    simdev_trace("cuCtxDestroy ctx r=0");
     return CUDA_SUCCESS;
 }
 

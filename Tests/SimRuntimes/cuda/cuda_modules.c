@@ -1,7 +1,7 @@
 /*
  * cuda_modules.c — modules (CUfunction handles) and libraries (CUkernel handles) loaded from
  * text images "reefsim-module\n<kernel name>\n...", naming kernels of the core's table, or from
- * PTX text whose `.entry` names are kernels of that table (not compiled); handle
+ * PTX text whose `.entry` names are kernels of that table (not compiled; SIM_PTX=0 refuses it); handle
  * validation; parameter layout queries. A CUkernel is accepted where the launch API takes a
  * CUfunction (as the real driver does), but cuFuncGetParamInfo rejects it.
  */
@@ -24,6 +24,8 @@ static struct CUlib_st *libraries;
 /* PTX text is not compiled: each `.entry NAME` runs the simulated kernel of that name (an image
  * with an entry the simulator does not have is refused, as code it cannot run). */
 static CUresult parse_ptx(const char *text, const simdev_kernel ***out, unsigned *n) {
+    const char *jit = getenv("SIM_PTX"); /* SIM_PTX=0: a driver without its PTX JIT compiler */
+    if (jit && strcmp(jit, "0") == 0) return CUDA_ERROR_JIT_COMPILER_NOT_FOUND;
     const simdev_kernel **ks = calloc(strlen(text) + 1, sizeof *ks);
     unsigned count = 0;
     for (const char *at = strstr(text, ".entry"); at; at = strstr(at, ".entry")) {

@@ -122,6 +122,18 @@ struct SchedulerHarness {
         call("cuMemsetD32Async", [0xd000 + value, value, 1, stream], stream: stream)
     }
 
+    /// Stream #1 real-time and "running" (one memset issued, seen by the dispatcher), stream #2
+    /// best-effort. Returns the harness and both streams.
+    static func realtimeRunning() -> (SchedulerHarness, rt: UInt64, be: UInt64) {
+        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+        let rt = h.createStream()
+        let be = h.createStream()
+        h.runtime.setRealtimeRunning(true)
+        h.memset(rt, value: 1)
+        usleep(20_000)   // let the dispatcher see real-time activity
+        return (h, rt, be)
+    }
+
     /// Stream #1 real-time and "running" (one memset issued), stream #2 best-effort holding
     /// memsets 2...4. Returns the harness and the best-effort stream.
     static func realtimeRunningWithHeldWork(window: Int = 2, hostWaitInheritNanos: UInt64 = 60_000_000_000) -> (SchedulerHarness, UInt64) {
@@ -278,12 +290,7 @@ struct SchedulerHarness {
     }
 
     @Test func realtimeWaitOnHeldEventForcesTheRecordOutFirst() {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
-        let rt = h.createStream()
-        let be = h.createStream()
-        h.runtime.setRealtimeRunning(true)
-        h.memset(rt, value: 1)
-        usleep(20_000)
+        let (h, rt, be) = SchedulerHarness.realtimeRunning()
         let event: UInt64 = 0xe000
         h.memset(be, value: 2)
         h.call("cuEventRecord", [event, be], stream: be)
@@ -301,12 +308,7 @@ struct SchedulerHarness {
     }
 
     @Test func aShadowMarkerThatCannotBeRecordedIsReplacedNotReportedToTheApp() {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
-        let rt = h.createStream()
-        let be = h.createStream()
-        h.runtime.setRealtimeRunning(true)
-        h.memset(rt, value: 1)
-        usleep(20_000)
+        let (h, rt, be) = SchedulerHarness.realtimeRunning()
         h.runtime.makeMarkersStale()   // the pool's markers (H100: error 709 on release)
         let event: UInt64 = 0xe000
         h.call("cuEventRecord", [event, be], stream: be)

@@ -20,22 +20,22 @@ extension Scheduler {
     /// Dispatcher only: a real-time busy period of this process just ended.
     func nudgeAfterRealtime() {
         let every = settings.nudgeEvery
-        guard every > 0, !nudgeState.disabled else { return }
+        guard every > 0, !nudgeDisabled else { return }
         guard load(.held) > 0 || work.contains(where: { !$0.inFlight.isEmpty }) else { return }
-        nudgeState.eligible &+= 1
-        guard (nudgeState.eligible - 1) % UInt64(every) == 0 else { return }
+        count(.nudgeEligible)
+        guard (load(.nudgeEligible) - 1) % UInt64(every) == 0 else { return }
         timeline.enter(.nudge, now: monotonicNanos())
         guard let r = backend.nudgeOtherContext(waitNanos: Self.nudgeWaitNanos) else {
-            nudgeState.disabled = true
+            nudgeDisabled = true
             if settings.nudgeAsked { log.write(.warn, "REEF_RT_NUDGE: this runtime (HIP) has no context to nudge; ignored") }
             return
         }
         switch r {
-        case 0: nudgeState.sent &+= 1
-        case backend.notReady: nudgeState.sent &+= 1; nudgeState.late &+= 1
+        case 0: count(.nudgeSent)
+        case backend.notReady: count(.nudgeSent); count(.nudgeLate)
         default:
-            nudgeState.failed = r
-            nudgeState.disabled = true
+            _ = reef_atomic_exchange(counters.base + Counter.nudgeFailed.rawValue, UInt64(UInt32(bitPattern: r)))
+            nudgeDisabled = true
             log.write(.warn, "REEF_RT_NUDGE: making a private context or running an empty kernel in it failed (error \(r)); no more nudges in this process (REEF_RT_NUDGE=off skips trying)")
         }
     }
@@ -44,17 +44,6 @@ extension Scheduler {
     static var nudgeWaitNanos: UInt64 { 2_000_000 }
 
     func nudgeJSON() -> String {
-        "{\"every\":\(settings.nudgeEvery),\"eligible\":\(nudgeState.eligible),\"sent\":\(nudgeState.sent),\"late\":\(nudgeState.late),\"failed\":\(nudgeState.failed)}"
+        "{\"every\":\(settings.nudgeEvery),\"eligible\":\(load(.nudgeEligible)),\"sent\":\(load(.nudgeSent)),\"late\":\(load(.nudgeLate)),\"failed\":\(load(.nudgeFailed))}"
     }
-}
-
-/// Dispatcher-only counters of REEF_RT_NUDGE (read by REEF_STATS at exit).
-struct NudgeState {
-    /// Busy periods that ended with best-effort work pending; nudges sent (of them, still
-    /// running at the wait's end); the error that turned it off (0: none).
-    var eligible: UInt64 = 0
-    var sent: UInt64 = 0
-    var late: UInt64 = 0
-    var failed: Int32 = 0
-    var disabled = false
 }

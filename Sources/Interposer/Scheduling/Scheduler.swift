@@ -122,7 +122,10 @@ final class Scheduler: @unchecked Sendable {
              /// gated, closes that found it open (REEF_STATS).
              gateWord, gateBoosts, gated, gateCloses, gateStalls, gateTurnedOff,
              /// Host threads waiting for held work now; releases made for a starved one (REEF_STATS).
-             hostWaiters, inheritedReleases
+             hostWaiters, inheritedReleases,
+             /// REEF_RT_NUDGE (REEF_STATS): busy periods that ended with best-effort work pending,
+             /// nudges sent, of them still running when the wait ended, the error that stopped it.
+             nudgeEligible, nudgeSent, nudgeLate, nudgeFailed
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -204,8 +207,8 @@ final class Scheduler: @unchecked Sendable {
     var appliedOverride: UInt32 = 0
     var appliedOverridesEpoch: UInt64 = 0
     var lastPublishNanos: UInt64 = 0
-    /// REEF_RT_NUDGE's counters (dispatcher only).
-    var nudgeState = NudgeState()
+    /// Dispatcher only: REEF_RT_NUDGE failed or has nothing to nudge in this process.
+    var nudgeDisabled = false
     /// Commands per window marker.
     var markerEvery: Int { max(1, window / 2) }
 

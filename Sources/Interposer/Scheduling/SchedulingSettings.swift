@@ -61,7 +61,7 @@ enum SchedulingSettings {
             switch v.lowercased() {
             case "on", "yes", "true": settings.nudgeEvery = 1
             case "off", "no", "false": settings.nudgeEvery = 0
-            default: settings.nudgeEvery = number("REEF_RT_NUDGE", default: 0, range: 0...1_000_000)
+            default: settings.nudgeEvery = number("REEF_RT_NUDGE", default: settings.nudgeEvery, range: 0...1_000_000)
             }
         }
         return settings

@@ -14,7 +14,7 @@ import CInterpose
 /// process ends with best-effort work held or running, every Nth such time, before releasing.
 /// Reef's own runs (bench/results/inprocess-h100-run16.md, -run17.md): RT device time back to
 /// alone (0.92 ms against 1.04 ms) with every period and with every 10th; waiting for the kernel
-/// took ~0.18 ms each time, so every 10th is the default. The private context costs device
+/// took 0.2-0.9 ms each time (runs 17, 18), so every 10th is the default. The private context costs device
 /// memory (524 MiB on the H100), made only at the first nudge.
 extension Scheduler {
     /// Dispatcher only: a real-time busy period of this process just ended.

@@ -52,6 +52,7 @@ def row_data(run_dir, name):
     be = load(os.path.join(run_dir, "rows", name + ".be.json"))
     out = {"rt_p50_ms": rt.get("rt_p50_ms"), "rt_p99_ms": rt.get("rt_p99_ms"), "rt_max_ms": rt.get("rt_max_ms"),
            "rt_mismatches": rt.get("rt_mismatches"), "rt_latency_ms": rt.get("rt_latency_ms") or [],
+           "rt_gpu_ms": rt.get("rt_gpu_ms") or [],
            "rt_output_sha256": rt.get("rt_output_sha256"), "gpu_clocks": rt.get("gpu_clocks"),
            "rt_gpu_p50_ms": rt.get("rt_gpu_p50_ms"), "rt_gpu_p99_ms": rt.get("rt_gpu_p99_ms")}
     if be and rt.get("rt_window_ns"):
@@ -68,8 +69,8 @@ def row_data(run_dir, name):
             out["be_dispatcher_ms"] = s["dispatcher_ms"]
         stopped += (s.get("preemption_latency") or {}).get("stopped_us", [])
     if stopped:
-        out["signal_us"] = {"n": len(stopped), "p50": percentile(stopped, 50), "p99": percentile(stopped, 99),
-                            "max": max(stopped)}
+        out["signal_stopped_us"] = stopped
+        out["signal_us"] = signal_summary(stopped)
     status = os.path.join(run_dir, "rows", name + ".status.txt")
     if os.path.exists(status):
         with open(status) as f:
@@ -77,8 +78,44 @@ def row_data(run_dir, name):
     return out
 
 
+def signal_summary(stopped):
+    return {"n": len(stopped), "p50": percentile(stopped, 50), "p99": percentile(stopped, 99), "max": max(stopped)}
+
+
+def pooled_row(run_dir, name):
+    """A row and its repeats (run.sh CROSSPROC_REPEAT: copies named <row>~2, ...) as one: RT
+    latencies, device times and signal samples pooled, BE rates averaged (each kept), counts summed."""
+    names = [name] + sorted(os.path.basename(p)[:-len(".rt.json")]
+                            for p in glob.glob(os.path.join(run_dir, "rows", glob.escape(name) + "~*.rt.json")))
+    parts = [d for n in names if (d := row_data(run_dir, n))]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    row = dict(parts[0], repeats=len(parts))
+    for key in ("rt_latency_ms", "rt_gpu_ms", "signal_stopped_us"):
+        row[key] = [v for p in parts for v in p.get(key) or []]
+    lat, gpu = row["rt_latency_ms"], row["rt_gpu_ms"]
+    if lat:
+        row.update(rt_p50_ms=percentile(lat, 50), rt_p99_ms=percentile(lat, 99), rt_max_ms=max(lat))
+    if gpu:
+        row.update(rt_gpu_p50_ms=percentile(gpu, 50), rt_gpu_p99_ms=percentile(gpu, 99))
+    if row["signal_stopped_us"]:
+        row["signal_us"] = signal_summary(row["signal_stopped_us"])
+    its = [p["be_its"] for p in parts if p.get("be_its")]
+    if its:
+        row.update(be_its=sum(its) / len(its), be_its_each=its)
+    for key in ("rt_mismatches", "be_mismatches", "be_iterations", "be_preemptions"):
+        if any(p.get(key) is not None for p in parts):
+            row[key] = sum(p.get(key) or 0 for p in parts)
+    hashes = {}
+    for p in parts:
+        for h, c in (p.get("be_output_hashes") or {}).items():
+            hashes[h] = hashes.get(h, 0) + c
+    row["be_output_hashes"] = hashes
+    return row
+
+
 def summarize(run_dir):
-    rows = {n: d for n, _ in ROWS if (d := row_data(run_dir, n))}
+    rows = {n: d for n, _ in ROWS if (d := pooled_row(run_dir, n))}
     pooled = [v for n in ("rt_alone", "rt_alone_end") for v in (rows.get(n) or {}).get("rt_latency_ms", [])]
     base = percentile(pooled, 99) if pooled else None
     for d in rows.values():
@@ -122,7 +159,7 @@ def markdown(summary, env, command):
         sig = d.get("signal_us")
         c = d.get("gpu_clocks")
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label, fmt(d["rt_p50_ms"]), fmt(d["rt_p99_ms"]), fmt(d.get("rt_p99_vs_alone"), "%.2f"), fmt(d["rt_max_ms"]),
+            label + (" (%d runs pooled)" % d["repeats"] if d.get("repeats") else ""), fmt(d["rt_p50_ms"]), fmt(d["rt_p99_ms"]), fmt(d.get("rt_p99_vs_alone"), "%.2f"), fmt(d["rt_max_ms"]),
             ("%s / %s" % (fmt(d.get("rt_gpu_p50_ms")), fmt(d.get("rt_gpu_p99_ms")))) if d.get("rt_gpu_p50_ms") else "—",
             fmt(d.get("be_its"), "%.1f"), d.get("be_preemptions", "—"),
             ("%.0f / %.0f" % (sig["p50"], sig["p99"])) if sig else "—",
@@ -178,6 +215,8 @@ def main(argv=None):
     os.makedirs(a.out_dir, exist_ok=True)
     for d in summary["rows"].values():
         d["cdf_ms"] = cdf_points(d.pop("rt_latency_ms"))
+        d.pop("rt_gpu_ms", None)
+        d.pop("signal_stopped_us", None)
     with open(os.path.join(a.out_dir, a.name + ".json"), "w") as f:
         json.dump(dict(summary, environment=env, command=command), f, indent=1)
     with open(os.path.join(a.out_dir, a.name + ".md"), "w") as f:

@@ -10,7 +10,8 @@
 # Knobs: OUT, REEF_LIB (dist/libreef.so), REEFCTL (dist/reefctl), PYTHON, CROSSPROC_REQUESTS (1500),
 # CROSSPROC_ROWS (subset of row names), CROSSPROC_FLOOR (1: the floor rows, a BE process with one
 # small kernel per 100 ms, time-sliced and under MPS), CROSSPROC_BE_VARIANTS (1: BE without
-# deterministic algorithms, or without its output check).
+# deterministic algorithms, or without its output check), CROSSPROC_REPEAT=N (rows of
+# CROSSPROC_REPEAT_ROWS run N times, pooled by the report).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -72,15 +73,27 @@ if [[ ${CROSSPROC_BE_VARIANTS:-0} == 1 ]]; then
          "mps_nocheck|yes|yes|no||resnet152|BE_CHECK=0" "reef_mps_nocheck|yes|yes|yes||resnet152|BE_CHECK=0")
 fi
 ROWS+=("rt_alone_end|no|no|no|")
+# Repeats (CROSSPROC_REPEAT=N, rows CROSSPROC_REPEAT_ROWS): each listed row runs N times in all,
+# the copies named <row>~2 ... <row>~N, in interleaved rounds after the other rows; the report
+# pools a row's copies (the BE process's rate moved by 2x between calls of the same rows).
+if [[ ${CROSSPROC_REPEAT:-1} -gt 1 ]]; then
+  for ((k = 2; k <= CROSSPROC_REPEAT; k++)); do
+    for base in ${CROSSPROC_REPEAT_ROWS:-timesliced reef mps reef_mps}; do
+      for spec in "${ROWS[@]}"; do
+        [[ ${spec%%|*} == "$base" ]] && ROWS+=("$base~$k|${spec#*|}")
+      done
+    done
+  done
+fi
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name with_be mps reef extra be_model be_extra <<<"$spec"
-  if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" $name "* ]]; then continue; fi
+  if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" ${name%~*} "* ]]; then continue; fi
   common=()
   if [[ $mps == yes ]]; then
     start_mps || { log "SKIP $name: MPS daemon did not start"; continue; }
     common+=(CUDA_MPS_PIPE_DIRECTORY="$MPS_DIR/pipe" CUDA_MPS_LOG_DIRECTORY="$MPS_DIR/log")
   fi
-  shm="/reef-bench-$$-$name"
+  shm="/reef-bench-$$-${name/\~/-r}"   # one segment per row and copy
   rt_env=("${common[@]}") be_env=("${common[@]}")
   if [[ $reef == yes ]]; then
     rt_env+=(LD_PRELOAD="$LIB" REEF_SCHEDULE=on REEF_CLASS=rt REEF_SHM_NAME="$shm" REEF_STATS="$OUT/rows/$name.rt-stats.%p.json")

@@ -124,8 +124,9 @@ struct SchedulerHarness {
 
     /// Stream #1 real-time and "running" (one memset issued, seen by the dispatcher), stream #2
     /// best-effort. Returns the harness and both streams.
-    static func realtimeRunning() -> (SchedulerHarness, rt: UInt64, be: UInt64) {
-        let h = SchedulerHarness(rtStreams: [.ordinal(1)])
+    static func realtimeRunning(window: Int = 2, hostWaitInheritNanos: UInt64 = 60_000_000_000)
+        -> (SchedulerHarness, rt: UInt64, be: UInt64) {
+        let h = SchedulerHarness(window: window, rtStreams: [.ordinal(1)], hostWaitInheritNanos: hostWaitInheritNanos)
         let rt = h.createStream()
         let be = h.createStream()
         h.runtime.setRealtimeRunning(true)
@@ -134,15 +135,10 @@ struct SchedulerHarness {
         return (h, rt, be)
     }
 
-    /// Stream #1 real-time and "running" (one memset issued), stream #2 best-effort holding
-    /// memsets 2...4. Returns the harness and the best-effort stream.
+    /// As `realtimeRunning`, with the best-effort stream holding memsets 2...4. Returns the
+    /// harness and the best-effort stream.
     static func realtimeRunningWithHeldWork(window: Int = 2, hostWaitInheritNanos: UInt64 = 60_000_000_000) -> (SchedulerHarness, UInt64) {
-        let h = SchedulerHarness(window: window, rtStreams: [.ordinal(1)], hostWaitInheritNanos: hostWaitInheritNanos)
-        let rt = h.createStream()
-        let be = h.createStream()
-        h.runtime.setRealtimeRunning(true)
-        h.memset(rt, value: 1)
-        usleep(20_000)   // let the dispatcher see real-time activity
+        let (h, _, be) = realtimeRunning(window: window, hostWaitInheritNanos: hostWaitInheritNanos)
         for v in 2...4 { h.memset(be, value: UInt64(v)) }
         return (h, be)
     }

@@ -18,7 +18,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.join(REPO, "Scripts", "gpu", "inprocess"))
 from Scripts.bench import charts  # noqa: E402
-from report import be_identity, cdf_points, percentile  # noqa: E402  (the in-process report's helpers)
+from report import be_identity, cdf_points, merge_counts, percentile  # noqa: E402  (the in-process report's helpers)
 
 ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps", "no Reef, MPS"),
         ("reef", "Reef"), ("reef_mps", "Reef + MPS"), ("reef_gate", "Reef, release gate, larger window"),
@@ -106,11 +106,7 @@ def pooled_row(run_dir, name):
     for key in ("rt_mismatches", "be_mismatches", "be_iterations", "be_preemptions"):
         if any(p.get(key) is not None for p in parts):
             row[key] = sum(p.get(key) or 0 for p in parts)
-    hashes = {}
-    for p in parts:
-        for h, c in (p.get("be_output_hashes") or {}).items():
-            hashes[h] = hashes.get(h, 0) + c
-    row["be_output_hashes"] = hashes
+    row["be_output_hashes"] = merge_counts(p.get("be_output_hashes") for p in parts)
     return row
 
 

@@ -76,15 +76,8 @@ ROWS+=("rt_alone_end|no|no|no|")
 # Repeats (CROSSPROC_REPEAT=N, rows CROSSPROC_REPEAT_ROWS): each listed row runs N times in all,
 # the copies named <row>~2 ... <row>~N, in interleaved rounds after the other rows; the report
 # pools a row's copies (the BE process's rate moved by 2x between calls of the same rows).
-if [[ ${CROSSPROC_REPEAT:-1} -gt 1 ]]; then
-  for ((k = 2; k <= CROSSPROC_REPEAT; k++)); do
-    for base in ${CROSSPROC_REPEAT_ROWS:-timesliced reef mps reef_mps}; do
-      for spec in "${ROWS[@]}"; do
-        [[ ${spec%%|*} == "$base" ]] && ROWS+=("$base~$k|${spec#*|}")
-      done
-    done
-  done
-fi
+. "$REPO/Scripts/gpu/repeat_rows.sh"
+repeat_rows "${CROSSPROC_REPEAT:-1}" "${CROSSPROC_REPEAT_ROWS:-timesliced reef mps reef_mps}"
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name with_be mps reef extra be_model be_extra <<<"$spec"
   if [[ -n "${CROSSPROC_ROWS:-}" && " $CROSSPROC_ROWS " != *" ${name%~*} "* ]]; then continue; fi

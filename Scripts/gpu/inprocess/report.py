@@ -141,6 +141,15 @@ def load_rows(run_dir):
     return pool_repeats(rows)
 
 
+def merge_counts(counts):
+    """{key: count} dicts (None skipped) summed into one: BE output hashes of a row's copies."""
+    out = {}
+    for c in counts:
+        for k, n in (c or {}).items():
+            out[k] = out.get(k, 0) + n
+    return out
+
+
 def pool_repeats(rows):
     """Rows run several times (run.sh INPROCESS_REPEAT: copies named <row>~2, <row>~3, ...) become
     one row: RT latencies and device times pooled (percentiles recomputed), BE rates averaged
@@ -171,11 +180,7 @@ def pool_repeats(rows):
         for key in ("rt_mismatches", "be_mismatches", "be_iterations_during_rt"):
             row[key] = sum(p.get(key) or 0 for p in parts)
         row["reef_stats"] = [s for p in parts for s in p.get("reef_stats") or []]
-        hashes = {}
-        for p in parts:
-            for h, c in (p.get("be_output_hashes") or {}).items():
-                hashes[h] = hashes.get(h, 0) + c
-        row["be_output_hashes"] = hashes
+        row["be_output_hashes"] = merge_counts(p.get("be_output_hashes") for p in parts)
         row["be_error"] = next((p["be_error"] for p in parts if p.get("be_error")), None)
         out[base] = row
     return out

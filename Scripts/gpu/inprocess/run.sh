@@ -169,15 +169,8 @@ fi
 # row runs N times in all, the copies named <row>~2 ... <row>~N, in interleaved rounds after the
 # other rows; the report pools a row's copies (RT latencies pooled, BE rates averaged), so one
 # process's luck (this BE's rate moved ±15 % between rows of one call) weighs less.
-if [[ ${INPROCESS_REPEAT:-1} -gt 1 ]]; then
-  for ((k = 2; k <= INPROCESS_REPEAT; k++)); do
-    for base in ${INPROCESS_REPEAT_ROWS:-no_reef reef}; do
-      for spec in "${ROWS[@]}"; do
-        [[ ${spec%%|*} == "$base" ]] && ROWS+=("$base~$k|${spec#*|}")
-      done
-    done
-  done
-fi
+. "$REPO/Scripts/gpu/repeat_rows.sh"
+repeat_rows "${INPROCESS_REPEAT:-1}" "${INPROCESS_REPEAT_ROWS:-no_reef reef}"
 for spec in "${ROWS[@]}"; do
   IFS='|' read -r name be prio envspec <<<"$spec"
   if [[ -n "${INPROCESS_ROWS:-}" && " $INPROCESS_ROWS " != *" ${name%~*} "* ]]; then continue; fi

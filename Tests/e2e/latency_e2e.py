@@ -239,16 +239,26 @@ def clients(res, build, reef_lib, schedule):
     for gate, lazy in (("on", False), ("off", False), ("on", True)):
         args = base + (["--rt-fresh-module", "5"] if lazy else [])
         label = f"(d) 2 RT + 3 BE client threads, REEF_BE_GATE={gate}" + (", lazy module loading" if lazy else "")
-        rc, out, stats = run_clients(build, reef_lib, args, {"REEF_BE_GATE": gate, **schedule,
-                                                             **({"SIM_LAZY_LOADING": "1"} if lazy else {})})
-        res.check(rc == 0 and "OK" in out, f"{label}: every thread finishes with correct values", f"rc={rc} {out[-300:]!r}")
-        if gate == "on":
+        # The lazy case's stall needs a fresh module's first launch while gated best-effort work
+        # waits behind a closed gate; in about one run in five (2-core CI) the threads' timing
+        # never lines up so. Up to 3 runs then, each one checked in full, until one had the stall.
+        turned_off = False
+        for attempt in range(3 if lazy else 1):
+            rc, out, stats = run_clients(build, reef_lib, args, {"REEF_BE_GATE": gate, **schedule,
+                                                                 **({"SIM_LAZY_LOADING": "1"} if lazy else {})})
+            run = label + (f" (run {attempt + 1})" if attempt else "")
+            res.check(rc == 0 and "OK" in out, f"{run}: every thread finishes with correct values", f"rc={rc} {out[-300:]!r}")
             g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
-            res.check(g.get("gated", 0) > 0 and g.get("closes", 0) > 0,
-                      f"{label}: kernels were gated and real-time work closed the gate (REEF_STATS gate {g})")
-            if lazy:
-                res.check(g.get("stalls_opened", 0) > 0 and g.get("turned_off") is False,
-                          f"{label}: the guard opened the gate for stuck real-time work and gates stayed on (REEF_STATS gate {g})")
+            turned_off = turned_off or g.get("turned_off") is not False
+            if gate == "on":
+                res.check(g.get("gated", 0) > 0 and g.get("closes", 0) > 0,
+                          f"{run}: kernels were gated and real-time work closed the gate (REEF_STATS gate {g})")
+            if not lazy or (g.get("stalls_opened", 0) > 0 or attempt == 2):
+                break
+        if lazy:
+            res.check(g.get("stalls_opened", 0) > 0 and not turned_off,
+                      f"{label}: the guard opened the gate for stuck real-time work and gates stayed on in every run "
+                      f"(REEF_STATS gate {g})")
 
 
 def starved_waits(res, build, reef_lib, schedule):

@@ -33,6 +33,14 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("reef_nocheck", "Reef, BE without its per-iteration output check"),
         ("mps_nocheck", "no Reef, MPS, BE without its per-iteration output check"),
         ("reef_mps_nocheck", "Reef + MPS, BE without its per-iteration output check"),
+        ("reef_nc_w1", "Reef, BE window 1 (no output check)"),
+        ("reef_nc_gate", "Reef, release gates, window 8 (no output check)"),
+        ("reef_nc_nudge", "Reef, BE process nudges after every foreign RT busy period (no output check)"),
+        ("reef_nc_rtreset", "Reef, RT client's private-context kernel every 10th request (no output check)"),
+        ("reef_mps_nc_w1", "Reef + MPS, BE window 1 (no output check)"),
+        ("reef_mps_nc_gate", "Reef + MPS, release gates, window 8 (no output check)"),
+        ("reef_mps_nc_nudge", "Reef + MPS, BE process nudges after every foreign RT busy period (no output check)"),
+        ("reef_mps_nc_rtreset", "Reef + MPS, RT client's private-context kernel every 10th request (no output check)"),
         ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 

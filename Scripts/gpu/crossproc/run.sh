@@ -11,7 +11,8 @@
 # CROSSPROC_ROWS (subset of row names), CROSSPROC_FLOOR (1: the floor rows, a BE process with one
 # small kernel per 100 ms, time-sliced and under MPS), CROSSPROC_BE_VARIANTS (1: BE without
 # deterministic algorithms, or without its output check), CROSSPROC_REPEAT=N (rows of
-# CROSSPROC_REPEAT_ROWS run N times, pooled by the report).
+# CROSSPROC_REPEAT_ROWS run N times, pooled by the report), CROSSPROC_EXPLORE (1: rows that look for
+# the cause of RT's device-time slowdown across processes).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -71,6 +72,18 @@ if [[ ${CROSSPROC_BE_VARIANTS:-0} == 1 ]]; then
          "mps_nd|yes|yes|no||resnet152|BE_DETERMINISTIC=0"
          "timesliced_nocheck|yes|no|no||resnet152|BE_CHECK=0" "reef_nocheck|yes|no|yes||resnet152|BE_CHECK=0"
          "mps_nocheck|yes|yes|no||resnet152|BE_CHECK=0" "reef_mps_nocheck|yes|yes|yes||resnet152|BE_CHECK=0")
+fi
+# What makes RT's graph slower on the device across processes (CROSSPROC_EXPLORE=1; BE without
+# its output check): fewer BE commands in flight, gates, a nudge by the BE process after each
+# foreign RT busy period, a kernel in a private context of the RT client after every 10th request.
+if [[ ${CROSSPROC_EXPLORE:-0} == 1 ]]; then
+  for m in "|no|" "_mps|yes|"; do
+    IFS='|' read -r sfx on_mps _ <<<"$m"
+    ROWS+=("reef${sfx}_nc_w1|yes|$on_mps|yes|REEF_BE_WINDOW=1|resnet152|BE_CHECK=0"
+           "reef${sfx}_nc_gate|yes|$on_mps|yes|REEF_BE_GATE=on REEF_BE_WINDOW=8|resnet152|BE_CHECK=0"
+           "reef${sfx}_nc_nudge|yes|$on_mps|yes|REEF_RT_NUDGE=on REEF_RT_NUDGE_FOREIGN=on|resnet152|BE_CHECK=0"
+           "reef${sfx}_nc_rtreset|yes|$on_mps|yes|RT_RESET_CONTEXT=10|resnet152|BE_CHECK=0")
+  done
 fi
 ROWS+=("rt_alone_end|no|no|no|")
 # Repeats (CROSSPROC_REPEAT=N, rows CROSSPROC_REPEAT_ROWS): each listed row runs N times in all,

@@ -207,7 +207,7 @@ extension Scheduler {
             } else {
                 if wasBusy {
                     padding?.rt?.ended(at: monotonicNanos())
-                    if busyWasLocal { nudgeAfterRealtime() }
+                    if busyWasLocal || settings.nudgeForeign { nudgeAfterRealtime() }
                 }
                 wasBusy = false
                 busyWasLocal = false

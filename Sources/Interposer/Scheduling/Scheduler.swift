@@ -53,6 +53,9 @@ final class Scheduler: @unchecked Sendable {
         /// such a context is then worth a warning).
         var nudgeEvery = 10
         var nudgeAsked = false
+        /// REEF_RT_NUDGE_FOREIGN=on: also after another process's real-time busy period (a
+        /// best-effort process beside a real-time one; off by default, an experiment on the H100).
+        var nudgeForeign = false
     }
 
     let settings: Settings

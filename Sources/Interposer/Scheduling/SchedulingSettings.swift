@@ -12,7 +12,8 @@
 /// arrival wait for it), REEF_BE_CONTEXT=green|shared (CUDA: best-effort streams made in a green
 /// context spanning the device; default shared, the app's own context), REEF_RT_NUDGE=on|off|N
 /// (CUDA: an empty kernel in a private context after every Nth real-time busy period that ends
-/// with best-effort work pending; default 10), REEF_RT_CONTEXT=green|shared
+/// with best-effort work pending; default 10; REEF_RT_NUDGE_FOREIGN=on: also when another
+/// process's real-time busy period ends), REEF_RT_CONTEXT=green|shared
 /// (the same for real-time streams, in another green context).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
@@ -64,6 +65,7 @@ enum SchedulingSettings {
             default: settings.nudgeEvery = number("REEF_RT_NUDGE", default: settings.nudgeEvery, range: 0...1_000_000)
             }
         }
+        settings.nudgeForeign = Environment.flag("REEF_RT_NUDGE_FOREIGN", log: log) ?? false
         return settings
     }
 }

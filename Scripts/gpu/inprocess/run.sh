@@ -16,7 +16,8 @@
 # INPROCESS_RT_PREPUSH=1 (each RT request fully submitted before the device starts it),
 # INPROCESS_RT_CONTEXT=1 (RT's stream in a green context of its own: RT_GREEN, REEF_RT_CONTEXT),
 # INPROCESS_NUDGE=1 (Reef rows with REEF_RT_NUDGE: Reef's empty kernel in a private context),
-# INPROCESS_REPEAT=N (rows of INPROCESS_REPEAT_ROWS run N times, pooled by the report).
+# INPROCESS_REPEAT=N (rows of INPROCESS_REPEAT_ROWS run N times, pooled by the report),
+# INPROCESS_EXTRA_ROWS (rows given whole, see below).
 # INPROCESS_SLOWDOWN=1 also has rows with the BE stream in a green context (BE_GREEN=all: made by
 # the benchmark; REEF_BE_CONTEXT=green: made by Reef, with the RT graph captured on a
 # greatest-priority stream, RT_CAPTURE_HIGH=1, and a control row with that capture only).
@@ -169,6 +170,12 @@ fi
 # row runs N times in all, the copies named <row>~2 ... <row>~N, in interleaved rounds after the
 # other rows; the report pools a row's copies (RT latencies pooled, BE rates averaged), so one
 # process's luck (this BE's rate moved ±15 % between rows of one call) weighs less.
+# Rows given whole (INPROCESS_EXTRA_ROWS="name|BE model|priority|environment;..."), for a
+# one-off experiment; they run after the rows above.
+if [[ -n ${INPROCESS_EXTRA_ROWS:-} ]]; then
+  IFS=';' read -r -a extra_rows <<<"$INPROCESS_EXTRA_ROWS"
+  ROWS+=("${extra_rows[@]}")
+fi
 . "$REPO/Scripts/gpu/repeat_rows.sh"
 repeat_rows "${INPROCESS_REPEAT:-1}" "${INPROCESS_REPEAT_ROWS:-no_reef reef}"
 for spec in "${ROWS[@]}"; do

@@ -41,6 +41,11 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("reef_mps_nc_gate", "Reef + MPS, release gates, window 8 (no output check)"),
         ("reef_mps_nc_nudge", "Reef + MPS, BE process nudges after every foreign RT busy period (no output check)"),
         ("reef_mps_nc_rtreset", "Reef + MPS, RT client's private-context kernel every 10th request (no output check)"),
+        ("rt_alone_mps", "RT alone under MPS"),
+        ("reef_nc_prewarm_ev", "Reef, RT client records an event 300 us before each request (no output check)"),
+        ("reef_nc_prewarm_k", "Reef, RT client runs an empty kernel 300 us before each request (no output check)"),
+        ("reef_mps_nc_prewarm_k", "Reef + MPS, RT client runs an empty kernel 300 us before each request (no output check)"),
+        ("reef_nc_small", "Reef, BE = gemm_small (6 MB footprint, no output check)"),
         ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 

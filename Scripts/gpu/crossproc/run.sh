@@ -85,6 +85,16 @@ if [[ ${CROSSPROC_EXPLORE:-0} == 1 ]]; then
            "reef${sfx}_nc_rtreset|yes|$on_mps|yes|RT_RESET_CONTEXT=10|resnet152|BE_CHECK=0")
   done
 fi
+# CROSSPROC_EXPLORE=2: RT alone under MPS; the RT client switching its context in early
+# (RT_PREWARM_US: an event record or an empty kernel on its stream 300 us before each request);
+# a BE with a 6 MB footprint (gemm_small) under Reef.
+if [[ ${CROSSPROC_EXPLORE:-0} == 2 ]]; then
+  ROWS+=("rt_alone_mps|no|yes|no|"
+         "reef_nc_prewarm_ev|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=event|resnet152|BE_CHECK=0"
+         "reef_nc_prewarm_k|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
+         "reef_mps_nc_prewarm_k|yes|yes|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
+         "reef_nc_small|yes|no|yes||gemm_small|BE_CHECK=0")
+fi
 ROWS+=("rt_alone_end|no|no|no|")
 # Repeats (CROSSPROC_REPEAT=N, rows CROSSPROC_REPEAT_ROWS): each listed row runs N times in all,
 # the copies named <row>~2 ... <row>~N, in interleaved rounds after the other rows; the report

@@ -1,8 +1,11 @@
-/* context_nudge.c — REEF_RT_NUDGE (CUDA, experimental): one empty kernel in a private context of
+/* context_nudge.c — Reef's own empty kernels (CUDA). REEF_RT_NUDGE: one in a private context of
  * the current device, made on first use. On the H100 a real-time CUDA graph ran 12-13 % slower
  * once kernels had run on other streams of its context, and at its alone speed again after a
  * kernel of another context (bench/results/foreign-kernel-h100.md, rt-floor-contexts-diag.md).
- * When to nudge is Swift's policy; this file only makes the context and launches. */
+ * REEF_RT_PREWARM: one in the current (real-time) context, on a private stream, shortly before a
+ * periodic real-time request (across processes the first kernel after another process's
+ * context ran paid ~0.14 ms: bench/results/crossproc-h100-explore2.md).
+ * When to do either is Swift's policy; this file only makes contexts, modules, streams and launches. */
 #include <sched.h>
 #include <time.h>
 #include "runtime_fn.h"
@@ -97,4 +100,46 @@ CUresult reef_cu_context_nudge(uint64_t wait_ns) {
         release_private_context(dev);
     }
     return r != CUDA_SUCCESS ? r : back;
+}
+
+/* REEF_RT_PREWARM: per context of the caller's, the empty kernel's module and a private
+ * non-blocking stream of the greatest priority, made on first use. */
+static struct {
+    CUcontext ctx;
+    CUstream stream;
+    CUfunction fn;
+} prewarm[8];
+
+typedef CUresult (*cu_stream_create_prio_fn)(CUstream *, unsigned, int);
+typedef CUresult (*cu_prio_range_fn)(int *, int *);
+
+/* Dispatcher thread only. Launches the empty kernel in the calling thread's current context
+ * (not waited for). Returns 0, or the first failing call's error: Swift then stops. */
+CUresult reef_cu_context_prewarm(void) {
+    RESOLVE(cu_ctx_get_fn, get_current, cu_fn, "cuCtxGetCurrent");
+    RESOLVE(cu_launch_fn, launch, cu_fn, "cuLaunchKernel");
+    if (!get_current || !launch) return CUDA_ERROR_NOT_FOUND;
+    CUcontext ctx = NULL;
+    CUresult r = get_current(&ctx);
+    if (r != CUDA_SUCCESS) return r;
+    if (!ctx) return CUDA_ERROR_INVALID_CONTEXT;
+    int i = 0;
+    while (i < 8 && prewarm[i].ctx && prewarm[i].ctx != ctx) i++;
+    if (i == 8) return CUDA_ERROR_NOT_FOUND; /* more contexts than Reef prewarms */
+    if (!prewarm[i].ctx) {
+        RESOLVE(cu_module_load_fn, load, cu_fn, "cuModuleLoadData");
+        RESOLVE(cu_module_fn_fn, get_function, cu_fn, "cuModuleGetFunction");
+        RESOLVE(cu_stream_create_prio_fn, stream_create, cu_fn, "cuStreamCreateWithPriority");
+        RESOLVE(cu_prio_range_fn, range, cu_fn, "cuCtxGetStreamPriorityRange");
+        if (!load || !get_function || !stream_create || !range) return CUDA_ERROR_NOT_FOUND;
+        void *module = NULL;
+        int least = 0, greatest = 0;
+        r = load(&module, nudge_ptx);
+        if (r == CUDA_SUCCESS) r = get_function(&prewarm[i].fn, module, "empty");
+        if (r == CUDA_SUCCESS) r = range(&least, &greatest);
+        if (r == CUDA_SUCCESS) r = stream_create(&prewarm[i].stream, 1 /* CU_STREAM_NON_BLOCKING */, greatest);
+        if (r != CUDA_SUCCESS) return r;
+        prewarm[i].ctx = ctx;
+    }
+    return launch(prewarm[i].fn, 1, 1, 1, 32, 1, 1, 0, prewarm[i].stream, NULL, NULL);
 }

@@ -40,6 +40,13 @@ public struct ControlSlot: @unchecked Sendable {
         nonmutating set { reef_control_store32(&pointer.pointee.class_override, newValue) }
     }
 
+    /// The class in effect (reefctl's override, else the process's own); out-of-range values
+    /// from the segment read as `.invalid`.
+    public var effectiveClass: ControlClass {
+        let o = ControlClass(raw: classOverride)
+        return o == .unset ? ControlClass(raw: reef_control_load32(&pointer.pointee.process_class)) : o
+    }
+
     func clear() {
         UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<ReefControlSlot>.size)
     }

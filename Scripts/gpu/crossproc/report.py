@@ -33,6 +33,7 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("reef_nocheck", "Reef, BE without its per-iteration output check"),
         ("mps_nocheck", "no Reef, MPS, BE without its per-iteration output check"),
         ("reef_mps_nocheck", "Reef + MPS, BE without its per-iteration output check"),
+        ("reef_nocheck_noprewarm", "Reef without REEF_RT_PREWARM, BE without its per-iteration output check"),
         ("reef_nc_w1", "Reef, BE window 1 (no output check)"),
         ("reef_nc_gate", "Reef, release gates, window 8 (no output check)"),
         ("reef_nc_nudge", "Reef, BE process nudges after every foreign RT busy period (no output check)"),

@@ -71,7 +71,8 @@ if [[ ${CROSSPROC_BE_VARIANTS:-0} == 1 ]]; then
   ROWS+=("timesliced_nd|yes|no|no||resnet152|BE_DETERMINISTIC=0" "reef_nd|yes|no|yes||resnet152|BE_DETERMINISTIC=0"
          "mps_nd|yes|yes|no||resnet152|BE_DETERMINISTIC=0"
          "timesliced_nocheck|yes|no|no||resnet152|BE_CHECK=0" "reef_nocheck|yes|no|yes||resnet152|BE_CHECK=0"
-         "mps_nocheck|yes|yes|no||resnet152|BE_CHECK=0" "reef_mps_nocheck|yes|yes|yes||resnet152|BE_CHECK=0")
+         "mps_nocheck|yes|yes|no||resnet152|BE_CHECK=0" "reef_mps_nocheck|yes|yes|yes||resnet152|BE_CHECK=0"
+         "reef_nocheck_noprewarm|yes|no|yes|REEF_RT_PREWARM=off|resnet152|BE_CHECK=0")
 fi
 # What makes RT's graph slower on the device across processes (CROSSPROC_EXPLORE=1; BE without
 # its output check): fewer BE commands in flight, gates, a nudge by the BE process after each

@@ -101,6 +101,23 @@ final class ControlLink: @unchecked Sendable {
         return nil
     }
 
+    /// Whether another attached process is best-effort (its own class or reefctl's override).
+    /// Dispatcher thread only; rescans at most every 100 ms.
+    func bestEffortPeerAttached(now: UInt64) -> Bool {
+        if lastPeerScanNanos != 0 && now >= lastPeerScanNanos && now - lastPeerScanNanos < 100_000_000 { return peerAttached }
+        lastPeerScanNanos = now
+        peerAttached = false
+        for i in 0..<segment.slotCount {
+            guard let s = segment.slot(i) else { continue }
+            let p = s.pid
+            if p == 0 || p == pid { continue }
+            if s.effectiveClass == .be { peerAttached = true; break }
+        }
+        return peerAttached
+    }
+    private var lastPeerScanNanos: UInt64 = 0
+    private var peerAttached = false
+
     func publish(held h: UInt64, released r: UInt64, preemptions p: UInt64, commands c: UInt64) {
         reef_control_store(held, h)
         reef_control_store(released, r)

@@ -160,11 +160,15 @@ extension Scheduler {
             // "not ready", hip/streams_events under REEF_CLASS=rt in 8 % of runs). A closed gate
             // keeps the dispatcher going: it opens the gate once real-time work is over.
             if load(.held) == 0 && preemption == nil && work.allSatisfy({ $0.inFlight.isEmpty }) && gateAtRest {
-                timeline.enter(.idle, now: monotonicNanos())
+                let now = monotonicNanos()
+                timeline.enter(.idle, now: now)
+                // REEF_RT_PREWARM: wake for the next one (none without periodic RT beside BE).
+                var sleepMicros: UInt64 = 100_000
+                if let due = prewarmIfDue(now: now) { sleepMicros = max(1, min(sleepMicros, (due &- now) / 1000)) }
                 state.lock()
                 if load(.held) == 0 {
                     dispatcherSleeping = true; count(.dispatcherAsleep, 1)
-                    state.wait(microseconds: 100_000)
+                    state.wait(microseconds: Int(sleepMicros))
                     dispatcherSleeping = false; count(.dispatcherAsleep, -1)
                 }
                 state.unlock()

@@ -56,6 +56,11 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_RT_NUDGE_FOREIGN=on: also after another process's real-time busy period (a
         /// best-effort process beside a real-time one; off by default, an experiment on the H100).
         var nudgeForeign = false
+        /// REEF_RT_PREWARM=on|off|<µs> (CUDA; default on, 300 µs): an empty kernel in the
+        /// real-time context that long before each predicted periodic request, in a process
+        /// without best-effort work beside a best-effort process (Scheduler+Prewarm); 0 = off.
+        var prewarmLeadNanos: UInt64 = 300_000
+        var prewarmAsked = false
     }
 
     let settings: Settings
@@ -128,7 +133,9 @@ final class Scheduler: @unchecked Sendable {
              hostWaiters, inheritedReleases,
              /// REEF_RT_NUDGE (REEF_STATS): busy periods that ended with best-effort work pending,
              /// nudges sent, of them still running when the wait ended, the error that stopped it.
-             nudgeEligible, nudgeSent, nudgeLate, nudgeFailed
+             nudgeEligible, nudgeSent, nudgeLate, nudgeFailed,
+             /// REEF_RT_PREWARM (REEF_STATS): kernels run, the error that stopped it.
+             prewarmSent, prewarmFailed
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -212,6 +219,11 @@ final class Scheduler: @unchecked Sendable {
     var lastPublishNanos: UInt64 = 0
     /// Dispatcher only: REEF_RT_NUDGE failed or has nothing to nudge in this process.
     var nudgeDisabled = false
+    /// Dispatcher only (REEF_RT_PREWARM): request starts seen, the start the last prewarm
+    /// followed, and whether it failed or has nothing to run.
+    var arrivals = ArrivalPredictor()
+    var prewarmDoneFor: UInt64 = 0
+    var prewarmDisabled = false
     /// Commands per window marker.
     var markerEvery: Int { max(1, window / 2) }
 

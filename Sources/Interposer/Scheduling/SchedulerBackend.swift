@@ -31,6 +31,9 @@ protocol SchedulerBackend: AnyObject {
     /// up to `waitNanos`: 0, `notReady` (still running at the deadline), another error, or nil
     /// where the runtime has no such context.
     func nudgeOtherContext(waitNanos: UInt64) -> Int32?
+    /// REEF_RT_PREWARM: one empty kernel in the calling thread's context, not waited for: 0,
+    /// an error, or nil where the runtime has no such kernel.
+    func prewarmRealtimeContext() -> Int32?
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -79,6 +82,8 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
         reef_cu_context_nudge(waitNanos)
     }
 
+    func prewarmRealtimeContext() -> Int32? { reef_cu_context_prewarm() }
+
     func deviceIdentity() -> String? {
         var buffer = [CChar](repeating: 0, count: 33)
         guard reef_cu_device_uuid(&buffer) == 0 else { return nil }
@@ -93,4 +98,5 @@ extension SchedulerBackend {
     func synchronizeStream(_ stream: UInt64) -> Int32 { 0 }
     func destroyStream(_ stream: UInt64) -> Int32 { 0 }
     func nudgeOtherContext(waitNanos: UInt64) -> Int32? { nil }
+    func prewarmRealtimeContext() -> Int32? { nil }
 }

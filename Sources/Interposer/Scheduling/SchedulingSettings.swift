@@ -13,7 +13,9 @@
 /// context spanning the device; default shared, the app's own context), REEF_RT_NUDGE=on|off|N
 /// (CUDA: an empty kernel in a private context after every Nth real-time busy period that ends
 /// with best-effort work pending; default 10; REEF_RT_NUDGE_FOREIGN=on: also when another
-/// process's real-time busy period ends), REEF_RT_CONTEXT=green|shared
+/// process's real-time busy period ends), REEF_RT_PREWARM=on|off|<µs> (CUDA: an empty kernel
+/// in the real-time context that long before each predicted periodic request, beside a
+/// best-effort process; default on, 300), REEF_RT_CONTEXT=green|shared
 /// (the same for real-time streams, in another green context).
 enum SchedulingSettings {
     static func fromEnvironment(log: Log) -> Scheduler.Settings? {
@@ -66,6 +68,15 @@ enum SchedulingSettings {
             }
         }
         settings.nudgeForeign = Environment.flag("REEF_RT_NUDGE_FOREIGN", log: log) ?? false
+        if let v = Environment.string("REEF_RT_PREWARM"), !v.isEmpty {
+            settings.prewarmAsked = true
+            switch v.lowercased() {
+            case "on", "yes", "true": break
+            case "off", "no", "false": settings.prewarmLeadNanos = 0
+            default:
+                settings.prewarmLeadNanos = UInt64(number("REEF_RT_PREWARM", default: Int(settings.prewarmLeadNanos / 1000), range: 0...1_000_000)) * 1000
+            }
+        }
         return settings
     }
 }

@@ -38,6 +38,7 @@ enum StatsReport {
             out += ",\"gate\":" + scheduler.gateJSON()
             out += ",\"be_context\":" + scheduler.ownContextJSON()
             out += ",\"nudge\":" + scheduler.nudgeJSON()
+            out += ",\"prewarm\":" + scheduler.prewarmJSON()
             if let p = scheduler.padding { out += ",\"padding\":" + p.json() }
             out += "}"
         }

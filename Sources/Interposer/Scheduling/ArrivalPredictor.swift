@@ -1,0 +1,60 @@
+/// When a periodic real-time client's next request will start (REEF_RT_PREWARM): the median of
+/// the last `capacity` gaps between request starts, trusted only while every one of them lies
+/// within `tolerance` of it. Fixed storage, no allocation; one owner (the dispatcher thread).
+struct ArrivalPredictor {
+    static let capacity = 8
+    /// Gaps needed before anything is predicted.
+    static let minGaps = 4
+    /// A gap may differ from the median by this fraction of it (1/8).
+    static let toleranceShift: UInt64 = 3
+
+    private var gaps: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var count = 0
+    private var next = 0
+    private(set) var lastStart: UInt64 = 0
+
+    /// A request started at `t` (a start seen again, or one before the last, is ignored).
+    mutating func observe(start t: UInt64) {
+        guard t > lastStart else { return }
+        if lastStart != 0 {
+            withUnsafeMutableBytes(of: &gaps) { $0.storeBytes(of: t - lastStart, toByteOffset: next * 8, as: UInt64.self) }
+            next = (next + 1) % Self.capacity
+            count = min(count + 1, Self.capacity)
+        }
+        lastStart = t
+    }
+
+    /// The median gap when the last gaps agree (periodic arrivals), else nil.
+    var period: UInt64? {
+        guard count >= Self.minGaps else { return nil }
+        var sorted: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = gaps
+        let n = count
+        return withUnsafeMutableBytes(of: &sorted) { raw -> UInt64? in
+            let g = raw.bindMemory(to: UInt64.self)
+            // The filled slots are the first `n` until the ring wraps, then all of them.
+            var i = 1
+            while i < n {   // insertion sort of at most 8
+                let v = g[i]
+                var j = i - 1
+                while j >= 0 && g[j] > v { g[j + 1] = g[j]; j -= 1 }
+                g[j + 1] = v
+                i += 1
+            }
+            let median = g[n / 2]
+            guard median > 0 else { return nil }
+            let tolerance = median >> Self.toleranceShift
+            for k in 0..<n where g[k] + tolerance < median || g[k] > median + tolerance { return nil }
+            return median
+        }
+    }
+
+    /// The time to act `lead` nanoseconds before the next predicted start, or nil: arrivals not
+    /// periodic, a period shorter than four leads (acting would hold best-effort work most of the
+    /// time), or the next start already overdue by half a period (the client stopped or slowed).
+    func actionTime(lead: UInt64, now: UInt64) -> UInt64? {
+        guard let p = period, p >= lead &* 4, lastStart != 0 else { return nil }
+        let predicted = lastStart &+ p
+        guard now < predicted &+ p / 2 else { return nil }
+        return predicted &- lead
+    }
+}

@@ -24,6 +24,9 @@ struct ArrivalPredictor {
         lastStart = t
     }
 
+    /// Starts were missed: the next one seen begins a new chain (no gap across the hole).
+    mutating func skipped() { lastStart = 0 }
+
     /// The median gap when the last gaps agree (periodic arrivals), else nil.
     var period: UInt64? {
         guard count >= Self.minGaps else { return nil }

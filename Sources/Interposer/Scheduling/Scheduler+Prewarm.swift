@@ -21,8 +21,18 @@ extension Scheduler {
     func prewarmIfDue(now: UInt64) -> UInt64? {
         let lead = settings.prewarmLeadNanos
         guard lead > 0, !prewarmDisabled else { return nil }
-        arrivals.observe(start: load(.rtRequestStartNanos))
-        guard prewarmDoneFor != arrivals.lastStart, let due = arrivals.actionTime(lead: lead, now: now) else { return nil }
+        // Arrivals since the last look, oldest first (at most the ring's eight).
+        let n = load(.rtArrivals)
+        var k = max(arrivalsSeen, n >= 8 ? n - 8 : 0)
+        if k > arrivalsSeen { arrivals.skipped() }   // some were overwritten: no gap across them
+        while k < n {
+            arrivals.observe(start: reef_atomic_load(counters.base + Counter.rtArrivalRing0.rawValue + Int(k % 8)))
+            k += 1
+        }
+        arrivalsSeen = n
+        guard let due = arrivals.actionTime(lead: lead, now: now) else { return nil }
+        // Done for this period: wake for the next one (its arrival is seen then).
+        if prewarmDoneFor == arrivals.lastStart { return due &+ (arrivals.period ?? 0) }
         // A process with best-effort work of its own does not switch contexts between the two.
         guard load(.released) == 0, load(.held) == 0, let c = control(), c.bestEffortPeerAttached(now: now) else { return nil }
         if now < due { return due }
@@ -35,12 +45,24 @@ extension Scheduler {
             if settings.prewarmAsked { log.write(.warn, "REEF_RT_PREWARM: this runtime (HIP) has no kernel of Reef's own to run; ignored") }
             return nil
         }
-        if r == 0 { count(.prewarmSent); return nil }
+        if r == 0 { count(.prewarmSent); return due &+ (arrivals.period ?? 0) }
         _ = reef_atomic_exchange(counters.base + Counter.prewarmFailed.rawValue, UInt64(UInt32(bitPattern: r)))
         prewarmDisabled = true
         log.write(.warn, "REEF_RT_PREWARM: loading or launching Reef's empty kernel in the real-time context failed (error \(r)); no more prewarming in this process (REEF_RT_PREWARM=off skips trying)")
         return nil
     }
+
+    /// Real-time thread, a request starting after real-time work was idle: its time, for the
+    /// dispatcher's ArrivalPredictor (no lock, no allocation).
+    @inline(__always) func noteArrival(_ now: UInt64) {
+        let n = reef_atomic_add(counters.base + Counter.rtArrivals.rawValue, 0) // the slot to fill
+        _ = reef_atomic_exchange(counters.base + Counter.rtArrivalRing0.rawValue + Int(n % 8), now)
+        count(.rtArrivals)
+    }
+
+    /// A request that starts within this long after the host waited for the last one continues
+    /// it (the RT client's copy-back after its graph), rather than arriving.
+    static var continuationNanos: UInt64 { 500_000 }
 
     func prewarmJSON() -> String {
         "{\"lead_us\":\(settings.prewarmLeadNanos / 1000),\"period_us\":\((arrivals.period ?? 0) / 1000),\"sent\":\(load(.prewarmSent)),\"failed\":\(load(.prewarmFailed))}"

@@ -72,6 +72,9 @@ extension Scheduler {
         while seen < begun {
             if reef_atomic_cas(p, &seen, begun) != 0 { advanced = true; break }   // a failed swap reloads `seen`
         }
+        if advanced && settings.prewarmLeadNanos > 0 {
+            _ = reef_atomic_exchange(counters.base + Counter.rtWaitedAtNanos.rawValue, monotonicNanos())
+        }
         guard load(.controlTried) != 0, let c = controlLinkStorage else { return }
         _ = reef_atomic_exchange(c.rtWaitedFor, reef_atomic_load(p))
         // The request is over: its latency, first command to this wait, for reefctl status.

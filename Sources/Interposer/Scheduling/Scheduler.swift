@@ -135,7 +135,14 @@ final class Scheduler: @unchecked Sendable {
              /// nudges sent, of them still running when the wait ended, the error that stopped it.
              nudgeEligible, nudgeSent, nudgeLate, nudgeFailed,
              /// REEF_RT_PREWARM (REEF_STATS): kernels run, the error that stopped it.
-             prewarmSent, prewarmFailed
+             prewarmSent, prewarmFailed,
+             /// REEF_RT_PREWARM's inputs: when the host last waited for real-time work, request
+             /// arrivals (a request starting after real-time work was idle for
+             /// `continuationNanos`: a copy-back right after a request is part of it) and the
+             /// last eight arrival times, a ring (`rtArrivalRing0` + count mod 8).
+             rtWaitedAtNanos, rtArrivals,
+             rtArrivalRing0, rtArrivalRing1, rtArrivalRing2, rtArrivalRing3,
+             rtArrivalRing4, rtArrivalRing5, rtArrivalRing6, rtArrivalRing7
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -223,6 +230,7 @@ final class Scheduler: @unchecked Sendable {
     /// followed, and whether it failed or has nothing to run.
     var arrivals = ArrivalPredictor()
     var prewarmDoneFor: UInt64 = 0
+    var arrivalsSeen: UInt64 = 0
     var prewarmDisabled = false
     /// Commands per window marker.
     var markerEvery: Int { max(1, window / 2) }
@@ -465,7 +473,10 @@ final class Scheduler: @unchecked Sendable {
             let now = monotonicNanos()
             _ = reef_atomic_exchange(counters.base + Counter.rtLastCommandNanos.rawValue, now)
             // Everything begun so far was waited for: this command starts a new request.
-            if load(.rtBegun) == load(.rtWaitedFor) { _ = reef_atomic_exchange(counters.base + Counter.rtRequestStartNanos.rawValue, now) }
+            if load(.rtBegun) == load(.rtWaitedFor) {
+                _ = reef_atomic_exchange(counters.base + Counter.rtRequestStartNanos.rawValue, now)
+                if settings.prewarmLeadNanos > 0 && now &- load(.rtWaitedAtNanos) >= Self.continuationNanos { noteArrival(now) }
+            }
             if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, now) }
             count(.rtBegun)
             if let c = control() {

@@ -114,8 +114,10 @@ typedef CUresult (*cu_stream_create_prio_fn)(CUstream *, unsigned, int);
 typedef CUresult (*cu_prio_range_fn)(int *, int *);
 
 /* Dispatcher thread only. Launches the empty kernel in the calling thread's current context
- * (not waited for). Returns 0, or the first failing call's error: Swift then stops. */
-CUresult reef_cu_context_prewarm(void) {
+ * (not waited for); with `launch_it` 0 only loads its module (the driver JIT-compiles the PTX:
+ * milliseconds, done between real-time requests) and makes the stream. Returns 0, or the first
+ * failing call's error: Swift then stops. */
+CUresult reef_cu_context_prewarm(int launch_it) {
     RESOLVE(cu_ctx_get_fn, get_current, cu_fn, "cuCtxGetCurrent");
     RESOLVE(cu_launch_fn, launch, cu_fn, "cuLaunchKernel");
     if (!get_current || !launch) return CUDA_ERROR_NOT_FOUND;
@@ -141,5 +143,5 @@ CUresult reef_cu_context_prewarm(void) {
         if (r != CUDA_SUCCESS) return r;
         prewarm[i].ctx = ctx;
     }
-    return launch(prewarm[i].fn, 1, 1, 1, 32, 1, 1, 0, prewarm[i].stream, NULL, NULL);
+    return launch_it ? launch(prewarm[i].fn, 1, 1, 1, 32, 1, 1, 0, prewarm[i].stream, NULL, NULL) : CUDA_SUCCESS;
 }

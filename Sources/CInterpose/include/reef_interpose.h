@@ -94,8 +94,9 @@ int64_t reef_cu_graph_max_blocks(void *graph);
  * waited for up to wait_ns; the caller's context is current again after. */
 CUresult reef_cu_context_nudge(uint64_t wait_ns);
 /* REEF_RT_PREWARM (context_nudge.c): one empty kernel in the calling thread's current context, on
- * a private stream of the greatest priority, not waited for. 0 or the failing call's error. */
-CUresult reef_cu_context_prewarm(void);
+ * a private stream of the greatest priority, not waited for (launch_it 0: only prepare the module
+ * and stream). 0 or the failing call's error. */
+CUresult reef_cu_context_prewarm(int launch_it);
 int reef_hip_cu_count(void);
 int32_t reef_hip_occupancy(const void *f, int module, int block_threads, size_t shared_bytes, int *blocks);
 int32_t reef_hip_timing_event(void **event);

@@ -196,6 +196,7 @@ extension Scheduler {
                 }
                 wasBusy = true
                 if local { busyWasLocal = true }
+                else if load(.foreignRealtimeSeen) == 0 { _ = reef_atomic_exchange(counters.base + Counter.foreignRealtimeSeen.rawValue, 1) }
                 closeGateForRealtime()   // another process's real-time work (ours closed it already)
                 trackPreemption(realtimeDone: false)
                 // Kernels that fit beside the real-time work run now, in a partition.
@@ -364,7 +365,7 @@ extension Scheduler {
             let w = reef_atomic_load(c.policyWindow)
             if w >= 1 && w <= 1024 { return Int(w) }
         }
-        return settings.window
+        return !settings.windowAsked && settings.gate == nil && gateOn ? Self.gatedWindow : settings.window
     }
 
     /// Whether kernel padding is in use: `reefctl policy set padding on|off` when set, else

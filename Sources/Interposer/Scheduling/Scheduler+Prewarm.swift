@@ -30,26 +30,43 @@ extension Scheduler {
             k += 1
         }
         arrivalsSeen = n
-        guard let due = arrivals.actionTime(lead: lead, now: now) else { return nil }
+        guard let due = arrivals.actionTime(lead: lead, now: now), let period = arrivals.period else { return nil }
         // Done for this period: wake for the next one (its arrival is seen then).
-        if prewarmDoneFor == arrivals.lastStart { return due &+ (arrivals.period ?? 0) }
+        if prewarmDoneFor == arrivals.lastStart { return due &+ period }
         // A process with best-effort work of its own does not switch contexts between the two.
         guard load(.released) == 0, load(.held) == 0, let c = control(), c.bestEffortPeerAttached(now: now) else { return nil }
+        if !prewarmPrepared {
+            // Loading the kernel compiles it (milliseconds, driver locks held): between requests,
+            // a fifth to half a period after the last one began.
+            let early = arrivals.lastStart &+ period / 5, late = arrivals.lastStart &+ period / 2
+            if now < early { return early }
+            if now > late { return early &+ period }
+            guard prewarmSucceeded(backend.prewarmRealtimeContext(launch: false)) else { return nil }
+            prewarmPrepared = true
+            return now < due ? due : due &+ period
+        }
         if now < due { return due }
         prewarmDoneFor = arrivals.lastStart
         // Other processes hold best-effort work from now on, as for a real-time command.
         _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun) &+ 1)
         _ = reef_atomic_exchange(c.rtLastCommand, now)
-        guard let r = backend.prewarmRealtimeContext() else {
+        guard prewarmSucceeded(backend.prewarmRealtimeContext(launch: true)) else { return nil }
+        count(.prewarmSent)
+        return due &+ period
+    }
+
+    /// False (and no more prewarming) when the runtime has no such kernel or it failed.
+    private func prewarmSucceeded(_ result: Int32?) -> Bool {
+        guard let r = result else {
             prewarmDisabled = true
             if settings.prewarmAsked { log.write(.warn, "REEF_RT_PREWARM: this runtime (HIP) has no kernel of Reef's own to run; ignored") }
-            return nil
+            return false
         }
-        if r == 0 { count(.prewarmSent); return due &+ (arrivals.period ?? 0) }
+        if r == 0 { return true }
         _ = reef_atomic_exchange(counters.base + Counter.prewarmFailed.rawValue, UInt64(UInt32(bitPattern: r)))
         prewarmDisabled = true
         log.write(.warn, "REEF_RT_PREWARM: loading or launching Reef's empty kernel in the real-time context failed (error \(r)); no more prewarming in this process (REEF_RT_PREWARM=off skips trying)")
-        return nil
+        return false
     }
 
     /// Real-time thread, a request starting after real-time work was idle: its time, for the

@@ -16,6 +16,8 @@ final class Scheduler: @unchecked Sendable {
     struct Settings {
         var policy: ClassPolicy
         var window: Int
+        /// REEF_BE_WINDOW was set (else default gates bring their own window).
+        var windowAsked = false
         var lingerNanos: UInt64
         var maxHeldPerStream: Int
         /// REEF_BE_INFLIGHT_US: also bound each best-effort stream's released work by its
@@ -142,7 +144,9 @@ final class Scheduler: @unchecked Sendable {
              /// last eight arrival times, a ring (`rtArrivalRing0` + count mod 8).
              rtWaitedAtNanos, rtArrivals,
              rtArrivalRing0, rtArrivalRing1, rtArrivalRing2, rtArrivalRing3,
-             rtArrivalRing4, rtArrivalRing5, rtArrivalRing6, rtArrivalRing7
+             rtArrivalRing4, rtArrivalRing5, rtArrivalRing6, rtArrivalRing7,
+             /// Default gates: another process's real-time work was seen.
+             foreignRealtimeSeen
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -165,7 +169,6 @@ final class Scheduler: @unchecked Sendable {
         modeSlots = streamSlots
         modes = zeroedMemory(UInt8.self, count: streamSlots)
         roles = RuntimeRoles(apis: apis, runtime: runtime)
-        gateOn = settings.gate ?? false
         // Made whenever the runtime can pad, so reefctl can turn padding on at run time.
         padding = (backend as? PaddingBackend).map { PaddingEngine(config: settings.padding, backend: $0, log: log) }
     }
@@ -205,7 +208,14 @@ final class Scheduler: @unchecked Sendable {
     /// best-effort work: the gate stays open until they complete (guarded by `state`).
     var gate: ReleaseGate?
     /// Whether released kernels are gated in this process (REEF_BE_GATE, else the runtime's default).
-    let gateOn: Bool
+    /// Release gates in use: REEF_BE_GATE when set; by default only in a process that has seen
+    /// another process's real-time work and issued none itself (a best-effort process beside
+    /// real-time ones: on the H100 gates with a window of 8 kept more of its throughput there,
+    /// crossproc-h100-explore.md), off from its first real-time command on (in one process with
+    /// real-time clients gated work stalled them: docs/ARCHITECTURE.md).
+    var gateOn: Bool { settings.gate ?? (load(.foreignRealtimeSeen) != 0 && load(.rtBegun) == 0) }
+    /// The window while gates are on by default (REEF_BE_WINDOW unset).
+    static let gatedWindow = 8
     var gateUnavailable = false
     var gateBoostMarkers: [UInt64] = []
     /// Dispatcher only: the gate was opened because real-time work stalled (it may wait on
@@ -232,6 +242,7 @@ final class Scheduler: @unchecked Sendable {
     var prewarmDoneFor: UInt64 = 0
     var arrivalsSeen: UInt64 = 0
     var prewarmDisabled = false
+    var prewarmPrepared = false
     /// Commands per window marker.
     var markerEvery: Int { max(1, window / 2) }
 
@@ -478,6 +489,8 @@ final class Scheduler: @unchecked Sendable {
                 if settings.prewarmLeadNanos > 0 && now &- load(.rtWaitedAtNanos) >= Self.continuationNanos { noteArrival(now) }
             }
             if arriving { _ = reef_atomic_exchange(counters.base + Counter.rtArrivalNanos.rawValue, now) }
+            // The first real-time command here ends default gates (what waits behind one runs).
+            if load(.rtBegun) == 0 && settings.gate == nil && load(.gateWord) != 0 { disableGate(turnedOff: false) }
             count(.rtBegun)
             if let c = control() {
                 _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun))

@@ -31,9 +31,10 @@ protocol SchedulerBackend: AnyObject {
     /// up to `waitNanos`: 0, `notReady` (still running at the deadline), another error, or nil
     /// where the runtime has no such context.
     func nudgeOtherContext(waitNanos: UInt64) -> Int32?
-    /// REEF_RT_PREWARM: one empty kernel in the calling thread's context, not waited for: 0,
-    /// an error, or nil where the runtime has no such kernel.
-    func prewarmRealtimeContext() -> Int32?
+    /// REEF_RT_PREWARM: one empty kernel in the calling thread's context, not waited for
+    /// (`launch` false: only load it, which may take milliseconds): 0, an error, or nil where
+    /// the runtime has no such kernel.
+    func prewarmRealtimeContext(launch: Bool) -> Int32?
 }
 
 /// The CUDA driver, through the real functions behind Reef's own wrappers.
@@ -82,7 +83,7 @@ final class CUDASchedulerBackend: EventMarkerBackend, SchedulerBackend, @uncheck
         reef_cu_context_nudge(waitNanos)
     }
 
-    func prewarmRealtimeContext() -> Int32? { reef_cu_context_prewarm() }
+    func prewarmRealtimeContext(launch: Bool) -> Int32? { reef_cu_context_prewarm(launch ? 1 : 0) }
 
     func deviceIdentity() -> String? {
         var buffer = [CChar](repeating: 0, count: 33)
@@ -98,5 +99,5 @@ extension SchedulerBackend {
     func synchronizeStream(_ stream: UInt64) -> Int32 { 0 }
     func destroyStream(_ stream: UInt64) -> Int32 { 0 }
     func nudgeOtherContext(waitNanos: UInt64) -> Int32? { nil }
-    func prewarmRealtimeContext() -> Int32? { nil }
+    func prewarmRealtimeContext(launch: Bool) -> Int32? { nil }
 }

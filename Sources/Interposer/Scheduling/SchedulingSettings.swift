@@ -5,8 +5,9 @@
 /// host has not yet waited for the real-time work, 500: a request that ends with a synchronize
 /// releases best-effort work at once), REEF_BE_INFLIGHT_US (optional: a stream's released work is
 /// also bounded by its predicted device time, learned per kernel shape; at least one command),
-/// REEF_BE_GATE=on (released best-effort kernels wait behind a gate real-time work closes; off by
-/// default;
+/// REEF_BE_GATE=on|off (released best-effort kernels wait behind a gate real-time work closes; by
+/// default on, with a window of 8 unless REEF_BE_WINDOW says otherwise, only in a process without
+/// real-time streams once another process's real-time work was seen;
 /// REEF_BE_GATE_US, 50: learned kernel time between gates, 0 = a gate before every kernel),
 /// REEF_RT_PREDICT=on (periodic RT: best-effort kernels that would run into its next predicted
 /// arrival wait for it), REEF_BE_CONTEXT=green|shared (CUDA: best-effort streams made in a green
@@ -57,6 +58,7 @@ enum SchedulingSettings {
             gateEveryNanos: UInt64(number("REEF_BE_GATE_US", default: 50, range: 0...1_000_000)) * 1000,
             predictHold: Environment.flag("REEF_RT_PREDICT", log: log) ?? false,
             padding: PaddingConfig.fromEnvironment(log: log))
+        settings.windowAsked = Environment.string("REEF_BE_WINDOW") != nil
         settings.bestEffortContext = ownContext("REEF_BE_CONTEXT")
         settings.realtimeContext = ownContext("REEF_RT_CONTEXT")
         if let v = Environment.string("REEF_RT_NUDGE"), !v.isEmpty {

@@ -28,7 +28,7 @@ enum StatsReport {
         if let scheduler = (cuda >= hip ? core.cudaScheduler : core.hipScheduler) {
             let s = scheduler.snapshot()
             out += ",\"scheduling\":{\"released\":\(s.released),\"held_at_exit\":\(s.held),\"preemptions\":\(s.preemptions)"
-            out += ",\"window\":\(scheduler.settings.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
+            out += ",\"window\":\(scheduler.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
             out += ",\"max_in_flight\":\(s.maxInFlight)"
             out += ",\"inherited_releases\":\(scheduler.load(.inheritedReleases))"
             out += ",\"in_flight_budget_us\":" + (scheduler.settings.inFlightBudgetNanos.map { String($0 / 1000) } ?? "null")

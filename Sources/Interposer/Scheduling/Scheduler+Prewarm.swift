@@ -30,21 +30,24 @@ extension Scheduler {
             k += 1
         }
         arrivalsSeen = n
-        guard let due = arrivals.actionTime(lead: lead, now: now), let period = arrivals.period else { return nil }
-        // Done for this period: wake for the next one (its arrival is seen then).
-        if prewarmDoneFor == arrivals.lastStart { return due &+ period }
+        guard arrivals.lastStart != 0, now &- arrivals.lastStart < 1_000_000_000 else { return nil }
         // A process with best-effort work of its own does not switch contexts between the two.
         guard load(.released) == 0, load(.held) == 0, let c = control(), c.bestEffortPeerAttached(now: now) else { return nil }
         if !prewarmPrepared {
-            // Loading the kernel compiles it (milliseconds, driver locks held): between requests,
-            // a fifth to half a period after the last one began.
-            let early = arrivals.lastStart &+ period / 5, late = arrivals.lastStart &+ period / 2
-            if now < early { return early }
-            if now > late { return early &+ period }
+            // Loading the kernel compiles it (milliseconds, with driver locks held that a
+            // real-time launch then waits for): once, soon after a request began, before
+            // the arrivals are known to be periodic (no prewarm before that anyway).
+            let after = arrivals.lastStart &+ Self.prepareAfterNanos
+            if now < after { return after }
             guard prewarmSucceeded(backend.prewarmRealtimeContext(launch: false)) else { return nil }
             prewarmPrepared = true
-            return now < due ? due : due &+ period
         }
+        // Not periodic yet: look again soon, so prewarming starts a few requests in.
+        guard let due = arrivals.actionTime(lead: lead, now: now), let period = arrivals.period else {
+            return arrivals.period == nil ? now &+ Self.learningPollNanos : nil
+        }
+        // Done for this period: wake for the next one (its arrival is seen then).
+        if prewarmDoneFor == arrivals.lastStart { return due &+ period }
         if now < due { return due }
         prewarmDoneFor = arrivals.lastStart
         // Other processes hold best-effort work from now on, as for a real-time command.
@@ -76,6 +79,11 @@ extension Scheduler {
         _ = reef_atomic_exchange(counters.base + Counter.rtArrivalRing0.rawValue + Int(n % 8), now)
         count(.rtArrivals)
     }
+
+    /// When the kernel is loaded, after a request began; how often arrivals are looked at while
+    /// their period is being learned.
+    static var prepareAfterNanos: UInt64 { 1_000_000 }
+    static var learningPollNanos: UInt64 { 5_000_000 }
 
     /// A request that starts within this long after the host waited for the last one continues
     /// it (the RT client's copy-back after its graph), rather than arriving.

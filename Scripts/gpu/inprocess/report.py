@@ -20,6 +20,11 @@ from Scripts.bench.stats import cdf_points as quantile_points, percentile  # noq
 
 P99_LIMIT = 1.10
 BE_LIMIT = 0.85
+def group_rows(summary, key, listed):
+    """A group's rows: those it lists, then any other row with its BE model (INPROCESS_EXTRA_ROWS)."""
+    return listed + [n for n, r in summary["rows"].items() if n not in listed and (r or {}).get("be_model") == key]
+
+
 GROUPS = [("resnet152", "BE = eager ResNet-152 bs32 fp16",
            ["rt_alone", "no_reef", "priority", "reef", "reef_linger0", "reef_linger500", "reef_window2",
             "reef_window8", "reef_rt_alone", "reef_pad", "reef_budget", "reef_gate", "reef_gate_window",
@@ -334,7 +339,8 @@ def markdown(summary, env, command):
                   "other kernel runs in the process (`bench/results/rt-slowdown-diag.md`)." % (
                       f["rt_p50_ms"], f["rt_p50_vs_alone"], f["rt_p99_ms"], f["rt_p99_vs_alone"],
                       f["rt_gpu_p50_ms"] or 0), ""]
-    for key, title, names in GROUPS:
+    for key, title, listed in GROUPS:
+        names = group_rows(summary, key, listed)
         if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
             continue
         lines += ["## " + title, "",
@@ -438,7 +444,8 @@ def main(argv=None):
         charts.line_chart(os.path.join(a.out_dir, "%s-preemption.png" % a.name),
                           "Preemption latency: RT arrival to BE drained (host-observed)", "microseconds (log)",
                           "fraction of preemptions", series)
-    for key, title, names in GROUPS:
+    for key, title, listed in GROUPS:
+        names = group_rows(summary, key, listed)
         if not any(summary["rows"].get(n, {}).get("be_model") == key for n in names):
             continue
         series = [(LABELS.get(n, n), [x for x, _ in summary["rows"][n]["cdf_ms"]], [y for _, y in summary["rows"][n]["cdf_ms"]])

@@ -17,6 +17,9 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
   (h) a real-time process SIGKILLed mid-run leaves no stuck best-effort queue in another process;
   (i) a real-time request whose device work runs 8 ms, in a process with BE work of its own,
       keeps another process's BE work held all that time (not only 2 ms after its last command);
+  (j) REEF_RT_PREWARM: a periodic real-time process (drv_periodic_rt) beside a best-effort one
+      runs Reef's empty kernel before its predicted requests; not alone, not when turned off;
+      (a)/(i) also check release gates are on by default in the BE process only;
   (g) `reefctl set <pid> rt` and `set <pid>:#1 rt` reach the process (status shows them; the
       stream's held work is issued; it ends with nothing held), `reefctl policy set/get`, and
       out-of-range values, bad streams or unknown pids exit 2.
@@ -137,6 +140,12 @@ def main():
                 "preemptions %s for %d RT requests" % (be_stats and be_stats["preemptions"], requests))
         r.check(be_stats is not None and be_stats["held_at_exit"] == 0 and be_stats["released"] > 0,
                 "(a) BE work all released", str(be_stats and {k: be_stats[k] for k in ("released", "held_at_exit")}))
+        # A best-effort process beside a real-time one gates by default, with a window of 8.
+        gate = (be_stats or {}).get("gate") or {}
+        r.check(gate.get("enabled") is True and gate.get("gated", 0) > 0 and gate.get("closes", 0) > 0
+                and be_stats["window"] == 8 and not gate.get("turned_off"),
+                "(a) the BE process gated its work by default (window 8)",
+                "gate %s window %s" % (gate, be_stats and be_stats.get("window")))
         if be_stats:
             stopped = sorted(be_stats["preemption_latency"]["stopped_us"])
             if stopped:
@@ -172,6 +181,43 @@ def main():
                 "(i) a BE process holds while another process's long real-time request runs on the device",
                 "BE dispatcher time in real-time phase %s ms for 8 requests of 8 ms (rc %d/%d) %s"
                 % (held_ms, be_rc, rt_rc, rt_err[-200:]))
+        # That process issued real-time work itself: no default gates there (window 4).
+        mixed = stats_of(os.path.join(tmp, "long-rt.*.json"))
+        r.check(mixed is not None and mixed["gate"]["enabled"] is False and mixed["gate"]["gated"] == 0 and mixed["window"] == 4,
+                "(i) a process with real-time work of its own does not gate by default",
+                str(mixed and (mixed["gate"], mixed["window"])))
+        # (j) REEF_RT_PREWARM: a periodic real-time process beside a best-effort one runs Reef's
+        # empty kernel before each predicted request once the period is known; none without a
+        # best-effort process in its segment, none when turned off.
+        periodic = os.path.join(build, "tests", "cuda", "drv_periodic_rt")
+        for label, shared, extra in (("with a BE process", True, {}), ("alone in its segment", False, {}),
+                                     ("REEF_RT_PREWARM=off", True, {"REEF_RT_PREWARM": "off"})):
+            tag = "prewarm-" + label.split()[0].lower().replace("reef_rt_prewarm=off", "off")
+            be_shm = "/reef-e2e-%d-pw" % os.getpid()
+            rt_shm = be_shm if shared else "/reef-e2e-%d-pw-alone" % os.getpid()
+            be = subprocess.Popen([os.path.join(build, "tests", "cuda", "rt_latency"), "--report", "--role", "be", "--stay-ms", "1200"],
+                                  env=env_for(build, lib, be_shm, "be", os.path.join(tmp, tag + "-be.%p.json")),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wait_listed(ctl, be_shm, be.pid)
+            env = env_for(build, lib, rt_shm, "rt", os.path.join(tmp, tag + "-rt.%p.json"))
+            env.update(extra)
+            rt = subprocess.run([periodic, "--requests", "40", "--period-us", "10000"], env=env,
+                                capture_output=True, text=True, timeout=60)
+            be.communicate(timeout=60)
+            for shm in {be_shm, rt_shm}:
+                try:
+                    os.unlink("/dev/shm" + shm)
+                except OSError:
+                    pass
+            pw = ((stats_of(os.path.join(tmp, tag + "-rt.*.json")) or {}).get("prewarm")) or {}
+            ok = rt.returncode == 0 and rt.stdout.rstrip().endswith("OK") and pw.get("failed") == 0
+            if label == "with a BE process":
+                # 40 requests: the period is learned from the first five; a loaded CI machine
+                # may wake late for some (then no kernel for that request).
+                ok = ok and pw.get("sent", 0) >= 15 and abs(pw.get("period_us", 0) - 10000) <= 1250 and pw.get("lead_us") == 300
+            else:
+                ok = ok and pw.get("sent") == 0
+            r.check(ok, "(j) REEF_RT_PREWARM, periodic RT process %s" % label, "%s rc %d %s" % (pw, rt.returncode, rt.stderr[-200:]))
         # (g) reefctl set and policy
         shm = "/reef-e2e-%d-set" % os.getpid()
         prog = os.path.join(build, "tests", "cuda", "rt_latency")

@@ -18,7 +18,8 @@ the signal, the registry, reefctl, recovery; GPU effects are measured on the H10
   (i) a real-time request whose device work runs 8 ms, in a process with BE work of its own,
       keeps another process's BE work held all that time (not only 2 ms after its last command);
   (j) REEF_RT_PREWARM: a periodic real-time process (drv_periodic_rt) beside a best-effort one
-      runs Reef's empty kernel before its predicted requests; not alone, not when turned off;
+      runs Reef's empty kernel before its predicted requests; not alone, not when turned off,
+      not in a process of class be;
       (a)/(i) also check release gates are on by default in the BE process only;
   (g) `reefctl set <pid> rt` and `set <pid>:#1 rt` reach the process (status shows them; the
       stream's held work is issued; it ends with nothing held), `reefctl policy set/get`, and
@@ -190,9 +191,12 @@ def main():
         # empty kernel before each predicted request once the period is known; none without a
         # best-effort process in its segment, none when turned off.
         periodic = os.path.join(build, "tests", "cuda", "drv_periodic_rt")
-        for label, shared, extra in (("with a BE process", True, {}), ("alone in its segment", False, {}),
-                                     ("REEF_RT_PREWARM=off", True, {"REEF_RT_PREWARM": "off"})):
-            tag = "prewarm-" + label.split()[0].lower().replace("reef_rt_prewarm=off", "off")
+        # REEF_CLASS=be: its stream is real-time by priority, but the process may run best-effort
+        # work of its own (then contexts do not switch): no prewarm there either.
+        for n, (label, shared, extra) in enumerate((("with a BE process", True, {}), ("alone in its segment", False, {}),
+                                                    ("REEF_RT_PREWARM=off", True, {"REEF_RT_PREWARM": "off"}),
+                                                    ("of class be (RT stream by priority)", True, {"REEF_CLASS": "be"}))):
+            tag = "prewarm%d" % n
             be_shm = "/reef-e2e-%d-pw" % os.getpid()
             rt_shm = be_shm if shared else "/reef-e2e-%d-pw-alone" % os.getpid()
             be = subprocess.Popen([os.path.join(build, "tests", "cuda", "rt_latency"), "--report", "--role", "be", "--stay-ms", "1200"],

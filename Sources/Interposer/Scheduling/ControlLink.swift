@@ -110,8 +110,9 @@ final class ControlLink: @unchecked Sendable {
         for i in 0..<segment.slotCount {
             guard let s = segment.slot(i) else { continue }
             let p = s.pid
-            if p == 0 || p == pid { continue }
-            if s.effectiveClass == .be { peerAttached = true; break }
+            if p == 0 || p == pid || p > UInt64(Int32.max) { continue }
+            // A live process (a dead one's entry waits for the next registration or `reefctl gc`).
+            if s.effectiveClass == .be && (kill(pid_t(p), 0) == 0 || errno == EPERM) { peerAttached = true; break }
         }
         return peerAttached
     }

@@ -31,8 +31,12 @@ extension Scheduler {
         }
         arrivalsSeen = n
         guard arrivals.lastStart != 0, now &- arrivals.lastStart < 1_000_000_000 else { return nil }
-        // A process with best-effort work of its own does not switch contexts between the two.
-        guard load(.released) == 0, load(.held) == 0, let c = control(), c.bestEffortPeerAttached(now: now) else { return nil }
+        // Only a real-time process (REEF_CLASS=rt or reefctl's override) without best-effort
+        // work: with best-effort work of its own the contexts do not switch between the two, and
+        // a kernel the dispatcher launches could wait (lazy module loading synchronises the
+        // context) for work behind its own closed gate.
+        guard realtimeProcess, load(.released) == 0, load(.held) == 0,
+              let c = control(), c.bestEffortPeerAttached(now: now) else { return nil }
         if !prewarmPrepared {
             // Loading the kernel compiles it (milliseconds, with driver locks held that a
             // real-time launch then waits for): once, soon after a request began, before
@@ -56,6 +60,11 @@ extension Scheduler {
         guard prewarmSucceeded(backend.prewarmRealtimeContext(launch: true)) else { return nil }
         count(.prewarmSent)
         return due &+ period
+    }
+
+    /// Whether every stream of this process is real-time by default (dispatcher only).
+    private var realtimeProcess: Bool {
+        state.withLock { (classOverride ?? settings.policy.processDefault) == .realtime }
     }
 
     /// False (and no more prewarming) when the runtime has no such kernel or it failed.

@@ -2,13 +2,13 @@
 /// the last `capacity` gaps between request starts, trusted only while every one of them lies
 /// within `tolerance` of it. Fixed storage, no allocation; one owner (the dispatcher thread).
 struct ArrivalPredictor {
-    static let capacity = 8
+    static let capacity = 8   // the InlineArray's size below
     /// Gaps needed before anything is predicted.
     static let minGaps = 4
     /// A gap may differ from the median by this fraction of it (1/8).
     static let toleranceShift: UInt64 = 3
 
-    private var gaps: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var gaps = InlineArray<8, UInt64>(repeating: 0)
     private var count = 0
     private var next = 0
     private(set) var lastStart: UInt64 = 0
@@ -17,7 +17,7 @@ struct ArrivalPredictor {
     mutating func observe(start t: UInt64) {
         guard t > lastStart else { return }
         if lastStart != 0 {
-            withUnsafeMutableBytes(of: &gaps) { $0.storeBytes(of: t - lastStart, toByteOffset: next * 8, as: UInt64.self) }
+            gaps[next] = t - lastStart
             next = (next + 1) % Self.capacity
             count = min(count + 1, Self.capacity)
         }
@@ -30,25 +30,19 @@ struct ArrivalPredictor {
     /// The median gap when the last gaps agree (periodic arrivals), else nil.
     var period: UInt64? {
         guard count >= Self.minGaps else { return nil }
-        var sorted: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = gaps
-        let n = count
-        return withUnsafeMutableBytes(of: &sorted) { raw -> UInt64? in
-            let g = raw.bindMemory(to: UInt64.self)
-            // The filled slots are the first `n` until the ring wraps, then all of them.
-            var i = 1
-            while i < n {   // insertion sort of at most 8
-                let v = g[i]
-                var j = i - 1
-                while j >= 0 && g[j] > v { g[j + 1] = g[j]; j -= 1 }
-                g[j + 1] = v
-                i += 1
-            }
-            let median = g[n / 2]
-            guard median > 0 else { return nil }
-            let tolerance = median >> Self.toleranceShift
-            for k in 0..<n where g[k] + tolerance < median || g[k] > median + tolerance { return nil }
-            return median
+        // The filled slots are the first `count` until the ring wraps, then all of them.
+        var g = gaps
+        for i in 1..<count {   // insertion sort of at most 8
+            let v = g[i]
+            var j = i - 1
+            while j >= 0 && g[j] > v { g[j + 1] = g[j]; j -= 1 }
+            g[j + 1] = v
         }
+        let median = g[count / 2]
+        guard median > 0 else { return nil }
+        let tolerance = median >> Self.toleranceShift
+        for k in 0..<count where g[k] + tolerance < median || g[k] > median + tolerance { return nil }
+        return median
     }
 
     /// The time to act `lead` nanoseconds before the next predicted start, or nil: arrivals not

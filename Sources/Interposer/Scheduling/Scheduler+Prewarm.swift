@@ -84,7 +84,7 @@ extension Scheduler {
     /// Real-time thread, a request starting after real-time work was idle: its time, for the
     /// dispatcher's ArrivalPredictor (no lock, no allocation).
     @inline(__always) func noteArrival(_ now: UInt64) {
-        let n = reef_atomic_add(counters.base + Counter.rtArrivals.rawValue, 0) // the slot to fill
+        let n = load(.rtArrivals)   // the slot to fill, counted once it holds the time
         _ = reef_atomic_exchange(counters.base + Counter.rtArrivalRing0.rawValue + Int(n % 8), now)
         count(.rtArrivals)
     }

@@ -185,6 +185,15 @@ def markdown(summary, env, command):
             lines += ["", "%s: RT p99 %.2f× RT alone (limit %.2f), BE %.0f %% (limit %.0f %%): **%s**" % (
                 label, v["rt_p99_ratio"], P99_LIMIT, 100 * v["be_throughput_ratio"], 100 * BE_LIMIT,
                 "pass" if v["pass"] else "FAIL")]
+    alone_mps = (summary["rows"].get("rt_alone_mps") or {}).get("rt_p99_ms")
+    if alone_mps:
+        under = ["%s %.2f×" % (label, summary["rows"][n]["rt_p99_ms"] / alone_mps)
+                 for n, label in (("mps", "no Reef"), ("mps_nocheck", "no Reef (no output check)"),
+                                  ("reef_mps", "Reef"), ("reef_mps_nocheck", "Reef (no output check)"))
+                 if (summary["rows"].get(n) or {}).get("rt_p99_ms")]
+        if under:
+            lines += ["", "Under MPS against RT alone under MPS (p99 %.3f ms): %s (RT's graph alone under MPS "
+                      "already runs slower on the device than without it)." % (alone_mps, ", ".join(under))]
     ident = summary.get("be_identity") or {}
     if ident:
         labels = dict(ROWS)

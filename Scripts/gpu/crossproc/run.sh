@@ -3,7 +3,7 @@
 #   REEF_COMMIT=<sha> bash Scripts/gpu/crossproc/run.sh      (from the repository root)
 # RT process: CUDA-graph ResNet-50 bs1 fp16 every 10 ms (Scripts/gpu/inprocess/row.py --be none,
 # C client); BE process: eager ResNet-152 bs32 fp16 closed loop (be_worker.py). Rows: RT alone, no
-# Reef time-sliced, no Reef under MPS, Reef, Reef under MPS, RT alone again. Each row starts the
+# Reef time-sliced, no Reef under MPS, Reef, Reef under MPS, RT alone under MPS, RT alone again. Each row starts the
 # BE process, waits until it is warm, runs the RT process, then stops the BE process.
 # Writes $OUT/crossproc/rows/<row>.{rt,be}.json, reef stats, reefctl status snapshots, env.json.
 # Then: python3 Scripts/gpu/crossproc/report.py $OUT/crossproc --out-dir bench/results
@@ -11,7 +11,8 @@
 # CROSSPROC_ROWS (subset of row names), CROSSPROC_FLOOR (1: the floor rows, a BE process with one
 # small kernel per 100 ms, time-sliced and under MPS), CROSSPROC_BE_VARIANTS (1: BE without
 # deterministic algorithms, or without its output check), CROSSPROC_REPEAT=N (rows of
-# CROSSPROC_REPEAT_ROWS run N times, pooled by the report), CROSSPROC_EXPLORE (1: rows that look for
+# CROSSPROC_REPEAT_ROWS run N times, pooled by the report), CROSSPROC_ACCEPT (1: issue 4's
+# acceptance set, below), CROSSPROC_EXPLORE (1: rows that look for
 # the cause of RT's device-time slowdown across processes).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +22,16 @@ OUT=${OUT:-/tmp/reef-crossproc-out}/crossproc
 LIB=${REEF_LIB:-$REPO/dist/libreef.so}
 CTL=${REEFCTL:-$REPO/dist/reefctl}
 PY=${PYTHON:-python3}
+# CROSSPROC_ACCEPT=1: issue 4's acceptance set in one call (~7 min on an H100): RT alone (plain,
+# under MPS, again at the end), no Reef and Reef time-sliced three times each, interleaved, and
+# under MPS once; the BE loop without its per-iteration output check (see CROSSPROC_BE_VARIANTS).
+# Each knob it sets can still be given.
+if [[ ${CROSSPROC_ACCEPT:-0} == 1 ]]; then
+  export CROSSPROC_BE_VARIANTS=${CROSSPROC_BE_VARIANTS:-1} CROSSPROC_FLOOR=${CROSSPROC_FLOOR:-0}
+  export CROSSPROC_REQUESTS=${CROSSPROC_REQUESTS:-1500} CROSSPROC_REPEAT=${CROSSPROC_REPEAT:-3}
+  export CROSSPROC_REPEAT_ROWS="${CROSSPROC_REPEAT_ROWS:-timesliced_nocheck reef_nocheck}"
+  export CROSSPROC_ROWS="${CROSSPROC_ROWS:-rt_alone timesliced_nocheck reef_nocheck mps_nocheck reef_mps_nocheck rt_alone_mps rt_alone_end}"
+fi
 REQUESTS=${CROSSPROC_REQUESTS:-1500}
 mkdir -p "$OUT/rows"
 exec > >(tee "$OUT/run.log") 2>&1
@@ -47,7 +58,8 @@ trap stop_mps EXIT
 
 # name | BE process | MPS | Reef | extra environment for both processes (under Reef)
 #      | BE model (default resnet152) | extra environment for the BE process
-ROWS=("rt_alone|no|no|no|" "timesliced|yes|no|no|" "mps|yes|yes|no|" "reef|yes|no|yes|" "reef_mps|yes|yes|yes|")
+ROWS=("rt_alone|no|no|no|" "rt_alone_mps|no|yes|no|" "timesliced|yes|no|no|" "mps|yes|yes|no|" "reef|yes|no|yes|"
+      "reef_mps|yes|yes|yes|")
 # The floor across processes: a BE process that runs one small kernel every 100 ms. In one process
 # that already slows RT's graph 12-13 % on the device (bench/results/rt-slowdown-diag.md); does a
 # kernel in another process (another context: time-sliced, or under MPS) do the same?
@@ -86,12 +98,11 @@ if [[ ${CROSSPROC_EXPLORE:-0} == 1 ]]; then
            "reef${sfx}_nc_rtreset|yes|$on_mps|yes|RT_RESET_CONTEXT=10|resnet152|BE_CHECK=0")
   done
 fi
-# CROSSPROC_EXPLORE=2: RT alone under MPS; the RT client switching its context in early
+# CROSSPROC_EXPLORE=2: the RT client switching its context in early
 # (RT_PREWARM_US: an event record or an empty kernel on its stream 300 us before each request);
 # a BE with a 6 MB footprint (gemm_small) under Reef.
 if [[ ${CROSSPROC_EXPLORE:-0} == 2 ]]; then
-  ROWS+=("rt_alone_mps|no|yes|no|"
-         "reef_nc_prewarm_ev|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=event|resnet152|BE_CHECK=0"
+  ROWS+=("reef_nc_prewarm_ev|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=event|resnet152|BE_CHECK=0"
          "reef_nc_prewarm_k|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
          "reef_mps_nc_prewarm_k|yes|yes|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
          "reef_nc_small|yes|no|yes||gemm_small|BE_CHECK=0")

@@ -22,7 +22,6 @@ typedef CUresult (*cu_ctx_create4_fn)(CUcontext *, void *, unsigned, int);
 typedef CUresult (*cu_ctx_create2_fn)(CUcontext *, unsigned, int);
 typedef CUresult (*cu_module_load_fn)(void **, const void *);
 typedef CUresult (*cu_module_fn_fn)(CUfunction *, void *, const char *);
-typedef CUresult (*cu_stream_create_fn)(CUstream *, unsigned);
 typedef CUresult (*cu_launch_fn)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                                  CUstream, void **, void **);
 typedef CUresult (*cu_stream_query_fn)(CUstream);
@@ -41,21 +40,34 @@ static uint64_t now_ns(void) {
     return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
+typedef CUresult (*cu_stream_create_prio_fn)(CUstream *, unsigned, int);
+typedef CUresult (*cu_prio_range_fn)(int *, int *);
+
+/* In the current context: the empty kernel (its PTX loaded, i.e. JIT-compiled: milliseconds)
+ * and a non-blocking stream to launch it on, of the greatest priority when `urgent`. */
+static CUresult load_empty_kernel(CUfunction *fn, CUstream *stream, int urgent) {
+    RESOLVE(cu_module_load_fn, load, cu_fn, "cuModuleLoadData");
+    RESOLVE(cu_module_fn_fn, get_function, cu_fn, "cuModuleGetFunction");
+    RESOLVE(cu_stream_create_prio_fn, stream_create, cu_fn, "cuStreamCreateWithPriority");
+    RESOLVE(cu_prio_range_fn, range, cu_fn, "cuCtxGetStreamPriorityRange");
+    if (!load || !get_function || !stream_create || !range) return CUDA_ERROR_NOT_FOUND;
+    void *module = NULL;
+    int least = 0, greatest = 0;
+    CUresult r = load(&module, nudge_ptx);
+    if (r == CUDA_SUCCESS) r = get_function(fn, module, "empty");
+    if (r == CUDA_SUCCESS && urgent) r = range(&least, &greatest);
+    if (r == CUDA_SUCCESS) r = stream_create(stream, 1 /* CU_STREAM_NON_BLOCKING */, urgent ? greatest : 0);
+    return r;
+}
+
 /* Made current by creation; the caller restores its own context. */
 static CUresult make_private_context(int dev) {
     RESOLVE(cu_ctx_create4_fn, create4, cu_fn, "cuCtxCreate_v4");
     RESOLVE(cu_ctx_create2_fn, create2, cu_fn, "cuCtxCreate_v2");
-    RESOLVE(cu_module_load_fn, load, cu_fn, "cuModuleLoadData");
-    RESOLVE(cu_module_fn_fn, get_function, cu_fn, "cuModuleGetFunction");
-    RESOLVE(cu_stream_create_fn, stream_create, cu_fn, "cuStreamCreate");
-    if ((!create4 && !create2) || !load || !get_function || !stream_create) return CUDA_ERROR_NOT_FOUND;
+    if (!create4 && !create2) return CUDA_ERROR_NOT_FOUND;
     CUresult r = create4 ? create4(&nudge[dev].ctx, NULL, 0, dev) : CUDA_ERROR_NOT_FOUND;
     if (r != CUDA_SUCCESS && create2) r = create2(&nudge[dev].ctx, 0, dev);
-    void *module = NULL;
-    if (r == CUDA_SUCCESS) r = load(&module, nudge_ptx);
-    if (r == CUDA_SUCCESS) r = get_function(&nudge[dev].fn, module, "empty");
-    if (r == CUDA_SUCCESS) r = stream_create(&nudge[dev].stream, 1 /* CU_STREAM_NON_BLOCKING */);
-    return r;
+    return r == CUDA_SUCCESS ? load_empty_kernel(&nudge[dev].fn, &nudge[dev].stream, 0) : r;
 }
 
 /* A context that cannot run the kernel only holds device memory (524 MiB on an H100): give it
@@ -110,9 +122,6 @@ static struct {
     CUfunction fn;
 } prewarm[8];
 
-typedef CUresult (*cu_stream_create_prio_fn)(CUstream *, unsigned, int);
-typedef CUresult (*cu_prio_range_fn)(int *, int *);
-
 /* Dispatcher thread only. Launches the empty kernel in the calling thread's current context
  * (not waited for); with `launch_it` 0 only loads its module (the driver JIT-compiles the PTX:
  * milliseconds, done between real-time requests) and makes the stream. Returns 0, or the first
@@ -129,17 +138,7 @@ CUresult reef_cu_context_prewarm(int launch_it) {
     while (i < 8 && prewarm[i].ctx && prewarm[i].ctx != ctx) i++;
     if (i == 8) return CUDA_ERROR_NOT_FOUND; /* more contexts than Reef prewarms */
     if (!prewarm[i].ctx) {
-        RESOLVE(cu_module_load_fn, load, cu_fn, "cuModuleLoadData");
-        RESOLVE(cu_module_fn_fn, get_function, cu_fn, "cuModuleGetFunction");
-        RESOLVE(cu_stream_create_prio_fn, stream_create, cu_fn, "cuStreamCreateWithPriority");
-        RESOLVE(cu_prio_range_fn, range, cu_fn, "cuCtxGetStreamPriorityRange");
-        if (!load || !get_function || !stream_create || !range) return CUDA_ERROR_NOT_FOUND;
-        void *module = NULL;
-        int least = 0, greatest = 0;
-        r = load(&module, nudge_ptx);
-        if (r == CUDA_SUCCESS) r = get_function(&prewarm[i].fn, module, "empty");
-        if (r == CUDA_SUCCESS) r = range(&least, &greatest);
-        if (r == CUDA_SUCCESS) r = stream_create(&prewarm[i].stream, 1 /* CU_STREAM_NON_BLOCKING */, greatest);
+        r = load_empty_kernel(&prewarm[i].fn, &prewarm[i].stream, 1);
         if (r != CUDA_SUCCESS) return r;
         prewarm[i].ctx = ctx;
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CControl
+import CInterpose
 import ControlPlane
 
 /// This process's entry in the control segment (cross-process scheduling): it publishes its
@@ -99,6 +100,13 @@ final class ControlLink: @unchecked Sendable {
             if now >= active && now - active < Self.foreignIdleNanos { return (last, active) }
         }
         return nil
+    }
+
+    /// Real-time commands begun (this process's count, or one more for REEF_RT_PREWARM's
+    /// announced request) and the time of the last: other processes hold best-effort work.
+    @inline(__always) func publishRealtimeCommand(begun: UInt64, at now: UInt64) {
+        _ = reef_atomic_exchange(rtBegun, begun)
+        _ = reef_atomic_exchange(rtLastCommand, now)
     }
 
     /// Whether another attached process is best-effort (its own class or reefctl's override).

@@ -22,11 +22,11 @@ extension Scheduler {
         let lead = settings.prewarmLeadNanos
         guard lead > 0, !prewarmDisabled else { return nil }
         // Arrivals since the last look, oldest first (at most the ring's eight).
-        let n = load(.rtArrivals)
-        var k = max(arrivalsSeen, n >= 8 ? n - 8 : 0)
+        let n = load(.rtArrivals), ring = UInt64(Self.arrivalRingSize)
+        var k = max(arrivalsSeen, n >= ring ? n - ring : 0)
         if k > arrivalsSeen { arrivals.skipped() }   // some were overwritten: no gap across them
         while k < n {
-            arrivals.observe(start: reef_atomic_load(counters.base + Counter.rtArrivalRing0.rawValue + Int(k % 8)))
+            arrivals.observe(start: reef_atomic_load(counters.base + Counter.rtArrivalRing0.rawValue + Int(k % ring)))
             k += 1
         }
         arrivalsSeen = n
@@ -55,8 +55,7 @@ extension Scheduler {
         if now < due { return due }
         prewarmDoneFor = arrivals.lastStart
         // Other processes hold best-effort work from now on, as for a real-time command.
-        _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun) &+ 1)
-        _ = reef_atomic_exchange(c.rtLastCommand, now)
+        c.publishRealtimeCommand(begun: load(.rtBegun) &+ 1, at: now)
         guard prewarmSucceeded(backend.prewarmRealtimeContext(launch: true)) else { return nil }
         count(.prewarmSent)
         return due &+ period
@@ -85,7 +84,7 @@ extension Scheduler {
     /// dispatcher's ArrivalPredictor (no lock, no allocation).
     @inline(__always) func noteArrival(_ now: UInt64) {
         let n = load(.rtArrivals)   // the slot to fill, counted once it holds the time
-        _ = reef_atomic_exchange(counters.base + Counter.rtArrivalRing0.rawValue + Int(n % 8), now)
+        _ = reef_atomic_exchange(counters.base + Counter.rtArrivalRing0.rawValue + Int(n % UInt64(Self.arrivalRingSize)), now)
         count(.rtArrivals)
     }
 
@@ -93,6 +92,9 @@ extension Scheduler {
     /// their period is being learned.
     static var prepareAfterNanos: UInt64 { 1_000_000 }
     static var learningPollNanos: UInt64 { 5_000_000 }
+
+    /// Slots of the arrival ring (the counters rtArrivalRing0 ... rtArrivalRing7).
+    static var arrivalRingSize: Int { Counter.rtArrivalRing7.rawValue - Counter.rtArrivalRing0.rawValue + 1 }
 
     /// A request that starts within this long after the host waited for the last one continues
     /// it (the RT client's copy-back after its graph), rather than arriving.

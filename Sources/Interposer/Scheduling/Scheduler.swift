@@ -493,8 +493,7 @@ final class Scheduler: @unchecked Sendable {
             if load(.rtBegun) == 0 && settings.gate == nil && load(.gateWord) != 0 { disableGate(turnedOff: false) }
             count(.rtBegun)
             if let c = control() {
-                _ = reef_atomic_exchange(c.rtBegun, load(.rtBegun))
-                _ = reef_atomic_exchange(c.rtLastCommand, now)
+                c.publishRealtimeCommand(begun: load(.rtBegun), at: now)
             }
             // Only a dispatcher asleep on the condition needs waking (it checks for real-time
             // work before every release): no lock on the real-time path otherwise.

@@ -47,6 +47,9 @@ ROWS = [("rt_alone", "RT alone"), ("timesliced", "no Reef, time-sliced"), ("mps"
         ("reef_nc_prewarm_k", "Reef, RT client runs an empty kernel 300 us before each request (no output check)"),
         ("reef_mps_nc_prewarm_k", "Reef + MPS, RT client runs an empty kernel 300 us before each request (no output check)"),
         ("reef_nc_small", "Reef, BE = gemm_small (6 MB footprint, no output check)"),
+        ("floor_mps_idle", "floor: an MPS client attached, idle after its warm-up (no GPU work)"),
+        ("mps_be_outside", "no Reef, RT under MPS, BE process outside MPS (ordinary context)"),
+        ("reef_mps_be_outside", "Reef, RT under MPS, BE process outside MPS (ordinary context)"),
         ("rt_alone_end", "RT alone (again, at the end)")]
 P99_LIMIT, BE_LIMIT = 1.10, 0.85
 

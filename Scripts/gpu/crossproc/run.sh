@@ -13,7 +13,7 @@
 # deterministic algorithms, or without its output check), CROSSPROC_REPEAT=N (rows of
 # CROSSPROC_REPEAT_ROWS run N times, pooled by the report), CROSSPROC_ACCEPT (1: issue 4's
 # acceptance set, below), CROSSPROC_EXPLORE (1: rows that look for
-# the cause of RT's device-time slowdown across processes).
+# the cause of RT's device-time slowdown across processes; 2 and 3: more of them, below).
 set -u -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -106,6 +106,17 @@ if [[ ${CROSSPROC_EXPLORE:-0} == 2 ]]; then
          "reef_nc_prewarm_k|yes|no|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
          "reef_mps_nc_prewarm_k|yes|yes|yes|RT_PREWARM_US=300 RT_PREWARM_OP=kernel|resnet152|BE_CHECK=0"
          "reef_nc_small|yes|no|yes||gemm_small|BE_CHECK=0")
+fi
+# CROSSPROC_EXPLORE=3: what under MPS slows RT's graph beside another client (run 12-13: RT alone
+# under MPS 1.00 ms on the device, beside any other client's work 1.15 ms): a client that ran its
+# warm-up and then stays attached without GPU work; the BE process kept out of MPS (a pipe
+# directory with no daemon: an ordinary context, time-sliced against the MPS server), without
+# and with Reef.
+if [[ ${CROSSPROC_EXPLORE:-0} == 3 ]]; then
+  mkdir -p "$WORK/no-mps"
+  ROWS+=("floor_mps_idle|yes|yes|no||gpu_sparse|BE_CHECK=0 BE_SPARSE_OP=none BE_SPARSE_SLEEP_MS=100"
+         "mps_be_outside|yes|yes|no||resnet152|BE_CHECK=0 CUDA_MPS_PIPE_DIRECTORY=$WORK/no-mps"
+         "reef_mps_be_outside|yes|yes|yes||resnet152|BE_CHECK=0 CUDA_MPS_PIPE_DIRECTORY=$WORK/no-mps")
 fi
 ROWS+=("rt_alone_end|no|no|no|")
 # Repeats (CROSSPROC_REPEAT=N, rows CROSSPROC_REPEAT_ROWS): each listed row runs N times in all,

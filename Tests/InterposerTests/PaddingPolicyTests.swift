@@ -101,6 +101,42 @@ private let ms: UInt64 = 1_000_000
         #expect(m.predictedNextArrival(now: 60 * ms) == 40 * ms)
     }
 
+    @Test func copyBackAfterARequestContinuesIt() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // Requests every 10 ms, busy 1 ms, then a copy-back 50 us after the end (busy 20 us),
+        // and once a copy-back whose command came before the end was noticed.
+        for i: UInt64 in 0..<4 {
+            let t = i * 10 * ms
+            m.began(at: t)
+            m.ended(at: t + ms)
+            m.began(at: i == 2 ? t + ms - 5_000 : t + ms + 50_000)
+            m.ended(at: t + ms + 70_000)
+        }
+        #expect(m.gapEstimate.samples == 3 && m.gapEstimate.meanNanos == 10 * ms && m.gapEstimate.spreadNanos == 0)
+        #expect(m.periodEstimate.samples == 4 && m.periodEstimate.meanNanos == ms)
+        #expect(m.predictedNextArrival(now: 35 * ms) == 40 * ms)
+        // 500 us after the end is an arrival of its own.
+        let n = RealtimeActivityModel(totalSMs: 132, minSamples: 1)
+        n.began(at: 0); n.ended(at: ms)
+        n.began(at: ms + 499_999); n.ended(at: 2 * ms)
+        #expect(n.gapEstimate.samples == 0)
+        n.began(at: 2 * ms + 500_000); n.ended(at: 3 * ms)
+        #expect(n.gapEstimate.samples == 1 && n.gapEstimate.meanNanos == 2_500_000)
+    }
+
+    @Test func irregularArrivalsPredictNothing() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // Gaps of 2 and 18 ms alternating (mean 10, spread far above a quarter of it).
+        var t: UInt64 = 0
+        for i in 0..<9 {
+            m.began(at: t); m.ended(at: t + 600_000)
+            t += i % 2 == 0 ? 2 * ms : 18 * ms
+        }
+        #expect(m.gapEstimate.samples == 8)
+        #expect(m.predictedNextArrival(now: t - ms) == nil)
+        #expect(m.nextArrivalWindow(now: t - ms) == nil)
+    }
+
     @Test func arrivalWindowWidensWithJitter() {
         let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
         // Gaps of 10 ms, then 12 ms, then 10 ms: a spread, so a window around the mean.

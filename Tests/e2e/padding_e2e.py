@@ -14,7 +14,9 @@ either side of the rules (32 simulated SMs, partitions of 8 and 16 SMs, paced cl
   predicted arrivals  REEF_PAD_PREDICT with periodic RT: kernels confined while RT is idle;
   held before predicted arrivals  REEF_RT_PREDICT (padding off): kernels that would run into
              periodic RT's next arrival wait for it (the simulator lets RT blocks start beside
-             BE blocks, so only the decisions and the unchanged output are checked here).
+             BE blocks, so only the decisions and the unchanged output are checked here);
+  copy-back  as held before predicted arrivals, each request's result copied back after it: the
+             learned arrival gap is the period.
 Every run must also print what the program prints without Reef. The counts come from REEF_STATS.
 Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
@@ -50,9 +52,18 @@ CASES = [
                                         "--be-blocks", "32", "--be-ns", "2000000", "--be-per-request", "6",
                                         "--requests", "12"],
      lambda p: p["held_before_rt_arrival"] > 0 and p["padded"] == 0),
+    # The same with each request's result copied back on the RT stream right after it: the copy
+    # continues the request, so the learned arrival gap stays the 10 ms period (counted as an
+    # arrival of its own it made gaps of ~1 and ~9 ms, and BE waited most of each period).
+    ("copy-back continues the request", ["--period-ns", "10000000", "--rt-blocks", "32", "--rt-ns", "1000000",
+                                         "--be-blocks", "32", "--be-ns", "2000000", "--be-per-request", "6",
+                                         "--requests", "12", "--rt-copyback", "1"],
+     lambda p: p["held_before_rt_arrival"] > 0 and p["rt_arrival_gap_us"]["samples"] >= 5
+     and 9000 <= p["rt_arrival_gap_us"]["mean"] <= 11000 and p["rt_busy_period_us"]["mean"] < 5000),
 ]
 CASE_ENV = {"predicted arrivals": {"REEF_PAD_PREDICT": "on"},
-            "held before predicted arrivals": {"REEF_RT_PREDICT": "on", "REEF_PADDING": "off"}}
+            "held before predicted arrivals": {"REEF_RT_PREDICT": "on", "REEF_PADDING": "off"},
+            "copy-back continues the request": {"REEF_RT_PREDICT": "on", "REEF_PADDING": "off"}}
 
 
 def run(args, extra):
@@ -81,6 +92,7 @@ def main():
         if padding is not None:
             why = (f"padded {padding['padded']}, confined before RT {padding['confined_before_rt']}, "
                    f"held before RT arrivals {padding['held_before_rt_arrival']}, "
+                   f"RT arrival gap us {padding.get('rt_arrival_gap_us')}, "
                    f"holds {padding['hold_decisions']}, "
                    f"padded kernels longer than predicted {padding['padded_longer_than_predicted']} "
                    f"of {padding['padded_checked']} checked")

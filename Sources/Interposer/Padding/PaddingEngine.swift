@@ -251,6 +251,10 @@ final class PaddingEngine {
         out += ",\"force\":\(config.force),\"padded\":\(padded),\"confined_before_rt\":\(confined),\"duration_samples\":\(samples)"
         out += ",\"padded_checked\":\(checkedPadded),\"padded_longer_than_predicted\":\(mispredicted)"
         out += ",\"held_before_rt_arrival\":\(heldBeforeArrival)"
+        // What the predictions rest on: RT's learned arrival gap and busy-period length.
+        let gap = rt?.gapEstimate, busy = rt?.periodEstimate
+        out += ",\"rt_arrival_gap_us\":{\"samples\":\(gap?.samples ?? 0),\"mean\":\((gap?.meanNanos ?? 0) / 1000),\"spread\":\((gap?.spreadNanos ?? 0) / 1000)}"
+        out += ",\"rt_busy_period_us\":{\"samples\":\(busy?.samples ?? 0),\"mean\":\((busy?.meanNanos ?? 0) / 1000),\"spread\":\((busy?.spreadNanos ?? 0) / 1000)}"
         out += ",\"hold_decisions\":{" + order.map { "\"\($0.1)\":\(holds[$0.0] ?? 0)" }.joined(separator: ",") + "}"
         out += ",\"slowdown\":[" + slowdown.map { String(Int(($0 * 100).rounded())) }.joined(separator: ",") + "]"
         out += ",\"partition_use\":{" + partitionUse.keys.sorted().map { "\"\($0)\":\(partitionUse[$0]!)" }.joined(separator: ",") + "}"

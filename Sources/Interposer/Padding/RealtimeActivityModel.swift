@@ -19,12 +19,24 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// Time between the starts of consecutive busy periods (periodic RT clients), and the last start.
     private var gap = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
     private var lastBegin: UInt64?
+    /// When the last busy period ended, and whether the open one continues it (see `began`).
+    private var lastEnd: UInt64?
+    private var continuing = false
+    /// A busy period that begins within this long of the last one's end continues that request:
+    /// an RT client's copy-back right after its request (the H100 benchmark's C client, PyTorch's
+    /// `.cpu()` after a model) would otherwise count as an arrival of its own, and gaps of ~1 and
+    /// ~9 ms alternating made every 10 ms request look due 1 ms after the last one.
+    let continuationNanos: UInt64
+    static let defaultContinuationNanos: UInt64 = 500_000
+    /// Arrivals count as regular only while the gaps' spread is at most this fraction of their mean.
+    static let regularityShift: UInt64 = 2
     /// Unclamped sum of SMs reported in flight: clamping each update would forget work (three
     /// whole-device graphs in flight, one completes: two are still there), so only reads clamp.
     private var smsInFlight: UInt64 = 0
 
-    init(totalSMs: Int, minSamples: Int = 3, assumedSMsForOpaqueWork: Int? = nil) {
+    init(totalSMs: Int, minSamples: Int = 3, assumedSMsForOpaqueWork: Int? = nil, continuationNanos: UInt64 = RealtimeActivityModel.defaultContinuationNanos) {
         self.totalSMs = max(0, totalSMs)
+        self.continuationNanos = continuationNanos
         self.minSamples = max(1, minSamples)
         self.assumedSMsForOpaqueWork = min(max(0, assumedSMsForOpaqueWork ?? totalSMs), self.totalSMs)
     }
@@ -32,14 +44,23 @@ final class RealtimeActivityModel: @unchecked Sendable {
     // MARK: Busy periods
 
     /// RT work became active. A second call while active keeps the first begin: the period is
-    /// still the same one.
+    /// still the same one. One that begins before, or within `continuationNanos` of, the last
+    /// period's end continues that request: no arrival (no gap learned) and, when it ends, no
+    /// length learned (the request's main part gave it).
     func began(at t: UInt64) {
         lock.withLock {
             guard beganAt == nil else { return }
             beganAt = t
+            if let e = lastEnd, t < e || t - e < continuationNanos { continuing = true; return }
+            continuing = false
             if let last = lastBegin, t > last { KernelProfileTable.update(&gap, sample: t - last) }
             lastBegin = t
         }
+    }
+
+    /// Whether the gaps learned so far are regular enough to predict from (see `regularityShift`).
+    private var regular: Bool {
+        gap.samples >= UInt64(minSamples) && gap.meanNanos > 0 && gap.spreadNanos <= gap.meanNanos >> Self.regularityShift
     }
 
     /// While RT is idle: when its next busy period will probably begin — deliberately early, last
@@ -48,7 +69,7 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// periodic). A time already past means "any moment now".
     func predictedNextArrival(now: UInt64) -> UInt64? {
         lock.withLock {
-            guard beganAt == nil, let last = lastBegin, gap.samples >= UInt64(minSamples), gap.meanNanos > 0 else { return nil }
+            guard beganAt == nil, let last = lastBegin, regular else { return nil }
             if now > last.saturatingSum(gap.meanNanos.saturatingProduct(3)) { return nil }
             return last.saturatingSum(gap.meanNanos).saturatingDifference(gap.spreadNanos)
         }
@@ -58,7 +79,7 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// begin in, last begin + mean gap ∓ spread. nil as for `predictedNextArrival`.
     func nextArrivalWindow(now: UInt64) -> (early: UInt64, late: UInt64)? {
         lock.withLock {
-            guard beganAt == nil, let last = lastBegin, gap.samples >= UInt64(minSamples), gap.meanNanos > 0 else { return nil }
+            guard beganAt == nil, let last = lastBegin, regular else { return nil }
             if now > last.saturatingSum(gap.meanNanos.saturatingProduct(3)) { return nil }
             let mid = last.saturatingSum(gap.meanNanos)
             return (mid.saturatingDifference(gap.spreadNanos), mid.saturatingSum(gap.spreadNanos))
@@ -73,7 +94,9 @@ final class RealtimeActivityModel: @unchecked Sendable {
             guard let b = beganAt else { return }
             beganAt = nil
             smsInFlight = 0
-            if t >= b { KernelProfileTable.update(&period, sample: t - b) }
+            if t >= b && !continuing { KernelProfileTable.update(&period, sample: t - b) }
+            continuing = false
+            lastEnd = t
         }
     }
 
@@ -81,6 +104,9 @@ final class RealtimeActivityModel: @unchecked Sendable {
 
     /// The learned busy-period length (samples, mean, spread; blocksPerSM unused).
     var periodEstimate: KernelEstimate { lock.withLock { period } }
+
+    /// The learned gap between arrivals (samples, mean, spread; blocksPerSM unused).
+    var gapEstimate: KernelEstimate { lock.withLock { gap } }
 
     /// begin + mean + spread (saturating) of the open period; nil while RT is idle or fewer than
     /// `minSamples` periods were seen. May lie before `now` when RT overruns its usual length:

@@ -98,7 +98,7 @@ extension Scheduler {
 
     /// A request that starts within this long after the host waited for the last one continues
     /// it (the RT client's copy-back after its graph), rather than arriving.
-    static var continuationNanos: UInt64 { 500_000 }
+    static var continuationNanos: UInt64 { RealtimeActivityModel.defaultContinuationNanos }
 
     func prewarmJSON() -> String {
         "{\"lead_us\":\(settings.prewarmLeadNanos / 1000),\"period_us\":\((arrivals.period ?? 0) / 1000),\"sent\":\(load(.prewarmSent)),\"failed\":\(load(.prewarmFailed))}"

@@ -16,7 +16,9 @@
  * --be-per-request of them submitted before each request), and a request arrives every P ns
  * (paced): an event, the real-time kernel, an event, a wait. With --report each request's
  * latency (simulated ns between its events) is printed: it shows whether the request waited
- * for best-effort kernels occupying the whole device.
+ * for best-effort kernels occupying the whole device. --rt-copyback 1: after each request, its
+ * result is copied back on the real-time stream and waited for (as the H100 benchmark's client
+ * and PyTorch's `.cpu()` do): Reef must count that as part of the request, not as an arrival.
  *
  * Output: deterministic without --report (the e2e suites compare it with and without Reef).
  * Tests/e2e/padding_e2e.py reads Reef's REEF_STATS to see which kernels were padded and why the
@@ -31,7 +33,7 @@
 
 int main(int argc, char **argv) {
     unsigned rt_blocks = 8, be_blocks = 4, requests = 6, be_per_request = 4;
-    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull, period_ns = 0, rt_graph = 0;
+    unsigned long long rt_ns = 5000000ull, be_ns = 200000ull, period_ns = 0, rt_graph = 0, rt_copyback = 0;
     int report = 0;
     /* --report anywhere; the other options come in pairs. */
     int kept = 1;
@@ -50,9 +52,10 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--be-per-request") == 0) be_per_request = (unsigned)v;
         else if (strcmp(argv[i], "--period-ns") == 0) period_ns = v;
         else if (strcmp(argv[i], "--rt-graph") == 0) rt_graph = v;
+        else if (strcmp(argv[i], "--rt-copyback") == 0) rt_copyback = v;
         else {
             fprintf(stderr, "usage: %s [--rt-blocks N] [--rt-ns N] [--be-blocks N] [--be-ns N] [--requests N] "
-                            "[--be-per-request N] [--period-ns N] [--rt-graph 0|1] [--report]\n", argv[0]);
+                            "[--be-per-request N] [--period-ns N] [--rt-graph 0|1] [--rt-copyback 0|1] [--report]\n", argv[0]);
             return 2;
         }
     }
@@ -81,6 +84,12 @@ int main(int argc, char **argv) {
         CUevent start, end;
         CHECK(cuEventCreate(&start, CU_EVENT_DEFAULT));
         CHECK(cuEventCreate(&end, CU_EVENT_DEFAULT));
+        CUdeviceptr result = 0;
+        unsigned char copied[64];
+        if (rt_copyback) {
+            CHECK(cuMemAlloc_v2(&result, sizeof copied));
+            CHECK(cuMemsetD8_v2(result, 7, sizeof copied));
+        }
         unsigned long long t0 = drv_wall_ns();
         for (unsigned r = 0; r < requests; r++) {
             for (unsigned k = 0; k < be_per_request; k++) drv_launch_delay(delay, be_blocks, be_ns, be);
@@ -96,6 +105,14 @@ int main(int argc, char **argv) {
             float ms = 0;
             CHECK(cuEventElapsedTime(&ms, start, end));
             if (report) printf("rt %u: latency_ns=%lld\n", r, (long long)((double)ms * 1e6));
+            if (rt_copyback) {
+                CHECK(cuMemcpyDtoHAsync_v2(copied, result, sizeof copied, rt));
+                CHECK(cuStreamSynchronize(rt));
+                if (copied[0] != 7 || copied[63] != 7) {
+                    fprintf(stderr, "drv_padding: request %u copied back %u/%u, want 7\n", r, copied[0], copied[63]);
+                    return 1;
+                }
+            }
         }
         CHECK(cuStreamSynchronize(be));
         printf("drv_padding: periodic requests=%u be_per_request=%u OK\n", requests, be_per_request);

@@ -23,6 +23,7 @@ class System:
     reef_env: dict = None  # None: no Reef; else the knobs exported next to LD_PRELOAD
     note: str = ""
     cpu_baseline: str = ""  # system whose CPU per request Reef's overhead is measured against
+    optional: bool = False  # runs only when named in --systems (not in 'all' or 'reef')
     extra: dict = field(default_factory=dict)
 
     @property
@@ -68,13 +69,16 @@ def load_reef_configs(path=REEF_CONFIGS):
         rt_high = e.get("rt_high_priority", False)
         if not isinstance(rt_high, bool):
             raise ValueError("%s[%d]: rt_high_priority must be true or false" % (path, i))
-        unknown = set(e) - {"name", "env", "clients", "note", "rt_high_priority"}
+        optional = e.get("optional", False)
+        if not isinstance(optional, bool):
+            raise ValueError("%s[%d]: optional must be true or false" % (path, i))
+        unknown = set(e) - {"name", "env", "clients", "note", "rt_high_priority", "optional"}
         if unknown:
             raise ValueError("%s[%d]: unknown keys %s" % (path, i, sorted(unknown)))
         knobs = ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "defaults"
         systems.append(System(
             name, clients, "Reef (LD_PRELOAD libreef.so), knobs: %s" % knobs,
-            reef_env=dict(env), note=e.get("note", ""), rt_high_priority=rt_high,
+            reef_env=dict(env), note=e.get("note", ""), rt_high_priority=rt_high, optional=optional,
             cpu_baseline="multi-process" if clients == "processes" else "multi-stream"))
     return systems
 
@@ -84,16 +88,17 @@ def all_systems(reef_path=REEF_CONFIGS):
 
 
 def parse_systems(text, available):
-    """'all' or a comma list of names (or 'reef' for every Reef row) -> Systems, in declared order."""
+    """'all' or a comma list of names (or 'reef' for every Reef row) -> Systems, in declared order.
+    Optional systems (reef_configs.json "optional": true) come only when named."""
     by_name = {s.name: s for s in available}
     wanted = set()
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         if part == "all":
-            wanted.update(by_name)
+            wanted.update(n for n, s in by_name.items() if not s.optional)
         elif part == "reef":
-            wanted.update(n for n, s in by_name.items() if s.is_reef)
+            wanted.update(n for n, s in by_name.items() if s.is_reef and not s.optional)
         elif part in by_name:
             wanted.add(part)
         else:

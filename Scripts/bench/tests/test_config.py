@@ -81,6 +81,10 @@ class SystemsTest(unittest.TestCase):
         avail = systems.all_systems()
         self.assertEqual([s.name for s in systems.parse_systems("mps,rt-only", avail)], ["rt-only", "mps"])
         self.assertTrue(all(s.is_reef for s in systems.parse_systems("reef", avail)))
+        # An optional Reef row runs only when named.
+        self.assertNotIn("reef-pad-predict", [s.name for s in systems.parse_systems("all", avail)])
+        self.assertNotIn("reef-pad-predict", [s.name for s in systems.parse_systems("reef", avail)])
+        self.assertEqual([s.name for s in systems.parse_systems("reef,reef-pad-predict", avail)].count("reef-pad-predict"), 1)
         with self.assertRaises(ValueError):
             systems.parse_systems("gpu-magic", avail)
 

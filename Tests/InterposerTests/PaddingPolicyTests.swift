@@ -124,6 +124,27 @@ private let ms: UInt64 = 1_000_000
         #expect(n.gapEstimate.samples == 1 && n.gapEstimate.meanNanos == 2_500_000)
     }
 
+    @Test func lateArrivalMovesTheNextWindowEarlierAndLateRTIsWaitedFor() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // A 10 ms schedule; the fourth request starts 300 us late.
+        for t: UInt64 in [0, 10 * ms, 20 * ms, 30 * ms + 300_000] {
+            m.began(at: t); m.ended(at: t + ms)
+        }
+        guard let w = m.nextArrivalWindow(now: 32 * ms) else { Issue.record("no window"); return }
+        let e = m.gapEstimate
+        let mid = 30 * ms + 300_000 + e.meanNanos
+        // Early by the spread and the 300 us lateness: the schedule's 40 ms lies inside.
+        #expect(w.early == mid - e.spreadNanos - 300_000)
+        #expect(w.early <= 40 * ms)
+        // Late by at least an eighth of the gap.
+        #expect(w.late == mid + max(e.spreadNanos, e.meanNanos / 8))
+        #expect(m.predictedNextArrival(now: 32 * ms) == w.early)
+        // On time again: no lateness carried.
+        m.began(at: 40 * ms); m.ended(at: 41 * ms)
+        let f = m.gapEstimate
+        #expect(m.nextArrivalWindow(now: 42 * ms)?.early == 40 * ms + f.meanNanos - f.spreadNanos)
+    }
+
     @Test func irregularArrivalsPredictNothing() {
         let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
         // Gaps of 2 and 18 ms alternating (mean 10, spread far above a quarter of it).

@@ -136,7 +136,7 @@ final class PaddingEngine {
     }
 
     /// REEF_RT_PREDICT's rule, while RT is idle: whether a kernel started at `start` would
-    /// still run (mean + spread + slack) when periodic RT work is predicted to arrive next, so
+    /// still run (mean + 1/8 + spread + slack) when periodic RT work is predicted to arrive next, so
     /// it should wait until that work has run. False when nothing is predicted, the kernel's
     /// duration is not known yet, or RT is already late (past its window plus the slack: it may
     /// have stopped, and best-effort work must not wait on a guess).
@@ -145,7 +145,9 @@ final class PaddingEngine {
         let slack = policy.settings.slackNanos
         if now > w.late.saturatingSum(slack) { return false }
         guard let e = profile.estimate(shape), e.samples >= UInt64(max(1, policy.settings.minSamples)) else { return false }
-        let hold = start.saturatingSum(e.meanNanos).saturatingSum(e.spreadNanos).saturatingSum(slack) > w.early
+        // An eighth of the mean on top: a kernel's time follows the clock, and best-effort work at
+        // the power limit moved the H100's SM clock between ~1500 and ~1800 MHz.
+        let hold = start.saturatingSum(e.meanNanos.saturatingSum(e.meanNanos / 8)).saturatingSum(e.spreadNanos).saturatingSum(slack) > w.early
         if hold { heldBeforeArrival += 1 }
         return hold
     }

@@ -52,4 +52,9 @@ final class EventState {
     /// authoritative (recorded directly, or never recorded through a held stream).
     var latest: EventShadow?
     var destroyed = false
+    /// A release is recording the app's event right now (set and cleared under the scheduler's
+    /// lock around the runtime call): its destroy must wait, or the record would reach the
+    /// runtime after the destroy (H100: error 709 returned to the app) or land on a new event
+    /// that reuses the handle.
+    var recording = false
 }

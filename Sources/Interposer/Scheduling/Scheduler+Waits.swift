@@ -281,12 +281,14 @@ extension Scheduler {
         q.issuingSequence = command.sequence
         count(.issuing, 1)
         count(.held, -1)
-        let recordAppEvent: Bool
+        // The app's event is recorded only while this is its latest record and it is alive; its
+        // destroy waits meanwhile (`EventState.recording`).
+        var recordingEvent: EventState?
         if let shadow = command.shadow, let e = events[shadow.appEvent], e.latest === shadow, !e.destroyed {
-            recordAppEvent = true
-        } else {
-            recordAppEvent = false
+            e.recording = true
+            recordingEvent = e
         }
+        let recordAppEvent = recordingEvent != nil
         state.unlock()
 
         // The command runs in the context it was submitted in; the calling thread's own context
@@ -323,6 +325,7 @@ extension Scheduler {
         if switched && previous != 0 { backend.makeCurrent(previous) }
 
         state.lock()
+        recordingEvent?.recording = false
         if let shadow = command.shadow {
             shadow.issued = true
             if shadow.users <= 0 { recycle(shadow.marker, "issued") }

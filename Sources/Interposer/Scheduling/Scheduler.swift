@@ -334,10 +334,12 @@ final class Scheduler: @unchecked Sendable {
             if let stream { streamDestroyed(stream, slot: slot) }
             return result
         case REEF_K_EVENT_DESTROY:
-            state.withLock {
-                events.removeValue(forKey: args[0])?.destroyed = true
-                realtimeEventBegun[args[0]] = nil
-            }
+            // After a held record of this event that is being issued now (one runtime call).
+            state.lock()
+            while events[args[0]]?.recording == true { state.unlock(); usleep(20); state.lock() }
+            events.removeValue(forKey: args[0])?.destroyed = true
+            realtimeEventBegun[args[0]] = nil
+            state.unlock()
             return backend.forward(call)
         case REEF_K_CAPTURE_BEGIN:
             // Nothing may be held or issued behind the capture's back: count it first (the

@@ -3,6 +3,9 @@
  */
 #include "cuda_sim.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 static const char *fmt_event(char *buf, CUevent e) {
     return simdev_event_valid((simdev_event *)e) ? simdev_fmt_event(buf, (simdev_event *)e) : "bad";
 }
@@ -30,7 +33,20 @@ static CUresult event_destroy(const char *api, CUevent h) {
 CUresult cuEventDestroy(CUevent h) { return event_destroy(__func__, h); }
 CUresult cuEventDestroy_v2(CUevent h) { return event_destroy(__func__, h); }
 
+/* SIM_EVENT_RECORD_DELAY_US=n: every event record first sleeps n us (wall clock), before it looks
+ * at its event: a test widens the window in which a record and the event's destroy can race. */
+static unsigned record_delay_us(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        const char *v = getenv("SIM_EVENT_RECORD_DELAY_US");
+        cached = v ? atoi(v) : 0;
+        if (cached < 0) cached = 0;
+    }
+    return (unsigned)cached;
+}
+
 static CUresult event_record(const char *api, bool pt, CUevent e, CUstream h, unsigned flags) {
+    if (record_delay_us()) usleep(record_delay_us());
     CUresult r = cu_enter(api);
     char b1[32], b2[32];
     CU_TRACE("%s e=%s s=%s flags=0x%x", api, fmt_event(b1, e), cu_fmt_stream(b2, h, pt), flags);

@@ -36,5 +36,30 @@ int main(void) {
     }
     CHECK(cuStreamSynchronize(be));
     printf("event records destroyed while pending: %d rounds OK\n", rounds);
+    /* A wait on an event recorded on the real-time stream, queued on the best-effort stream
+     * (held there while real-time work runs), then the event destroyed at once: legal, the wait
+     * keeps the record it saw. The best-effort kernel after the wait must start after the
+     * real-time kernel: it reads the value that one wrote. */
+    CUdeviceptr flag;
+    CHECK(cuMemAlloc_v2(&flag, sizeof(unsigned)));
+    int ordered = 0;
+    for (int i = 0; i < 10; i++) {
+        CHECK(cuMemsetD32Async(flag, 0, 1, be));
+        drv_launch_delay(delay, 1, 1000000, rt);
+        CHECK(cuMemsetD32Async(flag, 100u + (unsigned)i, 1, rt));
+        CUevent e;
+        CHECK(cuEventCreate(&e, CU_EVENT_DISABLE_TIMING));
+        CHECK(cuEventRecord(e, rt));
+        drv_launch_delay(delay, 1, 100000, be);
+        CHECK(cuStreamWaitEvent(be, e, 0));
+        CHECK(cuEventDestroy_v2(e));
+        unsigned got = 0;
+        CHECK(cuMemcpyDtoHAsync_v2(&got, flag, sizeof got, be));
+        CHECK(cuStreamSynchronize(be));
+        if (got == 100u + (unsigned)i) ordered++;
+    }
+    CHECK(cuStreamSynchronize(rt));
+    printf("waits on events destroyed at once: %d of 10 ordered\n", ordered);
+    EXPECT(ordered == 10);
     return 0;
 }

@@ -44,7 +44,7 @@ int main(void) {
     CHECK(cuMemAlloc_v2(&flag, sizeof(unsigned)));
     int ordered = 0;
     for (int i = 0; i < 10; i++) {
-        CHECK(cuMemsetD32Async(flag, 0, 1, be));
+        CHECK(cuMemsetD32Async(flag, 0, 1, rt)); /* on rt: ordered before what follows there */
         drv_launch_delay(delay, 1, 1000000, rt);
         CHECK(cuMemsetD32Async(flag, 100u + (unsigned)i, 1, rt));
         CUevent e;
@@ -61,5 +61,7 @@ int main(void) {
     CHECK(cuStreamSynchronize(rt));
     printf("waits on events destroyed at once: %d of 10 ordered\n", ordered);
     EXPECT(ordered == 10);
+    CHECK(cuMemFree_v2(flag));
+    printf("OK\n");
     return 0;
 }

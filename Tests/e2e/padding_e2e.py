@@ -59,7 +59,13 @@ CASES = [
                                          "--be-blocks", "32", "--be-ns", "2000000", "--be-per-request", "6",
                                          "--requests", "12", "--rt-copyback", "1"],
      lambda p: p["held_before_rt_arrival"] > 0 and p["rt_arrival_gap_us"]["samples"] >= 5
-     and 9000 <= p["rt_arrival_gap_us"]["mean"] <= 11000 and p["rt_busy_period_us"]["mean"] < 5000),
+     and 9000 <= p["rt_arrival_gap_us"]["mean"] <= 11000 and p["rt_busy_period_us"]["mean"] < 5000
+     # every request one arrival (12), each checked against the window predicted for it
+     and sum(p["rt_arrivals"][k] for k in ("unpredicted", "early", "in_window", "after_window")) == 12
+     and p["rt_arrivals"]["in_window"] >= 6
+     # and arrivals in their window mostly find no best-effort work on the device (without the
+     # hold, all of them do: the predicted-arrivals case above)
+     and p["rt_arrivals"]["with_best_effort_on_device"]["in_window"] <= p["rt_arrivals"]["in_window"] // 3),
 ]
 CASE_ENV = {"predicted arrivals": {"REEF_PAD_PREDICT": "on"},
             "held before predicted arrivals": {"REEF_RT_PREDICT": "on", "REEF_PADDING": "off"},
@@ -92,7 +98,7 @@ def main():
         if padding is not None:
             why = (f"padded {padding['padded']}, confined before RT {padding['confined_before_rt']}, "
                    f"held before RT arrivals {padding['held_before_rt_arrival']}, "
-                   f"RT arrival gap us {padding.get('rt_arrival_gap_us')}, "
+                   f"RT arrival gap us {padding.get('rt_arrival_gap_us')}, RT arrivals {padding.get('rt_arrivals')}, "
                    f"holds {padding['hold_decisions']}, "
                    f"padded kernels longer than predicted {padding['padded_longer_than_predicted']} "
                    f"of {padding['padded_checked']} checked")

@@ -144,7 +144,10 @@ final class PaddingEngine {
         guard let rt, let policy, let w = rt.nextArrivalWindow(now: now) else { return false }
         let slack = policy.settings.slackNanos
         if now > w.late.saturatingSum(slack) { return false }
-        guard let e = profile.estimate(shape), e.samples >= UInt64(max(1, policy.settings.minSamples)) else { return false }
+        guard let e = profile.estimate(shape), e.samples >= UInt64(max(1, policy.settings.minSamples)) else {
+            unmeasuredBeforeArrival &+= 1
+            return false
+        }
         // An eighth of the mean on top: a kernel's time follows the clock, and best-effort work at
         // the power limit moved the H100's SM clock between ~1500 and ~1800 MHz.
         let hold = start.saturatingSum(e.meanNanos.saturatingSum(e.meanNanos / 8)).saturatingSum(e.spreadNanos).saturatingSum(slack) > w.early
@@ -152,6 +155,31 @@ final class PaddingEngine {
         return hold
     }
     private(set) var heldBeforeArrival: UInt64 = 0
+    /// Kernels released with RT's next arrival predicted but their own duration not learned yet
+    /// (the time rule cannot hold them).
+    private(set) var unmeasuredBeforeArrival: UInt64 = 0
+
+    /// How each RT arrival met the window predicted just before it: none predicted, before the
+    /// window, in it (up to its end plus the slack), after it (best-effort work was no longer
+    /// held for it); and of those, arrivals that found best-effort work on the device. Tells
+    /// which part of the prediction a request that waited for best-effort work ran into.
+    enum ArrivalTiming: Int, CaseIterable { case unpredicted, early, inWindow, afterWindow }
+    private(set) var arrivalTimings = InlineArray<4, UInt64>(repeating: 0)
+    private(set) var arrivalTimingsWithBestEffort = InlineArray<4, UInt64>(repeating: 0)
+
+    /// Dispatcher: RT work became active at `t` (see `RealtimeActivityModel.began`); a new
+    /// arrival is checked against the window predicted for it.
+    func realtimeBegan(at t: UInt64, bestEffortOnDevice: Bool) {
+        guard let rt else { return }
+        let w = rt.nextArrivalWindow(now: t)
+        guard rt.began(at: t) else { return }
+        let slack = policy?.settings.slackNanos ?? 0
+        let timing: ArrivalTiming
+        if let w { timing = t < w.early ? .early : t <= w.late.saturatingSum(slack) ? .inWindow : .afterWindow }
+        else { timing = .unpredicted }
+        arrivalTimings[timing.rawValue] &+= 1
+        if bestEffortOnDevice { arrivalTimingsWithBestEffort[timing.rawValue] &+= 1 }
+    }
 
     private(set) var confined: UInt64 = 0
     func confinedOne(partition index: Int) {
@@ -253,6 +281,10 @@ final class PaddingEngine {
         out += ",\"force\":\(config.force),\"padded\":\(padded),\"confined_before_rt\":\(confined),\"duration_samples\":\(samples)"
         out += ",\"padded_checked\":\(checkedPadded),\"padded_longer_than_predicted\":\(mispredicted)"
         out += ",\"held_before_rt_arrival\":\(heldBeforeArrival)"
+        let names = ["unpredicted", "early", "in_window", "after_window"]
+        func timings(_ a: InlineArray<4, UInt64>) -> String { (0..<4).map { "\"\(names[$0])\":\(a[$0])" }.joined(separator: ",") }
+        out += ",\"rt_arrivals\":{" + timings(arrivalTimings) + ",\"with_best_effort_on_device\":{" + timings(arrivalTimingsWithBestEffort) + "}"
+        out += ",\"released_unmeasured\":\(unmeasuredBeforeArrival)}"
         // What the predictions rest on: RT's learned arrival gap and busy-period length.
         let gap = rt?.gapEstimate, busy = rt?.periodEstimate
         out += ",\"rt_arrival_gap_us\":{\"samples\":\(gap?.samples ?? 0),\"mean\":\((gap?.meanNanos ?? 0) / 1000),\"spread\":\((gap?.spreadNanos ?? 0) / 1000)}"

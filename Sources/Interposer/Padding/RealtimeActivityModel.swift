@@ -51,11 +51,13 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// still the same one. One that begins before, or within `continuationNanos` of, the last
     /// period's end continues that request: no arrival (no gap learned) and, when it ends, no
     /// length learned (the request's main part gave it).
-    func began(at t: UInt64) {
+    /// Returns whether this began a new request (an arrival), not a continuation or a repeat.
+    @discardableResult
+    func began(at t: UInt64) -> Bool {
         lock.withLock {
-            guard beganAt == nil else { return }
+            guard beganAt == nil else { return false }
             beganAt = t
-            if let e = lastEnd, t < e || t - e < continuationNanos { continuing = true; return }
+            if let e = lastEnd, t < e || t - e < continuationNanos { continuing = true; return false }
             continuing = false
             if let last = lastBegin, t > last {
                 let due = last.saturatingSum(gap.meanNanos)
@@ -63,6 +65,7 @@ final class RealtimeActivityModel: @unchecked Sendable {
                 KernelProfileTable.update(&gap, sample: t - last)
             }
             lastBegin = t
+            return true
         }
     }
 

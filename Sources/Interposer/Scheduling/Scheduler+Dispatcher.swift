@@ -183,7 +183,9 @@ extension Scheduler {
                 // process's request, seen within the signal's latency).
                 if !wasBusy {
                     let arrival = load(.rtArrivalNanos)
-                    padding?.rt?.began(at: local && arrival != 0 ? arrival : monotonicNanos())
+                    // Best-effort work on the device: released and not yet seen complete.
+                    padding?.realtimeBegan(at: local && arrival != 0 ? arrival : monotonicNanos(),
+                                           bestEffortOnDevice: work.contains { !$0.inFlight.isEmpty })
                 }
                 if !preemptedThisBusy && (load(.held) > 0 || work.contains { !$0.inFlight.isEmpty }) {
                     preemptedThisBusy = true

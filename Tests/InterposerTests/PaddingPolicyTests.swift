@@ -126,23 +126,37 @@ private let ms: UInt64 = 1_000_000
 
     @Test func lateArrivalMovesTheNextWindowEarlierAndLateRTIsWaitedFor() {
         let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
-        // A 10 ms schedule; the fourth request starts 300 us late.
-        for t: UInt64 in [0, 10 * ms, 20 * ms, 30 * ms + 300_000] {
+        // A 10 ms schedule; the fifth request starts 300 us late.
+        for t: UInt64 in [0, 10 * ms, 20 * ms, 30 * ms, 40 * ms + 300_000] {
             m.began(at: t); m.ended(at: t + ms)
         }
-        guard let w = m.nextArrivalWindow(now: 32 * ms) else { Issue.record("no window"); return }
-        let e = m.gapEstimate
-        let mid = 30 * ms + 300_000 + e.meanNanos
-        // Early by the spread and the 300 us lateness: the schedule's 40 ms lies inside.
-        #expect(w.early == mid - e.spreadNanos - 300_000)
-        #expect(w.early <= 40 * ms)
-        // Late by at least an eighth of the gap.
-        #expect(w.late == mid + max(e.spreadNanos, e.meanNanos / 8))
-        #expect(m.predictedNextArrival(now: 32 * ms) == w.early)
+        guard let w = m.nextArrivalWindow(now: 42 * ms) else { Issue.record("no window"); return }
+        // Gaps 10, 10, 10, 10.3: median 10 ms, farthest 300 us off. Early by that and by the
+        // last arrival's 300 us lateness, so the schedule's 50 ms lies inside; late by an
+        // eighth of the period.
+        #expect(m.gapEstimate.meanNanos == 10 * ms && m.gapEstimate.spreadNanos == 300_000)
+        #expect(w.early == 50 * ms + 300_000 - 300_000 - 300_000)
+        #expect(w.late == 50 * ms + 300_000 + 10 * ms / 8)
+        #expect(m.predictedNextArrival(now: 42 * ms) == w.early)
         // On time again: no lateness carried.
-        m.began(at: 40 * ms); m.ended(at: 41 * ms)
-        let f = m.gapEstimate
-        #expect(m.nextArrivalWindow(now: 42 * ms)?.early == 40 * ms + f.meanNanos - f.spreadNanos)
+        m.began(at: 50 * ms); m.ended(at: 51 * ms)
+        #expect(m.nextArrivalWindow(now: 52 * ms)?.early == 60 * ms - 300_000)
+    }
+
+    @Test func predictionSettlesWithinEightGapsAfterAChangeOfPace() {
+        let m = RealtimeActivityModel(totalSMs: 132, minSamples: 3)
+        // Warm-up: requests 2 ms apart, then one every 10 ms.
+        var t: UInt64 = 0
+        for _ in 0..<6 { m.began(at: t); m.ended(at: t + 600_000); t += 2 * ms }
+        #expect(m.nextArrivalWindow(now: t - ms)?.early == t)   // 2 ms pace, regular
+        t += 8 * ms
+        for k in 1...8 {
+            m.began(at: t); m.ended(at: t + ms)
+            // Mixed gaps in the last eight: nothing predicted until all eight are 10 ms.
+            let w = m.nextArrivalWindow(now: t + 2 * ms)
+            if k < 8 { #expect(w == nil) } else { #expect(w?.early == t + 10 * ms) }
+            t += 10 * ms
+        }
     }
 
     @Test func irregularArrivalsPredictNothing() {
@@ -166,9 +180,8 @@ private let ms: UInt64 = 1_000_000
             m.ended(at: t * ms + ms)
         }
         guard let w = m.nextArrivalWindow(now: 33 * ms) else { Issue.record("no window"); return }
-        #expect(w.early < w.late)
-        #expect(w.early <= 32 * ms + 10 * ms + ms && w.late >= 32 * ms + 10 * ms + ms / 2)
-        #expect((w.early + w.late) / 2 > 32 * ms + 10 * ms)   // mean gap above 10 ms
+        // Median gap 10 ms, the 12 ms gap 2 ms off it: 42 ms +- 2 ms.
+        #expect(w.early == 40 * ms && w.late == 44 * ms)
         m.began(at: 43 * ms)
         #expect(m.nextArrivalWindow(now: 43 * ms) == nil)       // active: no window
     }

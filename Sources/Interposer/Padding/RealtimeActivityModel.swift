@@ -16,12 +16,17 @@ final class RealtimeActivityModel: @unchecked Sendable {
     private let lock = PaddingLock()
     private var period = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
     private var beganAt: UInt64?
-    /// Time between the starts of consecutive busy periods (periodic RT clients), and the last start.
-    private var gap = KernelEstimate(meanNanos: 0, spreadNanos: 0, samples: 0, blocksPerSM: nil)
-    private var lastBegin: UInt64?
-    /// How late the last arrival came against its prediction (last begin + mean gap), capped at
-    /// a quarter gap: a client on a fixed schedule that woke late comes on time next, i.e. that
-    /// much earlier than the last begin + mean gap says.
+    /// The starts of requests (busy periods that are not continuations): the last eight gaps,
+    /// their median and farthest deviation. A median over a short window, not an EWMA: after a
+    /// change of regime (a client's warm-up replays back to back, then one request every 10 ms)
+    /// an EWMA of 1/8 took ~40 requests to settle, and on the H100 the requests before that met
+    /// best-effort kernels (2-4 % of 1000 beside a transformer, nearly all in the first 50).
+    private var arrivals: ArrivalPredictor
+    private var arrivalCount: UInt64 = 0
+    private var lastBegin: UInt64? { arrivals.hasStart ? arrivals.lastStart : nil }
+    /// How late the last arrival came against its prediction (last begin + period), capped at
+    /// a quarter period: a client on a fixed schedule that woke late comes on time next, i.e. that
+    /// much earlier than the last begin + period says.
     private var lastLateness: UInt64 = 0
     /// When the last busy period ended, and whether the open one continues it (see `began`).
     private var lastEnd: UInt64?
@@ -32,7 +37,8 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// ~9 ms alternating made every 10 ms request look due 1 ms after the last one.
     let continuationNanos: UInt64
     static let defaultContinuationNanos: UInt64 = 500_000
-    /// Arrivals count as regular only while the gaps' spread is at most this fraction of their mean.
+    /// Arrivals count as regular only while each of the last gaps lies within this fraction of
+    /// their median (1/4).
     static let regularityShift: UInt64 = 2
     /// Unclamped sum of SMs reported in flight: clamping each update would forget work (three
     /// whole-device graphs in flight, one completes: two are still there), so only reads clamp.
@@ -43,6 +49,7 @@ final class RealtimeActivityModel: @unchecked Sendable {
         self.continuationNanos = continuationNanos
         self.minSamples = max(1, minSamples)
         self.assumedSMsForOpaqueWork = min(max(0, assumedSMsForOpaqueWork ?? totalSMs), self.totalSMs)
+        self.arrivals = ArrivalPredictor(minGaps: self.minSamples, toleranceShift: Self.regularityShift)
     }
 
     // MARK: Busy periods
@@ -59,39 +66,36 @@ final class RealtimeActivityModel: @unchecked Sendable {
             beganAt = t
             if let e = lastEnd, t < e || t - e < continuationNanos { continuing = true; return false }
             continuing = false
-            if let last = lastBegin, t > last {
-                let due = last.saturatingSum(gap.meanNanos)
-                lastLateness = gap.samples > 0 && t > due ? min(t - due, gap.meanNanos / 4) : 0
-                KernelProfileTable.update(&gap, sample: t - last)
+            if let last = lastBegin, t > last, let p = arrivals.period {
+                let due = last.saturatingSum(p)
+                lastLateness = t > due ? min(t - due, p / 4) : 0
+            } else {
+                lastLateness = 0
             }
-            lastBegin = t
+            arrivals.observe(start: t)
+            arrivalCount &+= 1
             return true
         }
     }
 
-    /// Whether the gaps learned so far are regular enough to predict from (see `regularityShift`).
-    private var regular: Bool {
-        gap.samples >= UInt64(minSamples) && gap.meanNanos > 0 && gap.spreadNanos <= gap.meanNanos >> Self.regularityShift
-    }
-
     /// While RT is idle: when its next busy period will probably begin — deliberately early, last
-    /// begin + mean gap - spread - the last arrival's lateness — for RT that arrives regularly.
-    /// nil while RT is active, before `minSamples` gaps were seen, or once RT is three mean gaps
-    /// late (it stopped, or never was periodic). A time already past means "any moment now".
+    /// begin + period - deviation - the last arrival's lateness — for RT that arrives regularly.
+    /// nil while RT is active, before `minSamples` gaps were seen, while the last gaps are not
+    /// regular, or once RT is three periods late (it stopped). A time already past means "any moment now".
     func predictedNextArrival(now: UInt64) -> UInt64? { nextArrivalWindow(now: now)?.early }
 
     /// While RT is idle and arrives regularly: the window its next busy period will probably
-    /// begin in: from `predictedNextArrival` to last begin + mean gap + the larger of the spread
-    /// and an eighth of the gap (a host thread that wakes a few hundred µs late still comes; on
+    /// begin in: from `predictedNextArrival` to last begin + period + the larger of the deviation
+    /// and an eighth of the period (a host thread that wakes a few hundred µs late still comes; on
     /// the H100, with the window's end at the spread alone, 3-4 % of 10 ms requests beside ~2 ms
     /// best-effort kernels still found one running). nil as for `predictedNextArrival`.
     func nextArrivalWindow(now: UInt64) -> (early: UInt64, late: UInt64)? {
         lock.withLock {
-            guard beganAt == nil, let last = lastBegin, regular else { return nil }
-            if now > last.saturatingSum(gap.meanNanos.saturatingProduct(3)) { return nil }
-            let mid = last.saturatingSum(gap.meanNanos)
-            return (mid.saturatingDifference(gap.spreadNanos.saturatingSum(lastLateness)),
-                    mid.saturatingSum(max(gap.spreadNanos, gap.meanNanos / 8)))
+            guard beganAt == nil, let last = lastBegin, let e = arrivals.estimate else { return nil }
+            if now > last.saturatingSum(e.period.saturatingProduct(3)) { return nil }
+            let mid = last.saturatingSum(e.period)
+            return (mid.saturatingDifference(e.deviation.saturatingSum(lastLateness)),
+                    mid.saturatingSum(max(e.deviation, e.period / 8)))
         }
     }
 
@@ -114,8 +118,14 @@ final class RealtimeActivityModel: @unchecked Sendable {
     /// The learned busy-period length (samples, mean, spread; blocksPerSM unused).
     var periodEstimate: KernelEstimate { lock.withLock { period } }
 
-    /// The learned gap between arrivals (samples, mean, spread; blocksPerSM unused).
-    var gapEstimate: KernelEstimate { lock.withLock { gap } }
+    /// The gap between arrivals: gaps seen, the median of the last gaps and the farthest
+    /// one's deviation from it (0 and 0 while they are not regular); blocksPerSM unused.
+    var gapEstimate: KernelEstimate {
+        lock.withLock {
+            let e = arrivals.estimate
+            return KernelEstimate(meanNanos: e?.period ?? 0, spreadNanos: e?.deviation ?? 0, samples: arrivalCount > 0 ? arrivalCount - 1 : 0, blocksPerSM: nil)
+        }
+    }
 
     /// begin + mean + spread (saturating) of the open period; nil while RT is idle or fewer than
     /// `minSamples` periods were seen. May lie before `now` when RT overruns its usual length:

@@ -30,7 +30,7 @@ extension Scheduler {
             k += 1
         }
         arrivalsSeen = n
-        guard arrivals.lastStart != 0, now &- arrivals.lastStart < 1_000_000_000 else { return nil }
+        guard arrivals.hasStart, now &- arrivals.lastStart < 1_000_000_000 else { return nil }
         // Only a real-time process (REEF_CLASS=rt or reefctl's override) without best-effort
         // work: with best-effort work of its own the contexts do not switch between the two, and
         // a kernel the dispatcher launches could wait (lazy module loading synchronises the

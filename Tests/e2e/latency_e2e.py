@@ -18,7 +18,8 @@ Runs, each paced with SIM_TIME_SCALE=1 (rt_latency --report):
       at the greatest priority), W=2 with REEF_RT_STREAMS=#2 (RT stream created plainly), and W=4
       with REEF_BE_INFLIGHT_US=1.5 D (an in-flight time budget: one BE kernel at a time, bound 2 D).
       REEF_STATS max_in_flight must stay within the window (1 with the budget).
-  (c) release gates: see gates() below; (d) several client threads: see clients().
+  (c) release gates: see gates() below; (d) several client threads: see clients(); (e) host
+      waits under real-time overload: starved_waits(); (f) the gate's watchdog: gate_watchdog().
 Each (b) run also checks REEF_STATS: the dispatcher released every BE kernel and paused for RT at
 least once, so the bound was measured with Reef holding work (not in pass-through).
 Each latency is checked twice: simulated time between the request's two events, and the host's
@@ -33,6 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MARGIN_NS = 2_000_000  # 2 ms of simulated time at SIM_TIME_SCALE=1: wake-up jitter, host overhead
@@ -169,6 +171,7 @@ def main():
     gates(res, build, reef_lib, schedule, D, R)
     clients(res, build, reef_lib, schedule)
     starved_waits(res, build, reef_lib, schedule)
+    gate_watchdog(res, build, reef_lib, schedule)
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 
@@ -279,6 +282,37 @@ def starved_waits(res, build, reef_lib, schedule):
     res.check(during >= be_iters - 2 and inherited > 0,
               f"{label}: BE iterations completed while RT ran: {during} of {be_iters}; releases for starved waits: {inherited}",
               "a BE thread's host wait lasted until RT ended (or the 1 s guard)")
+
+
+def gate_watchdog(res, build, reef_lib, schedule):
+    """(f) The release gate's watchdog: drv_gate_watchdog releases BE kernels behind gates, closes
+    the gate with a 20 ms RT kernel and waits for the BE stream, three times. With
+    REEF_DEBUG_STALL_DISPATCHER_MS=5000 the dispatcher, the first time it finds the gate closed,
+    waits up to 5 s for someone else to open it (as if stuck in a runtime call that waits for the
+    gated work: on the H100 gates hung processes that way). The watchdog must open it after
+    ~200 ms without a dispatcher pass, so the program ends in well under the stall."""
+    label = "(f) gate watchdog, dispatcher stalled 5 s behind a closed gate"
+    prog = os.path.join(build, "tests", "cuda", "drv_gate_watchdog")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+    env["LD_LIBRARY_PATH"] = ":".join([os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda"),
+                                       env.get("LD_LIBRARY_PATH", "")])
+    with tempfile.TemporaryDirectory() as tmp:
+        env.update({"LD_PRELOAD": reef_lib, **schedule, "REEF_CLASS": "be", "REEF_BE_GATE": "on",
+                    "REEF_BE_WINDOW": "8", "REEF_DEBUG_STALL_DISPATCHER_MS": "5000",
+                    "REEF_STATS": os.path.join(tmp, "reef-%p.json")})
+        start = time.monotonic()
+        try:
+            p = subprocess.run([prog], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            res.check(False, f"{label}: exits", f"no exit within {RUN_TIMEOUT_S} s")
+            return
+        wall = time.monotonic() - start
+        stats = read_stats(tmp)
+    res.check(p.returncode == 0 and p.stdout.rstrip().endswith("OK"), f"{label}: exits 0 with OK",
+              (p.stdout + p.stderr)[-400:])
+    g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
+    res.check(g.get("watchdog_opened", 0) >= 1, f"{label}: the watchdog opened the gate (REEF_STATS gate {g})")
+    res.check(wall < 2.5, f"{label}: done in {wall:.2f} s, well under the 5 s stall")
 
 
 if __name__ == "__main__":

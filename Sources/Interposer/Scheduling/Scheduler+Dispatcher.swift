@@ -141,6 +141,8 @@ extension Scheduler {
         var busyWasLocal = false
         var lastProgress = monotonicNanos()
         while true {
+            count(.dispatcherLoops)   // the gate watchdog's heartbeat
+            debugStallIfAsked()
             // No runtime call from this thread may disturb a capture: announce that we are about
             // to make some, then check no capture is open or starting.
             count(.dispatcherInRuntime, 1)

@@ -39,6 +39,7 @@ extension Scheduler {
             }
             gate = ReleaseGate(word: w.host, device: w.device)
             _ = reef_atomic_exchange(counters.base + Counter.gateWord.rawValue, UInt64(UInt(bitPattern: w.host)))
+            startGateWatchdog()
         }
         guard let g = gate, load(.gateWord) != 0 else { gateUnavailable = true; return }
         let r = b.waitGate(stream, device: g.device)
@@ -155,6 +156,6 @@ extension Scheduler {
     }
 
     func gateJSON() -> String {
-        "{\"enabled\":\(gateOn),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses)),\"stalls_opened\":\(load(.gateStalls)),\"turned_off\":\(load(.gateTurnedOff) != 0)}"
+        "{\"enabled\":\(gateOn),\"in_use\":\(load(.gateWord) != 0),\"gated\":\(load(.gated)),\"closes\":\(load(.gateCloses)),\"stalls_opened\":\(load(.gateStalls)),\"watchdog_opened\":\(load(.gateWatchdogOpens)),\"turned_off\":\(load(.gateTurnedOff) != 0)}"
     }
 }

@@ -146,7 +146,9 @@ final class Scheduler: @unchecked Sendable {
              rtArrivalRing0, rtArrivalRing1, rtArrivalRing2, rtArrivalRing3,
              rtArrivalRing4, rtArrivalRing5, rtArrivalRing6, rtArrivalRing7,
              /// Default gates: another process's real-time work was seen.
-             foreignRealtimeSeen
+             foreignRealtimeSeen,
+             /// Dispatcher loop passes (the gate watchdog's heartbeat); gates the watchdog opened.
+             dispatcherLoops, gateWatchdogOpens
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -207,6 +209,12 @@ final class Scheduler: @unchecked Sendable {
     /// `gateUnavailable` once the runtime refused it. Markers recorded behind real-time waits on
     /// best-effort work: the gate stays open until they complete (guarded by `state`).
     var gate: ReleaseGate?
+    /// REEF_DEBUG_STALL_DISPATCHER_MS (tests, Scheduler+GateWatchdog.swift): once, a stall.
+    let debugDispatcherStallMicros: UInt32 = {
+        guard let v = getenv("REEF_DEBUG_STALL_DISPATCHER_MS"), let ms = UInt32(String(cString: v)), ms <= 60_000 else { return 0 }
+        return ms * 1000
+    }()
+    var debugDispatcherStalled = false
     /// Whether released kernels are gated in this process (REEF_BE_GATE, else the runtime's default).
     /// Release gates in use: REEF_BE_GATE when set; by default only in a process that has seen
     /// another process's real-time work and issued none itself (a best-effort process beside

@@ -33,7 +33,7 @@ enum LogLevel: Int, Comparable, Sendable {
 enum OnceMessage: Int, CaseIterable {
     case paramInfoUnavailable, kernelCatalogFull, streamTableFull, unknownHipFunction,
          unreadableCodeObject, statsWriteFailed, heldWorkStuck, paddingUnavailable, paddingPartitionFailed,
-         gateUnavailable, heldCommandFailed, gateStalled, shadowMarkerFailed
+         gateUnavailable, heldCommandFailed, gateStalled, shadowMarkerFailed, gateWatchdog
 }
 
 final class Log: @unchecked Sendable {

@@ -70,4 +70,24 @@ private let lead: UInt64 = 300_000
         #expect(p.period == 10 * ms)
         #expect(p.actionTime(lead: lead, now: 181 * ms) == 190 * ms - lead)
     }
+
+    @Test func estimateGivesTheMedianAndTheFarthestDeviation() {
+        // Gaps 10, 10.3, 9.8, 10 ms: median 10 (sorted 9.8, 10, 10, 10.3), farthest 0.3 off.
+        let p = predictor([0, 10, 20.3, 30.1, 40.1].map { 100 * ms + UInt64(($0 * 1e6).rounded()) })
+        #expect(p.estimate?.period == 10 * ms && p.estimate?.deviation == 300_000)
+        #expect(p.gapCount == 4)
+    }
+
+    @Test func minimumGapsAndToleranceAreTheCallersChoice() {
+        // REEF_RT_PREDICT's use: 3 gaps, a quarter of the median.
+        var q = ArrivalPredictor(minGaps: 3, toleranceShift: 2)
+        for t: UInt64 in [0, 10, 20, 32] { q.observe(start: t * ms) }
+        #expect(q.estimate?.period == 10 * ms && q.estimate?.deviation == 2 * ms)   // 12 within 10/4
+        #expect(predictor([0, 10, 20, 32, 42].map { $0 * ms }).period == nil)          // not within 10/8
+        // A start at time 0 counts (hasStart, not a zero sentinel).
+        var z = ArrivalPredictor(minGaps: 1)
+        z.observe(start: 0)
+        z.observe(start: 5 * ms)
+        #expect(z.hasStart && z.period == 5 * ms)
+    }
 }

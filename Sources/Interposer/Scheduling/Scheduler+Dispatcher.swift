@@ -16,18 +16,10 @@ extension Scheduler {
     func startDispatcherIfNeeded() {
         guard !dispatcherRunning, getenv("REEF_DEBUG_NO_DISPATCHER") == nil else { return }
         dispatcherRunning = true
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let r = pthread_create(&thread, nil, { arg in
-            let s = Unmanaged<Scheduler>.fromOpaque(arg!).takeRetainedValue()
-            s.dispatchLoop()
-            return nil
-        }, context)
+        let r = startDetachedThread { [self] in dispatchLoop() }
         if r != 0 {
             dispatcherRunning = false
             log.write(.error, "cannot start the dispatcher thread (pthread_create: \(r)); best-effort work is issued at syncs only")
-        } else {
-            pthread_detach(thread)
         }
     }
 

@@ -17,16 +17,8 @@ extension Scheduler {
 
     /// Once, when the gate is made.
     func startGateWatchdog() {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let r = pthread_create(&thread, nil, { arg in
-            let s = Unmanaged<Scheduler>.fromOpaque(arg!).takeRetainedValue()
-            s.gateWatchdogLoop()
-            return nil
-        }, context)
-        if r == 0 {
-            pthread_detach(thread)
-        } else {
+        let r = startDetachedThread { [self] in gateWatchdogLoop() }
+        if r != 0 {
             log.write(.warn, "REEF_BE_GATE: no watchdog thread (pthread_create: \(r)); only the dispatcher opens the gate")
         }
     }

@@ -17,11 +17,8 @@ int main(void) {
     setenv("SIM_EVENT_RECORD_DELAY_US", "400", 0);
     drv_setup();
     CUfunction delay = drv_sim_kernel("delay");
-    int least = 0, greatest = 0;
-    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
     CUstream be, rt;
-    CHECK(cuStreamCreateWithPriority(&be, CU_STREAM_NON_BLOCKING, least));
-    CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+    drv_be_rt_streams(&be, &rt);
     const int rounds = 60;
     for (int i = 0; i < rounds; i++) {
         drv_launch_delay(delay, 1, 1000000, rt); /* 1 ms of real-time work */

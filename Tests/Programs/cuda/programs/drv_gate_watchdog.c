@@ -14,11 +14,8 @@ int main(void) {
     setenv("SIM_TIME_SCALE", "1", 1); /* before the first driver call */
     drv_setup();
     CUfunction delay = drv_sim_kernel("delay");
-    int least = 0, greatest = 0;
-    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
     CUstream be, rt;
-    CHECK(cuStreamCreateWithPriority(&be, CU_STREAM_NON_BLOCKING, least));
-    CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+    drv_be_rt_streams(&be, &rt);
     for (int i = 0; i < 4; i++) { /* Reef learns the kernel's duration */
         drv_launch_delay(delay, 1, 1000000, be);
         CHECK(cuStreamSynchronize(be));

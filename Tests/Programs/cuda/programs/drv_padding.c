@@ -66,15 +66,12 @@ int main(int argc, char **argv) {
     setenv("SIM_TIME_SCALE", "1", 0); /* before cuInit: the device reads it then */
 
     drv_setup();
-    int least = 0, greatest = 0;
-    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
     CUmodule mod;
     CUfunction delay;
     CHECK(cuModuleLoadData(&mod, "reefsim-module\ndelay\n"));
     CHECK(cuModuleGetFunction(&delay, mod, "delay"));
     CUstream be, rt;
-    CHECK(cuStreamCreateWithPriority(&be, CU_STREAM_NON_BLOCKING, least));
-    CHECK(cuStreamCreateWithPriority(&rt, CU_STREAM_NON_BLOCKING, greatest));
+    drv_be_rt_streams(&be, &rt);
 
     for (int i = 0; i < WARMUP; i++) {
         drv_launch_delay(delay, be_blocks, be_ns, be);

@@ -53,4 +53,13 @@ static inline void drv_launch_delay(CUfunction delay, unsigned blocks, unsigned 
     CHECK(cuLaunchKernel(delay, blocks, 1, 1, 32, 1, 1, 0, s, params, NULL));
 }
 
+/* A best-effort stream (least priority) and a real-time one (greatest), both non-blocking: how
+ * Reef classes streams by default. */
+static inline void drv_be_rt_streams(CUstream *be, CUstream *rt) {
+    int least = 0, greatest = 0;
+    CHECK(cuCtxGetStreamPriorityRange(&least, &greatest));
+    CHECK(cuStreamCreateWithPriority(be, CU_STREAM_NON_BLOCKING, least));
+    CHECK(cuStreamCreateWithPriority(rt, CU_STREAM_NON_BLOCKING, greatest));
+}
+
 #endif /* DRV_UTIL_H */

@@ -86,9 +86,9 @@ final class RealtimeActivityModel: @unchecked Sendable {
 
     /// While RT is idle and arrives regularly: the window its next busy period will probably
     /// begin in: from `predictedNextArrival` to last begin + period + the larger of the deviation
-    /// and an eighth of the period (a host thread that wakes a few hundred µs late still comes; on
-    /// the H100, with the window's end at the spread alone, 3-4 % of 10 ms requests beside ~2 ms
-    /// best-effort kernels still found one running). nil as for `predictedNextArrival`.
+    /// and an eighth of the period (a host thread that wakes a few hundred µs late still comes,
+    /// and best-effort kernels released just before it would meet it). nil as for
+    /// `predictedNextArrival`.
     func nextArrivalWindow(now: UInt64) -> (early: UInt64, late: UInt64)? {
         lock.withLock {
             guard beganAt == nil, let last = lastBegin, let e = arrivals.estimate else { return nil }

@@ -50,10 +50,10 @@ extension Scheduler {
     /// closed it waits until someone else opens it, at most N ms, as if stuck in a runtime call
     /// that waits for the gated work.
     func debugStallIfAsked() {
-        guard debugDispatcherStallMicros > 0, !debugDispatcherStalled, let g = gate, !g.isOpen else { return }
+        guard settings.debugDispatcherStallMicros > 0, !debugDispatcherStalled, let g = gate, !g.isOpen else { return }
         debugDispatcherStalled = true
         var waited: UInt32 = 0
-        while !g.isOpen && waited < debugDispatcherStallMicros {
+        while !g.isOpen && waited < settings.debugDispatcherStallMicros {
             usleep(1000)
             waited += 1000
         }

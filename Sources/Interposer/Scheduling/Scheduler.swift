@@ -58,6 +58,9 @@ final class Scheduler: @unchecked Sendable {
         /// REEF_RT_NUDGE_FOREIGN=on: also after another process's real-time busy period (a
         /// best-effort process beside a real-time one; off by default, an experiment on the H100).
         var nudgeForeign = false
+        /// REEF_DEBUG_STALL_DISPATCHER_MS (tests, Scheduler+GateWatchdog.swift): once, the
+        /// dispatcher stalls behind a closed gate this long at most; 0 = never.
+        var debugDispatcherStallMicros: UInt32 = 0
         /// REEF_RT_PREWARM=on|off|<µs> (CUDA; default on, 300 µs): an empty kernel in the
         /// real-time context that long before each predicted periodic request, in a process
         /// without best-effort work beside a best-effort process (Scheduler+Prewarm); 0 = off.
@@ -209,11 +212,7 @@ final class Scheduler: @unchecked Sendable {
     /// `gateUnavailable` once the runtime refused it. Markers recorded behind real-time waits on
     /// best-effort work: the gate stays open until they complete (guarded by `state`).
     var gate: ReleaseGate?
-    /// REEF_DEBUG_STALL_DISPATCHER_MS (tests, Scheduler+GateWatchdog.swift): once, a stall.
-    let debugDispatcherStallMicros: UInt32 = {
-        guard let v = getenv("REEF_DEBUG_STALL_DISPATCHER_MS"), let ms = UInt32(String(cString: v)), ms <= 60_000 else { return 0 }
-        return ms * 1000
-    }()
+    /// Whether REEF_DEBUG_STALL_DISPATCHER_MS's one stall happened (Scheduler+GateWatchdog.swift).
     var debugDispatcherStalled = false
     /// Whether released kernels are gated in this process (REEF_BE_GATE, else the runtime's default).
     /// Release gates in use: REEF_BE_GATE when set; by default only in a process that has seen

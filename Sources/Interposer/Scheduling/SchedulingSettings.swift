@@ -70,6 +70,7 @@ enum SchedulingSettings {
             }
         }
         settings.nudgeForeign = Environment.flag("REEF_RT_NUDGE_FOREIGN", log: log) ?? false
+        settings.debugDispatcherStallMicros = UInt32(number("REEF_DEBUG_STALL_DISPATCHER_MS", default: 0, range: 0...60_000)) * 1000
         if let v = Environment.string("REEF_RT_PREWARM"), !v.isEmpty {
             settings.prewarmAsked = true
             switch v.lowercased() {

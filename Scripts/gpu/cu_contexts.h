@@ -10,9 +10,12 @@
 #include <string.h>
 
 /* A non-blocking stream of `priority` in a new green context of `sms` SMs of `dev` (0: every SM,
- * no split). Returns 0 or the first failing call's result (500, CUDA_ERROR_NOT_FOUND, when the
- * driver lacks green contexts). */
-static CUresult cu_green_stream(void *lib, CUdevice dev, unsigned sms, int priority, CUstream *stream) {
+ * no split), or, with `rest` set, of the SMs that splitting `sms` off leaves (the complement: a
+ * split of the same count is assumed to take the same SMs each time, so a stream of the group and
+ * one of the rest share no SM). Returns 0 or the first failing call's result (500,
+ * CUDA_ERROR_NOT_FOUND, when the driver lacks green contexts). */
+static inline CUresult cu_green_stream_part(void *lib, CUdevice dev, unsigned sms, int rest_of_split, int priority,
+                                     CUstream *stream) {
     CUresult (*get_resource)(CUdevice, void *, int) = dlsym(lib, "cuDeviceGetDevResource");
     CUresult (*split)(void *, unsigned *, void *, void *, unsigned, unsigned) = dlsym(lib, "cuDevSmResourceSplitByCount");
     CUresult (*gen_desc)(void **, void *, unsigned) = dlsym(lib, "cuDevResourceGenerateDesc");
@@ -29,7 +32,7 @@ static CUresult cu_green_stream(void *lib, CUdevice dev, unsigned sms, int prior
         unsigned groups = 1;
         r = split(group, &groups, all, rest, 0, sms);
         if (r == 0 && groups < 1) r = 500;
-        use = group;
+        use = rest_of_split ? (void *)rest : (void *)group;
     }
     if (r == 0) r = gen_desc(&desc, use, 1);
     if (r == 0) r = green_create(&green, desc, dev, 1 /* CU_GREEN_CTX_DEFAULT_STREAM */);
@@ -37,9 +40,13 @@ static CUresult cu_green_stream(void *lib, CUdevice dev, unsigned sms, int prior
     return r;
 }
 
+static inline CUresult cu_green_stream(void *lib, CUdevice dev, unsigned sms, int priority, CUstream *stream) {
+    return cu_green_stream_part(lib, dev, sms, 0, priority, stream);
+}
+
 /* A new ordinary context on `dev` (cuCtxCreate_v4 where the driver has it, else _v2); it becomes
  * current on the calling thread, as cuCtxCreate makes it. */
-static CUresult cu_context_create(void *lib, CUdevice dev, CUcontext *ctx) {
+static inline CUresult cu_context_create(void *lib, CUdevice dev, CUcontext *ctx) {
     CUresult (*create4)(CUcontext *, void *, unsigned, CUdevice) = dlsym(lib, "cuCtxCreate_v4");
     CUresult (*create2)(CUcontext *, unsigned, CUdevice) = dlsym(lib, "cuCtxCreate_v2");
     if (create4 && create4(ctx, NULL, 0, dev) == 0) return 0;

@@ -137,10 +137,16 @@ static int prefer_l1(CUgraph graph, CUdevice dev) {
  * (CUDA 12.4+), the graph's nodes staying in the app's context. A kernel of another context spares
  * RT's graph the 9-13 % slowdown a kernel of RT's own context causes
  * (bench/results/foreign-kernel-h100.md); does RT in a context of its own escape it too? Made
- * through dlsym, so under Reef these calls pass through unrouted. */
-static CUresult green_rt_stream(CUdevice dev, int priority, CUstream *stream) {
+ * through dlsym, so under Reef these calls pass through unrouted.
+ * RT_GREEN=<K> (issue 6): a green context of K SMs (what confining RT costs RT);
+ * RT_GREEN=rest:<N>: of the SMs left after splitting N off, the complement of the BE loop's
+ * BE_GREEN=<N> stream, so RT and BE share no SM. */
+static CUresult green_rt_stream(CUdevice dev, const char *spec, int priority, CUstream *stream) {
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-    return lib ? cu_green_stream(lib, dev, 0, priority, stream) : 500; /* CUDA_ERROR_NOT_FOUND */
+    int rest = strncmp(spec, "rest:", 5) == 0;
+    long sms = strcmp(spec, "1") == 0 ? 0 : strtol(rest ? spec + 5 : spec, NULL, 10);
+    if (sms < 0 || (rest && sms == 0)) return 1; /* CUDA_ERROR_INVALID_VALUE */
+    return lib ? cu_green_stream_part(lib, dev, (unsigned)sms, rest, priority, stream) : 500; /* CUDA_ERROR_NOT_FOUND */
 }
 
 /* RT_RESET_CONTEXT=N (a diagnosis, issue 3): after every N-th request (and once before the
@@ -253,9 +259,9 @@ int rt_driver_run(uint64_t graph, int high_priority, int warmup, int requests, u
     CHECK(cu.ctxSetCurrent(ctx));
     CHECK(cu.priorityRange(&least, &greatest));
     const char *rt_green = getenv("RT_GREEN");
-    if (rt_green && strcmp(rt_green, "1") == 0) {
-        CHECK(green_rt_stream(dev, high_priority ? greatest : 0, &stream));
-        fprintf(stderr, "rt_driver: RT_GREEN: the RT stream is in a green context of every SM\n");
+    if (rt_green && *rt_green) {
+        CHECK(green_rt_stream(dev, rt_green, high_priority ? greatest : 0, &stream));
+        fprintf(stderr, "rt_driver: RT_GREEN=%s: the RT stream is in a green context (1: every SM, K: K SMs, rest:N: the SMs left after splitting N off)\n", rt_green);
     } else {
         CHECK(cu.streamCreateWithPriority(&stream, 1 /* CU_STREAM_NON_BLOCKING */, high_priority ? greatest : 0));
     }

@@ -19,7 +19,8 @@ Runs, each paced with SIM_TIME_SCALE=1 (rt_latency --report):
       with REEF_BE_INFLIGHT_US=1.5 D (an in-flight time budget: one BE kernel at a time, bound 2 D).
       REEF_STATS max_in_flight must stay within the window (1 with the budget).
   (c) release gates: see gates() below; (d) several client threads: see clients(); (e) host
-      waits under real-time overload: starved_waits(); (f) the gate's watchdog: gate_watchdog().
+      waits under real-time overload: starved_waits(); (f) the gate's watchdog: gate_watchdog();
+      (g) copies into pageable memory: pageable_copies().
 Each (b) run also checks REEF_STATS: the dispatcher released every BE kernel and paused for RT at
 least once, so the bound was measured with Reef holding work (not in pass-through).
 Each latency is checked twice: simulated time between the request's two events, and the host's
@@ -172,6 +173,7 @@ def main():
     clients(res, build, reef_lib, schedule)
     starved_waits(res, build, reef_lib, schedule)
     gate_watchdog(res, build, reef_lib, schedule)
+    pageable_copies(res, build, reef_lib, schedule)
     print(f"{res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 
@@ -313,6 +315,48 @@ def gate_watchdog(res, build, reef_lib, schedule):
     g = ((stats or {}).get("scheduling") or {}).get("gate") or {}
     res.check(g.get("watchdog_opened", 0) >= 1, f"{label}: the watchdog opened the gate (REEF_STATS gate {g})")
     res.check(wall < 2.5, f"{label}: done in {wall:.2f} s, well under the 5 s stall")
+
+
+def pageable_copies(res, build, reef_lib, schedule):
+    """(g) Copies into pageable memory: drv_pageable_copy's BE thread copies its result into pageable
+    memory behind a 20 ms kernel; 3 ms later the RT thread runs a 0.2 ms kernel and copies its
+    result into pageable memory too, six rounds. The simulator serializes such copies
+    (SIM_PAGEABLE_COPY_LOCK=1, as the H100's driver does), so without Reef the RT copy waits for
+    the BE kernel (> 10 ms: the case is real); under Reef the BE copy waits for its stream outside
+    the runtime, so no RT copy waits more than 3 ms, and REEF_STATS counts those waits."""
+    prog = os.path.join(build, "tests", "cuda", "drv_pageable_copy")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+    base["LD_LIBRARY_PATH"] = ":".join([os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda"),
+                                        base.get("LD_LIBRARY_PATH", "")])
+    for reef in (False, True):
+        label = "(g) copies into pageable memory, " + ("under Reef" if reef else "without Reef")
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(base, SIM_PAGEABLE_COPY_LOCK="1", DRV_PAGEABLE_COPY_REPORT=os.path.join(tmp, "report.json"))
+            if reef:
+                env.update({"LD_PRELOAD": reef_lib, **schedule, "REEF_STATS": os.path.join(tmp, "reef-%p.json")})
+            try:
+                p = subprocess.run([prog], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                res.check(False, f"{label}: exits", f"no exit within {RUN_TIMEOUT_S} s")
+                continue
+            stats = read_stats(tmp)
+            try:
+                with open(os.path.join(tmp, "report.json")) as f:
+                    longest = json.load(f)["rt_copy_longest_us"]
+            except (OSError, ValueError, KeyError):
+                longest = None
+        res.check(p.returncode == 0 and p.stdout.rstrip().endswith("OK"), f"{label}: exits 0 with OK, copies correct",
+                  (p.stdout + p.stderr)[-400:])
+        if longest is None:
+            res.check(False, f"{label}: the program reported its RT copies' longest wait")
+            continue
+        if not reef:
+            res.check(longest > 10_000, f"{label}: an RT copy waited for the BE kernel ({longest:.0f} us > 10000 us)")
+            continue
+        drains = ((stats or {}).get("scheduling") or {}).get("pageable_copy_drains", 0)
+        res.check(longest < 3_000, f"{label}: no RT copy waited for BE work (longest {longest:.0f} us < 3000 us)")
+        res.check(drains >= 1, f"{label}: BE copies waited for their stream outside the runtime"
+                               f" (REEF_STATS pageable_copy_drains {drains})")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ static struct {
     CUresult (*memAlloc)(CUdeviceptr *, size_t);
     CUresult (*memHostAlloc)(void **, size_t, unsigned);
     CUresult (*copyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+    CUresult (*pointerGetAttribute)(void *, int, CUdeviceptr);
 } cu;
 
 #define CHECK(call) do { CUresult r_ = (call); if (r_ != 0) { \
@@ -116,6 +117,7 @@ int main(void) {
     *(void **)&cu.memAlloc = sym(lib, "cuMemAlloc_v2");
     *(void **)&cu.memHostAlloc = sym(lib, "cuMemHostAlloc");
     *(void **)&cu.copyDtoHAsync = sym(lib, "cuMemcpyDtoHAsync_v2");
+    *(void **)&cu.pointerGetAttribute = sym(lib, "cuPointerGetAttribute");
     CUdevice dev;
     CUmodule mod;
     int least = 0, greatest = 0;
@@ -140,7 +142,14 @@ int main(void) {
         {"be_pageable__rt_pinned", 0, 1},
         {"be_sync_first__rt_pageable", 1, 0},
     };
-    printf("{\"be_ms\": %llu, \"cases\": [\n", (unsigned long long)(be_ns / 1000000));
+    /* How Reef tells pageable from page-locked memory (CU_POINTER_ATTRIBUTE_MEMORY_TYPE: an error
+     * for memory the driver does not know); with HMM a driver might answer for malloc'd memory too. */
+    unsigned type_pageable = 0, type_pinned = 0;
+    CUresult q_pageable = cu.pointerGetAttribute(&type_pageable, 2, (CUdeviceptr)(uintptr_t)be_host);
+    CUresult q_pinned = cu.pointerGetAttribute(&type_pinned, 2, (CUdeviceptr)(uintptr_t)rt_pinned);
+    printf("{\"pointer_query\": {\"malloc\": [%d, %u], \"cuMemHostAlloc\": [%d, %u]},\n", q_pageable, type_pageable,
+           q_pinned, type_pinned);
+    printf("\"be_ms\": %llu, \"cases\": [\n", (unsigned long long)(be_ns / 1000000));
     for (int c = 0; c < 3; c++) {
         be_sync_first = cases[c].sync_first;
         double v[9];

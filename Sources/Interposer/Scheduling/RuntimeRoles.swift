@@ -34,6 +34,9 @@ struct RuntimeRoles {
         case memoryFree
         /// Device-to-host copy whose host destination is argument 0.
         case deviceToHost
+        /// A copy Reef never holds whose destination, argument 0, may be host memory (the generic
+        /// asynchronous copy, synchronous copies to host): see `Scheduler.writesPageableHost`.
+        case hostDestination
     }
 
     /// Which host memory an asynchronous copy touches.
@@ -90,6 +93,9 @@ struct RuntimeRoles {
                                  : ["hipStreamWaitValue32", "hipStreamWaitValue64"])
         assign(.memoryFree, cuda ? ["cuMemFree_v2", "cuMemFreeHost"] : ["hipFree", "hipHostFree"])
         assign(.deviceToHost, cuda ? ["cuMemcpyDtoHAsync_v2"] : ["hipMemcpyDtoHAsync"])
+        assign(.hostDestination, cuda ? ["cuMemcpyAsync", "cuMemcpy", "cuMemcpyDtoH_v2", "cuMemcpyAtoH_v2"]
+                                      : ["hipMemcpy", "hipMemcpyDtoH", "hipMemcpyWithStream", "hipMemcpyFromSymbol",
+                                         "hipMemcpyFromSymbolAsync"])
         self.roles = roles
         streamCreateWithPriority = roles.firstIndex(of: .streamCreateWithPriority)
     }

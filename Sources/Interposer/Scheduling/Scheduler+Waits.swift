@@ -93,8 +93,50 @@ extension Scheduler {
             _ = synchronizeOwnContexts()   // a free synchronises the device first
         } else {
             awaitIssued(before: StreamIdentity.legacy)
+            if writesPageableHost(role: roles.role(api), args: ReefCall.mutableArgs(call)) {
+                awaitCompleted(before: StreamIdentity.legacy)
+            }
         }
         return backend.forward(call)
+    }
+
+    /// Whether a copy Reef issues directly (never holds) writes into pageable host memory: the
+    /// runtime makes such a copy in the calling thread, after the work before it has completed.
+    func writesPageableHost(role: RuntimeRoles.Role, args: UnsafeMutablePointer<UInt64>) -> Bool {
+        switch role {
+        case .deviceToHost, .directedCopy, .hostDestination:
+            // A device pointer or page-locked memory answers true (kind H2D puts a device pointer here).
+            return args[0] != 0 && backend.hostMemoryIsPinned(args[0]) == false
+        default:
+            return false
+        }
+    }
+
+    /// Before a copy into pageable memory: waits here until the released best-effort work it
+    /// follows has completed, so the copy does not wait for it inside the runtime. The CUDA
+    /// driver serializes copies into pageable memory: while one waits there for its stream's
+    /// earlier work, every other thread's copy into pageable memory waits behind it, a real-time
+    /// request's result copy included (H100: 18 ms behind another stream's 20 ms kernel,
+    /// `bench/results/pageable-copy-h100.md`). A stream synchronize holds nothing of the kind.
+    /// Every best-effort stream the copy follows is synchronized, not only those with work known
+    /// to be in flight: a command the dispatcher has just released may not be counted yet, and
+    /// a synchronize of an idle stream costs microseconds (blocking streams are few).
+    func awaitCompleted(before stream: UInt64) {
+        let handles: [UInt64] = state.withLock {
+            let blocking = queues[stream]?.blocking ?? true
+            return queues.values.filter { $0.schedulingClass != .realtime && follows($0, stream: stream, blocking: blocking) }
+                .map { $0.handle }
+        }
+        guard !handles.isEmpty else { return }
+        count(.pageableCopyDrains)
+        for h in handles { _ = backend.synchronizeStream(h) }   // an error surfaces at the copy itself
+    }
+
+    /// Whether a command issued directly on `stream` must follow `q`'s earlier commands: its
+    /// own queue; for the legacy stream every blocking stream; for a blocking stream the legacy one.
+    func follows(_ q: StreamQueue, stream: UInt64, blocking: Bool) -> Bool {
+        q.handle == stream || (stream == StreamIdentity.legacy && q.blocking)
+            || (blocking && q.handle == StreamIdentity.legacy)
     }
 
     func takeDeferredError(_ stream: UInt64) -> Int32 {
@@ -120,10 +162,7 @@ extension Scheduler {
     func awaitIssued(before stream: UInt64, blocking known: Bool? = nil) {
         guard pendingWork() else { return }
         let blocking = known ?? state.withLock { queues[stream]?.blocking ?? true }
-        awaitIssued { q in
-            q.handle == stream || (stream == StreamIdentity.legacy && q.blocking)
-                || (blocking && q.handle == StreamIdentity.legacy)
-        }
+        awaitIssued { q in follows(q, stream: stream, blocking: blocking) }
     }
 
 

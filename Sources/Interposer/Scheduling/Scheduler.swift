@@ -151,7 +151,10 @@ final class Scheduler: @unchecked Sendable {
              /// Default gates: another process's real-time work was seen.
              foreignRealtimeSeen,
              /// Dispatcher loop passes (the gate watchdog's heartbeat); gates the watchdog opened.
-             dispatcherLoops, gateWatchdogOpens
+             dispatcherLoops, gateWatchdogOpens,
+             /// Copies into pageable memory issued only once the work before them had completed
+             /// (REEF_STATS): the wait kept out of the runtime, where it blocks other threads'.
+             pageableCopyDrains
     }
 
     /// Per stream-table slot, lock-free: StreamMode bits (0 = not known yet).
@@ -396,8 +399,9 @@ final class Scheduler: @unchecked Sendable {
             if let held = holdCopy(call, role: role, stream: stream) { return held }
             // A copy into pageable memory (complete when the call returns), or one whose host
             // side Reef cannot classify: once the dispatcher has released everything before it
-            // on this stream, issue it.
+            // on this stream, issue it; into pageable memory, once that work has also completed.
             awaitIssued(before: stream)
+            if writesPageableHost(role: role, args: args) { awaitCompleted(before: stream) }
             return backend.forward(call)
         case REEF_K_MEMOP:
             guard role == .batchMemOp else { return hold(call.pointee, storage: nil, on: stream) }

@@ -31,6 +31,7 @@ enum StatsReport {
             out += ",\"window\":\(scheduler.window),\"linger_us\":\(scheduler.settings.lingerNanos / 1000)"
             out += ",\"max_in_flight\":\(s.maxInFlight)"
             out += ",\"inherited_releases\":\(scheduler.load(.inheritedReleases))"
+            out += ",\"pageable_copy_drains\":\(scheduler.load(.pageableCopyDrains))"
             out += ",\"in_flight_budget_us\":" + (scheduler.settings.inFlightBudgetNanos.map { String($0 / 1000) } ?? "null")
             out += ",\"process_class\":\"\(scheduler.settings.policy.processDefault.name)\""
             out += ",\"preemption_latency\":" + scheduler.preemptionJSON()

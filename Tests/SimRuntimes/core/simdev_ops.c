@@ -20,6 +20,21 @@ static bool range_ok(const void *p, size_t len) {
     }
 }
 
+/* SIM_PAGEABLE_COPY_LOCK=1: copies into pageable memory are serialized, each holding the lock
+ * from its call until it completed, as the CUDA driver does on the H100 (driver 580): a thread
+ * whose copy into pageable memory waits for its stream's earlier work holds back every other
+ * thread's, on any stream (bench/results/pageable-copy-h100.md). Off by default. */
+static pthread_mutex_t pageable_copy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool pageable_copy_lock_on(void) {
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("SIM_PAGEABLE_COPY_LOCK");
+        on = v && strcmp(v, "1") == 0;
+    }
+    return on == 1;
+}
+
 /* Wait until the op at seq on s completed (pageable destinations). */
 static simdev_status wait_seq(simdev_stream *s, uint64_t seq) {
     if (!seq) return SIMDEV_OK;
@@ -82,8 +97,11 @@ simdev_status simdev_memcpy2d_async(simdev_stream *s, void *dst, size_t dpitch, 
         o->u.copy.staging = stage;
     }
     uint64_t seq;
+    bool serial = simdev_mem_kind_of(dst) == SIMDEV_MEM_PAGEABLE && pageable_copy_lock_on();
+    if (serial) pthread_mutex_lock(&pageable_copy_lock);
     simdev_status st = enqueue(s, o, &seq);
     if (st == SIMDEV_OK && simdev_mem_kind_of(dst) == SIMDEV_MEM_PAGEABLE) st = wait_seq(s, seq);
+    if (serial) pthread_mutex_unlock(&pageable_copy_lock);
     return st;
 }
 

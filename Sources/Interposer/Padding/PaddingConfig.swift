@@ -1,9 +1,8 @@
-/// Padding knobs from the environment (off by default):
-/// REEF_PADDING=on, REEF_PAD_PARTITIONS=<SM/CU counts, e.g. 8,16> (default: a sixteenth and an
-/// eighth of the device, in steps of 8: 8 and 16 on an H100), REEF_PAD_SLACK_US (100),
-/// REEF_PAD_MIN_SAMPLES (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to
-/// occupy: Reef cannot see which node runs; default the largest kernel node of the graphs it
-/// captured, at most half the device, and the whole device for a graph it could not look into),
+/// Padding knobs from the environment (off by default until a GPU says what it is worth):
+/// REEF_PADDING=on, REEF_PAD_PARTITIONS=<SM/CU counts, e.g. 16,32,64> (default: an eighth, a
+/// quarter and half of the device, in steps of 8), REEF_PAD_SLACK_US (100), REEF_PAD_MIN_SAMPLES
+/// (3), REEF_PAD_GRAPH_UNITS (SMs/CUs a real-time graph launch is assumed to occupy: Reef cannot
+/// see inside it; default all, so graphs get no kernels beside them unless this says otherwise),
 /// REEF_PROFILE=<path> (learned kernel durations loaded at start, saved at exit), REEF_PAD_PREDICT=on
 /// (confine, while RT is idle, kernels that would overlap periodic RT's predicted next arrival),
 /// and REEF_PAD_FORCE=1, a testing aid that pads every held kernel while real-time work runs,
@@ -39,17 +38,14 @@ struct PaddingConfig {
                              profilePath: Environment.string("REEF_PROFILE").flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// The partitions for a device of `units` SMs/CUs: the knob's, else 1/16 and 1/8 of it
-    /// rounded down to multiples of 8 (NVIDIA's green-context granularity), at least 8. Small on
-    /// purpose: on the H100 every BE kernel beside RT slowed RT's graph, 4-5 % on 8 SMs and 11-13 %
-    /// on 32; in DISB A-E (one run, RT graphs) partitions of 8/16 raised throughput at lower RT
-    /// latency in all 10 cells, 16/32/64 in 9 (bench/results/2026-11-26-h100-s12/).
+    /// The partitions for a device of `units` SMs/CUs: the knob's, else 1/8, 1/4 and 1/2 of it
+    /// rounded down to multiples of 8 (NVIDIA's green-context granularity), at least 8.
     func partitions(units: Int, log: Log) -> [Int] {
         if let text = partitionText {
             if let p = PaddingPolicy.parsePartitions(text, totalSMs: units) { return p }
             log.write(.warn, "REEF_PAD_PARTITIONS=\(text) is not a list of counts in 1...\(units - 1); using the defaults")
         }
-        let sizes = [units / 16, units / 8].map { max(8, $0 / 8 * 8) }.filter { $0 < units }
+        let sizes = [units / 8, units / 4, units / 2].map { max(8, $0 / 8 * 8) }.filter { $0 < units }
         return PaddingPolicy.sortedUnique(sizes)
     }
 }

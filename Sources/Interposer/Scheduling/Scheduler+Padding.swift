@@ -38,18 +38,14 @@ extension Scheduler {
 
     /// SMs/CUs the process's real-time work may occupy: the largest real-time grid seen (a block
     /// occupies one SM at most), and once a real-time graph was launched: REEF_PAD_GRAPH_UNITS
-    /// if set, else the largest grid of the graphs this process captured but at most half the
-    /// device (CUDA; every capture looked into), else all of them (a graph Reef could not look
-    /// into, or not captured). Half: a graph's largest node says little about the rest of its
-    /// nodes (a ResNet-50 bs1 graph ran its alone time on 68 of 132 SMs, and an inference graph
-    /// commonly has one whole-device node), and padding beside such graphs measured better
-    /// throughput at lower RT latency on the H100 (bench/results/2026-11-26-h100-s12/).
+    /// if set, else the largest grid of the graphs this process captured (CUDA; every capture
+    /// looked into), else all of them (a graph Reef could not look into, or not captured).
     func realtimeUnits(_ p: PaddingEngine) -> Int {
         var units = Int(clamping: load(.rtMaxBlocks))
         if load(.rtGraphs) > 0 {
             let captured = load(.capturedGraphBlocks)
             let known = captured > 0 && load(.capturedGraphsUnknown) == 0
-            units = max(units, p.config.graphUnits ?? (known ? min(Int(clamping: captured), max(1, p.units / 2)) : p.units))
+            units = max(units, p.config.graphUnits ?? (known ? Int(clamping: captured) : p.units))
         }
         return min(units, p.units)
     }

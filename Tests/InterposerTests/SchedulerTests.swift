@@ -393,4 +393,20 @@ struct SchedulerHarness {
         #expect(hip.role(apis.id(named: "hipMemcpyAsync")!) == .directedCopy)
         #expect(hip.isPromotable(apis.id(named: "hipStreamCreateWithFlags")!))
     }
+
+    /// Copies whose argument 0 may be pageable host memory: a best-effort one waits for its work
+    /// outside the runtime (Scheduler.awaitCompleted); every other copy keeps its role.
+    @Test func copiesThatMayWriteHostMemoryAreKnown() {
+        let apis = ApiTable()
+        let cuda = RuntimeRoles(apis: apis, runtime: UInt8(REEF_RUNTIME_CUDA))
+        for name in ["cuMemcpyAsync", "cuMemcpyAsync_ptsz", "cuMemcpy", "cuMemcpyDtoH_v2", "cuMemcpyDtoH_v2_ptds", "cuMemcpyAtoH_v2"] {
+            #expect(cuda.role(apis.id(named: name)!) == .hostDestination, "\(name)")
+        }
+        #expect(cuda.role(apis.id(named: "cuMemcpyDtoHAsync_v2")!) == .deviceToHost)
+        #expect(cuda.role(apis.id(named: "cuMemcpyHtoD_v2")!) == .none)
+        let hip = RuntimeRoles(apis: apis, runtime: UInt8(REEF_RUNTIME_HIP))
+        for name in ["hipMemcpy", "hipMemcpyDtoH", "hipMemcpyWithStream", "hipMemcpyFromSymbolAsync"] {
+            #expect(hip.role(apis.id(named: name)!) == .hostDestination, "\(name)")
+        }
+    }
 }

@@ -117,7 +117,7 @@ extension Scheduler {
     /// driver serializes copies into pageable memory: while one waits there for its stream's
     /// earlier work, every other thread's copy into pageable memory waits behind it, a real-time
     /// request's result copy included (H100: 18 ms behind another stream's 20 ms kernel,
-    /// `bench/results/pageable-copy-h100.md`). A stream synchronize holds nothing of the kind.
+    /// `bench/results/padding-partitions-h100.md`). A stream synchronize holds nothing of the kind.
     /// Every best-effort stream the copy follows is synchronized, not only those with work known
     /// to be in flight: a command the dispatcher has just released may not be counted yet, and
     /// a synchronize of an idle stream costs microseconds (blocking streams are few).

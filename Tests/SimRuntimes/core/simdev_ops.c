@@ -23,7 +23,7 @@ static bool range_ok(const void *p, size_t len) {
 /* SIM_PAGEABLE_COPY_LOCK=1: copies into pageable memory are serialized, each holding the lock
  * from its call until it completed, as the CUDA driver does on the H100 (driver 580): a thread
  * whose copy into pageable memory waits for its stream's earlier work holds back every other
- * thread's, on any stream (bench/results/pageable-copy-h100.md). Off by default. */
+ * thread's, on any stream (bench/results/padding-partitions-h100.md). Off by default. */
 static pthread_mutex_t pageable_copy_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool pageable_copy_lock_on(void) {

@@ -2,7 +2,7 @@
  * drv_pageable_copy.c — a best-effort thread copies its result into pageable memory behind a
  * 20 ms kernel while a real-time thread, 3 ms later, runs a short kernel and copies its result
  * into pageable memory too. The CUDA driver serializes copies into pageable memory (on the H100 a
- * real-time copy waited 18 ms behind another stream's: bench/results/pageable-copy-h100.md); the
+ * real-time copy waited 18 ms behind another stream's: bench/results/padding-partitions-h100.md); the
  * simulator does with SIM_PAGEABLE_COPY_LOCK=1. Under Reef the best-effort copy must wait for its
  * stream outside the runtime, so the real-time copy does not wait for best-effort work.
  * latency_e2e.py (g) reads the real-time copies' longest wait from DRV_PAGEABLE_COPY_REPORT;

@@ -8,45 +8,18 @@
  * Cases: BE on an ordinary stream (or a green context of N SMs, its k-th stream, or with the
  * CUDA 13.1 workqueue resource "balanced") x RT on an ordinary high-priority stream or on a
  * green context of the SMs the BE split leaves. Run it with and without
- * CUDA_DEVICE_MAX_CONNECTIONS to see whether hardware queue count matters.
+ * CUDA_DEVICE_MAX_CONNECTIONS to see whether hardware queue count matters. On the H100 (session
+ * 12) RT started in 35-54 us in every case; the benchmark's waits came from copies into pageable
+ * memory (pageable_copy.c, bench/results/padding-partitions-h100.md).
  *
  *   cc -O2 -o green_queue green_queue.c -ldl && ./green_queue > result.json
  *
  * Driver entry points are resolved with dlsym (no cuda.h needed); the kernel is PTX. */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-typedef int CUresult;
-typedef int CUdevice;
-typedef void *CUcontext, *CUstream, *CUevent, *CUmodule, *CUfunction;
-
-static const char PTX[] =
-    ".version 8.0\n.target sm_90\n.address_size 64\n"
-    ".visible .entry spin(.param .u64 ns)\n{\n"
-    " .reg .pred %p<2>;\n .reg .b64 %rd<6>;\n"
-    " ld.param.u64 %rd1, [ns];\n mov.u64 %rd2, %globaltimer;\n"
-    "L:\n mov.u64 %rd3, %globaltimer;\n sub.u64 %rd4, %rd3, %rd2;\n"
-    " setp.lt.u64 %p1, %rd4, %rd1;\n @%p1 bra L;\n ret;\n}\n";
+#include "spin_driver.h"
 
 static struct {
-    void *lib;
-    CUresult (*init)(unsigned);
-    CUresult (*deviceGet)(CUdevice *, int);
-    CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
-    CUresult (*ctxSetCurrent)(CUcontext);
-    CUresult (*priorityRange)(int *, int *);
-    CUresult (*streamCreateWithPriority)(CUstream *, unsigned, int);
-    CUresult (*moduleLoadData)(CUmodule *, const void *);
-    CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
-    CUresult (*launch)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
-                       void **, void **);
-    CUresult (*streamSynchronize)(CUstream);
-    CUresult (*streamQuery)(CUstream);
     CUresult (*getResource)(CUdevice, void *, int);
     CUresult (*split)(void *, unsigned *, void *, void *, unsigned, unsigned);
     CUresult (*genDesc)(void **, void *, unsigned);
@@ -54,25 +27,9 @@ static struct {
     CUresult (*greenStream)(CUstream *, void *, unsigned, int);
 } cu;
 
-static void *sym(const char *name, int required) {
-    void *p = dlsym(cu.lib, name);
-    if (!p && required) { fprintf(stderr, "green_queue: dlsym %s failed\n", name); exit(1); }
-    return p;
-}
-
-#define CHECK(call) do { CUresult r_ = (call); if (r_ != 0) { \
-    fprintf(stderr, "green_queue: %s returned %d\n", #call, r_); exit(1); } } while (0)
-
-static uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
 enum { RES_BYTES = 144 };   /* CUdevResource in CUDA 12.4-13.x headers; buffers are larger */
 typedef struct { unsigned char b[512]; } res_t;
 
-static CUdevice dev;
 static int wq_supported = -1;   /* the driver's answer to the workqueue-config resource */
 
 /* A green context stream: `sms` SMs (the split's group), or with rest the SMs it leaves; with
@@ -82,7 +39,7 @@ static CUresult green_stream(unsigned sms, int rest, int balanced, int priority,
     static unsigned char pair[2 * RES_BYTES];
     res_t all, group, left;
     memset(&all, 0, sizeof all); memset(&group, 0, sizeof group); memset(&left, 0, sizeof left);
-    CUresult r = cu.getResource(dev, &all, 1);
+    CUresult r = cu.getResource(drv.dev, &all, 1);
     if (r) return r;
     unsigned groups = 1;
     if ((r = cu.split(&group, &groups, &all, &left, 0, sms))) return r;
@@ -92,7 +49,7 @@ static CUresult green_stream(unsigned sms, int rest, int balanced, int priority,
     if (balanced) {
         res_t wq;
         memset(&wq, 0, sizeof wq);
-        r = cu.getResource(dev, &wq, 1000 /* CU_DEV_RESOURCE_TYPE_WORKQUEUE_CONFIG */);
+        r = cu.getResource(drv.dev, &wq, 1000 /* CU_DEV_RESOURCE_TYPE_WORKQUEUE_CONFIG */);
         wq_supported = r == 0;
         if (r) return r;
         /* The union starts at byte 96: device, then (in 13.1's header) wqConcurrencyLimit and
@@ -104,7 +61,7 @@ static CUresult green_stream(unsigned sms, int rest, int balanced, int priority,
     }
     void *desc = NULL, *green = NULL;
     if ((r = cu.genDesc(&desc, pair, n))) return r;
-    if ((r = cu.greenCreate(&green, desc, dev, 1))) return r;
+    if ((r = cu.greenCreate(&green, desc, drv.dev, 1))) return r;
     for (int i = 0; i < nth; i++) {
         CUstream s;
         if ((r = cu.greenStream(&s, green, 1, priority))) return r;
@@ -113,25 +70,19 @@ static CUresult green_stream(unsigned sms, int rest, int balanced, int priority,
     return 0;
 }
 
-static CUfunction spin;
-
 static double run_case(CUstream be, unsigned be_blocks, uint64_t be_ns, CUstream rt, int reps, int *be_done_first) {
     double lat[64];
     *be_done_first = 0;
     for (int i = 0; i < reps; i++) {
-        uint64_t ns = be_ns;
-        void *args[] = {&ns};
-        CHECK(cu.launch(spin, be_blocks, 1, 1, 32, 1, 1, 0, be, args, NULL));
+        launch_spin(be, be_blocks, be_ns);
         struct timespec d = {0, 2000000};
         nanosleep(&d, NULL);
-        uint64_t rns = 20000;
-        void *rargs[] = {&rns};
         uint64_t t0 = now_ns();
-        CHECK(cu.launch(spin, 1, 1, 1, 32, 1, 1, 0, rt, rargs, NULL));
-        CHECK(cu.streamSynchronize(rt));
+        launch_spin(rt, 1, 20000);
+        CHECK(drv.streamSynchronize(rt));
         lat[i] = (now_ns() - t0) / 1e3;
-        if (cu.streamQuery(be) == 0) (*be_done_first)++;
-        CHECK(cu.streamSynchronize(be));
+        if (drv.streamQuery(be) == 0) (*be_done_first)++;
+        CHECK(drv.streamSynchronize(be));
     }
     /* median */
     for (int i = 1; i < reps; i++)
@@ -140,34 +91,12 @@ static double run_case(CUstream be, unsigned be_blocks, uint64_t be_ns, CUstream
 }
 
 int main(void) {
-    cu.lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-    if (!cu.lib) { fprintf(stderr, "green_queue: dlopen libcuda.so.1 failed\n"); return 1; }
-    *(void **)&cu.init = sym("cuInit", 1);
-    *(void **)&cu.deviceGet = sym("cuDeviceGet", 1);
-    *(void **)&cu.primaryCtxRetain = sym("cuDevicePrimaryCtxRetain", 1);
-    *(void **)&cu.ctxSetCurrent = sym("cuCtxSetCurrent", 1);
-    *(void **)&cu.priorityRange = sym("cuCtxGetStreamPriorityRange", 1);
-    *(void **)&cu.streamCreateWithPriority = sym("cuStreamCreateWithPriority", 1);
-    *(void **)&cu.moduleLoadData = sym("cuModuleLoadData", 1);
-    *(void **)&cu.moduleGetFunction = sym("cuModuleGetFunction", 1);
-    *(void **)&cu.launch = sym("cuLaunchKernel", 1);
-    *(void **)&cu.streamSynchronize = sym("cuStreamSynchronize", 1);
-    *(void **)&cu.streamQuery = sym("cuStreamQuery", 1);
-    *(void **)&cu.getResource = sym("cuDeviceGetDevResource", 1);
-    *(void **)&cu.split = sym("cuDevSmResourceSplitByCount", 1);
-    *(void **)&cu.genDesc = sym("cuDevResourceGenerateDesc", 1);
-    *(void **)&cu.greenCreate = sym("cuGreenCtxCreate", 1);
-    *(void **)&cu.greenStream = sym("cuGreenCtxStreamCreate", 1);
-    CUcontext ctx;
-    CUmodule mod;
-    int least = 0, greatest = 0;
-    CHECK(cu.init(0));
-    CHECK(cu.deviceGet(&dev, 0));
-    CHECK(cu.primaryCtxRetain(&ctx, dev));
-    CHECK(cu.ctxSetCurrent(ctx));
-    CHECK(cu.priorityRange(&least, &greatest));
-    CHECK(cu.moduleLoadData(&mod, PTX));
-    CHECK(cu.moduleGetFunction(&spin, mod, "spin"));
+    spin_driver_open("green_queue");
+    *(void **)&cu.getResource = drv_sym("cuDeviceGetDevResource");
+    *(void **)&cu.split = drv_sym("cuDevSmResourceSplitByCount");
+    *(void **)&cu.genDesc = drv_sym("cuDevResourceGenerateDesc");
+    *(void **)&cu.greenCreate = drv_sym("cuGreenCtxCreate");
+    *(void **)&cu.greenStream = drv_sym("cuGreenCtxStreamCreate");
     const char *e = getenv("DIAG_BE_SMS");
     unsigned sms = e ? (unsigned)atoi(e) : 32;
     e = getenv("DIAG_BE_MS");
@@ -175,8 +104,8 @@ int main(void) {
     int reps = 9;
 
     CUstream rt_plain, be_plain;
-    CHECK(cu.streamCreateWithPriority(&rt_plain, 1, greatest));
-    CHECK(cu.streamCreateWithPriority(&be_plain, 1, 0));
+    CHECK(drv.streamCreateWithPriority(&rt_plain, 1, drv.greatest));
+    CHECK(drv.streamCreateWithPriority(&be_plain, 1, 0));
     const char *conn = getenv("CUDA_DEVICE_MAX_CONNECTIONS");
     printf("{\"be_sms\": %u, \"be_ms\": %llu, \"reps\": %d, \"max_connections\": \"%s\", \"cases\": [\n", sms,
            (unsigned long long)(be_ns / 1000000), reps, conn ? conn : "");
@@ -194,7 +123,7 @@ int main(void) {
         CUstream be = be_plain, rt = rt_plain;
         CUresult r = 0;
         if (cases[i].be_green) r = green_stream(sms, 0, cases[i].be_balanced, 0, cases[i].be_nth, &be);
-        if (!r && cases[i].rt_green) r = green_stream(sms, 1, cases[i].rt_balanced, greatest, 1, &rt);
+        if (!r && cases[i].rt_green) r = green_stream(sms, 1, cases[i].rt_balanced, drv.greatest, 1, &rt);
         if (r) {
             printf("%s{\"case\": \"%s\", \"error\": %d}\n", i ? "," : "", cases[i].name, r);
             continue;

@@ -319,7 +319,7 @@ def gate_watchdog(res, build, reef_lib, schedule):
 
 def pageable_copies(res, build, reef_lib, schedule):
     """(g) Copies into pageable memory: drv_pageable_copy's BE thread copies its result into pageable
-    memory behind a 20 ms kernel; 3 ms later the RT thread runs a 0.2 ms kernel and copies its
+    memory behind a 20 ms kernel; 5 ms after its copy began the RT thread runs a 0.2 ms kernel and copies its
     result into pageable memory too, six rounds. The simulator serializes such copies
     (SIM_PAGEABLE_COPY_LOCK=1, as the H100's driver does), so without Reef the RT copy waits for
     the BE kernel (> 10 ms: the case is real); under Reef the BE copy waits for its stream outside

@@ -1,6 +1,6 @@
 /*
  * drv_pageable_copy.c — a best-effort thread copies its result into pageable memory behind a
- * 20 ms kernel while a real-time thread, 3 ms later, runs a short kernel and copies its result
+ * 20 ms kernel while a real-time thread, 5 ms later, runs a short kernel and copies its result
  * into pageable memory too. The CUDA driver serializes copies into pageable memory (on the H100 a
  * real-time copy waited 18 ms behind another stream's: bench/results/padding-partitions-h100.md); the
  * simulator does with SIM_PAGEABLE_COPY_LOCK=1. Under Reef the best-effort copy must wait for its
@@ -22,6 +22,7 @@ static CUstream be, rt;
 static CUdeviceptr be_buf, rt_buf;
 static pthread_barrier_t start, done;
 static int be_correct;
+static volatile int be_copying;   /* set just before the best-effort copy: the RT thread waits for it */
 
 static void *best_effort(void *unused) {
     (void)unused;
@@ -32,8 +33,10 @@ static void *best_effort(void *unused) {
         CHECK(cuMemsetD32Async(be_buf, 1000u + (unsigned)r, WORDS, be));
         drv_launch_delay(delay, 1, 20000000ull, be);
         memset(host, 0, WORDS * sizeof *host);
+        __atomic_store_n(&be_copying, 1, __ATOMIC_SEQ_CST);
+        /* Into pageable memory: complete when the call returns (no synchronize after it, so the
+         * two threads' traced calls keep one order for the trace comparisons of cuda_e2e.py). */
         CHECK(cuMemcpyDtoHAsync_v2(host, be_buf, WORDS * sizeof *host, be));
-        CHECK(cuStreamSynchronize(be));
         if (host[0] == 1000u + (unsigned)r && host[WORDS - 1] == 1000u + (unsigned)r) be_correct++;
         pthread_barrier_wait(&done);
     }
@@ -58,7 +61,8 @@ int main(void) {
     uint64_t longest = 0;
     for (int r = 0; r < ROUNDS; r++) {
         pthread_barrier_wait(&start);
-        struct timespec ts = {0, 3000000};   /* the best-effort copy is waiting by now */
+        while (!__atomic_load_n(&be_copying, __ATOMIC_SEQ_CST)) {}
+        struct timespec ts = {0, 5000000};   /* the best-effort copy is waiting by now */
         nanosleep(&ts, NULL);
         CHECK(cuMemsetD32Async(rt_buf, 7u + (unsigned)r, WORDS, rt));
         drv_launch_delay(delay, 1, 200000ull, rt);
@@ -66,10 +70,10 @@ int main(void) {
         memset(host, 0, WORDS * sizeof *host);
         uint64_t t0 = drv_wall_ns();
         CHECK(cuMemcpyDtoHAsync_v2(host, rt_buf, WORDS * sizeof *host, rt));
-        CHECK(cuStreamSynchronize(rt));
         uint64_t waited = drv_wall_ns() - t0;
         if (waited > longest) longest = waited;
         if (host[0] == 7u + (unsigned)r && host[WORDS - 1] == 7u + (unsigned)r) rt_correct++;
+        __atomic_store_n(&be_copying, 0, __ATOMIC_SEQ_CST);   /* before the barrier: the next round's set comes after it */
         pthread_barrier_wait(&done);
     }
     pthread_join(t, NULL);

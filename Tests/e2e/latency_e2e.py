@@ -322,18 +322,21 @@ def pageable_copies(res, build, reef_lib, schedule):
     memory behind a 20 ms kernel; 5 ms after its copy began the RT thread runs a 0.2 ms kernel and copies its
     result into pageable memory too, six rounds. The simulator serializes such copies
     (SIM_PAGEABLE_COPY_LOCK=1, as the H100's driver does), so without Reef the RT copy waits for
-    the BE kernel (> 10 ms: the case is real); under Reef the BE copy waits for its stream outside
-    the runtime, so no RT copy waits more than 3 ms, and REEF_STATS counts those waits."""
+    the BE kernel (> 10 ms: the case is real); under Reef with release gates (where the BE copy's
+    wait in the runtime could last until the dispatcher opens a gate, and the H100 hung) the BE copy
+    waits for its stream outside the runtime, so no RT copy waits more than 3 ms, and REEF_STATS
+    counts those waits."""
     prog = os.path.join(build, "tests", "cuda", "drv_pageable_copy")
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
     base["LD_LIBRARY_PATH"] = ":".join([os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda"),
                                         base.get("LD_LIBRARY_PATH", "")])
     for reef in (False, True):
-        label = "(g) copies into pageable memory, " + ("under Reef" if reef else "without Reef")
+        label = "(g) copies into pageable memory, " + ("under Reef with release gates" if reef else "without Reef")
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(base, SIM_PAGEABLE_COPY_LOCK="1", DRV_PAGEABLE_COPY_REPORT=os.path.join(tmp, "report.json"))
             if reef:
-                env.update({"LD_PRELOAD": reef_lib, **schedule, "REEF_STATS": os.path.join(tmp, "reef-%p.json")})
+                env.update({"LD_PRELOAD": reef_lib, **schedule, "REEF_BE_GATE": "on",
+                            "REEF_STATS": os.path.join(tmp, "reef-%p.json")})
             try:
                 p = subprocess.run([prog], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
             except subprocess.TimeoutExpired:

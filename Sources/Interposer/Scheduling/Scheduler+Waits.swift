@@ -93,11 +93,22 @@ extension Scheduler {
             _ = synchronizeOwnContexts()   // a free synchronises the device first
         } else {
             awaitIssued(before: StreamIdentity.legacy)
-            if writesPageableHost(role: roles.role(api), args: ReefCall.mutableArgs(call)) {
+            if drainsBeforeCopy(role: roles.role(api), args: ReefCall.mutableArgs(call)) {
                 awaitCompleted(before: StreamIdentity.legacy)
             }
         }
         return backend.forward(call)
+    }
+
+    /// Whether a best-effort copy Reef issues directly must first wait for its work outside the
+    /// runtime (`awaitCompleted`): it writes into pageable host memory, and release gates are in
+    /// use. Without gates the released work it would wait for in the runtime is at most the window
+    /// and runs to its end unaided, so another thread's copy waits no longer than a preemption
+    /// does; behind a closed gate it waits for the dispatcher, which may wait for real-time work
+    /// stuck behind this copy (the H100 hangs). Draining always cost ResNet-152 BE ~9 % of its
+    /// throughput with RT unchanged (bench/results/inprocess-h100-s12-ab.md), hence the condition.
+    func drainsBeforeCopy(role: RuntimeRoles.Role, args: UnsafeMutablePointer<UInt64>) -> Bool {
+        load(.gateWord) != 0 && writesPageableHost(role: role, args: args)
     }
 
     /// Whether a copy Reef issues directly (never holds) writes into pageable host memory: the
@@ -112,8 +123,9 @@ extension Scheduler {
         }
     }
 
-    /// Before a copy into pageable memory: waits here until the released best-effort work it
-    /// follows has completed, so the copy does not wait for it inside the runtime. The CUDA
+    /// Before a copy into pageable memory (with gates, `drainsBeforeCopy`): waits here until the
+    /// released best-effort work it follows has completed, so the copy does not wait for it inside
+    /// the runtime. The CUDA
     /// driver serializes copies into pageable memory: while one waits there for its stream's
     /// earlier work, every other thread's copy into pageable memory waits behind it, a real-time
     /// request's result copy included (H100: 18 ms behind another stream's 20 ms kernel,

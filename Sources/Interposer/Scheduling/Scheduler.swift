@@ -399,9 +399,10 @@ final class Scheduler: @unchecked Sendable {
             if let held = holdCopy(call, role: role, stream: stream) { return held }
             // A copy into pageable memory (complete when the call returns), or one whose host
             // side Reef cannot classify: once the dispatcher has released everything before it
-            // on this stream, issue it; into pageable memory, once that work has also completed.
+            // on this stream, issue it; into pageable memory behind gates, once that work has
+            // also completed.
             awaitIssued(before: stream)
-            if writesPageableHost(role: role, args: args) { awaitCompleted(before: stream) }
+            if drainsBeforeCopy(role: role, args: args) { awaitCompleted(before: stream) }
             return backend.forward(call)
         case REEF_K_MEMOP:
             guard role == .batchMemOp else { return hold(call.pointee, storage: nil, on: stream) }

@@ -3,8 +3,8 @@
  * 20 ms kernel while a real-time thread, 5 ms later, runs a short kernel and copies its result
  * into pageable memory too. The CUDA driver serializes copies into pageable memory (on the H100 a
  * real-time copy waited 18 ms behind another stream's: bench/results/padding-partitions-h100.md); the
- * simulator does with SIM_PAGEABLE_COPY_LOCK=1. Under Reef the best-effort copy must wait for its
- * stream outside the runtime, so the real-time copy does not wait for best-effort work.
+ * simulator does with SIM_PAGEABLE_COPY_LOCK=1. Under Reef with release gates the best-effort copy
+ * must wait for its stream outside the runtime, so the real-time copy does not wait for it.
  * latency_e2e.py (g) reads the real-time copies' longest wait from DRV_PAGEABLE_COPY_REPORT;
  * stdout has only what does not depend on timing.
  */

@@ -75,6 +75,21 @@ def bound(seq, period, rt, allow, phases=16, horizon=2_000_000.0):
             "worst_delay_us": worst, "iteration_alone_us": alone}
 
 
+def summarize(trace, period_ms, rt_ms, allows_us):
+    """A kernel trace's duration profile and its bound for each allowed delay into a request."""
+    seq = sequence(trace["kernels"])
+    durs = sorted(d for _, d in seq)
+    busy = sum(durs)
+    return {
+        "be": trace.get("be"), "gpu": trace.get("gpu"), "kernels": len(seq),
+        "kernels_per_iteration": trace.get("kernels_per_iteration"), "period_ms": period_ms, "rt_ms": rt_ms,
+        "busy_share_alone": busy / sum(g + d for g, d in seq),
+        "kernel_us": {"p50": durs[len(durs) // 2], "p90": durs[int(len(durs) * 0.9)], "max": durs[-1]},
+        "time_in_kernels_of_1ms_or_more": sum(d for d in durs if d >= 1000) / busy if busy else 0.0,
+        "rows": [bound(seq, period_ms * 1000, rt_ms * 1000, x) for x in allows_us],
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("trace")
@@ -84,22 +99,10 @@ def main():
                     help="how far a kernel may run into a request (the request's delay), comma-separated")
     ap.add_argument("--json")
     a = ap.parse_args()
-    trace = json.load(open(a.trace))
-    kernels = trace["kernels"]
-    seq = sequence(kernels)
-    durs = sorted(d for _, d in seq)
-    busy = sum(durs)
-    over_ms = [d for d in durs if d >= 1000]
-    summary = {
-        "trace": a.trace, "be": trace.get("be"), "gpu": trace.get("gpu"), "kernels": len(seq),
-        "kernels_per_iteration": trace.get("kernels_per_iteration"), "period_ms": a.period_ms, "rt_ms": a.rt_ms,
-        "busy_share_alone": busy / sum(g + d for g, d in seq),
-        "kernel_us": {"p50": durs[len(durs) // 2], "p90": durs[int(len(durs) * 0.9)], "max": durs[-1]},
-        "time_in_kernels_of_1ms_or_more": sum(over_ms) / busy if busy else 0.0,
-        "rows": [bound(seq, a.period_ms * 1000, a.rt_ms * 1000, float(x)) for x in a.allow_us.split(",")],
-    }
+    summary = summarize(json.load(open(a.trace)), a.period_ms, a.rt_ms, [float(x) for x in a.allow_us.split(",")])
+    summary["trace"] = a.trace
     print("%s: %d kernels, p50 %.0f us, p90 %.0f us, max %.0f us; %.0f %% of kernel time in kernels >= 1 ms"
-          % (summary["be"], len(seq), summary["kernel_us"]["p50"], summary["kernel_us"]["p90"],
+          % (summary["be"], summary["kernels"], summary["kernel_us"]["p50"], summary["kernel_us"]["p90"],
              summary["kernel_us"]["max"], 100 * summary["time_in_kernels_of_1ms_or_more"]))
     print("RT %.2f ms every %.1f ms; best share of the model's alone throughput with no kernel beside a request:"
           % (a.rt_ms, a.period_ms))

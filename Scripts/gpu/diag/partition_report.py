@@ -141,15 +141,8 @@ def main():
     runs = [load_run(*spec.split("=", 1)) for spec in a.run]
     bound = None
     if a.trace:
-        trace = json.load(open(a.trace))
-        seq = nonoverlap_bound.sequence(trace["kernels"])
-        durs = sorted(d for _, d in seq)
-        busy = sum(durs)
-        bound = {"trace": os.path.basename(a.trace), "kernels": len(seq), "kernels_per_iteration": trace.get("kernels_per_iteration"),
-                 "rt_ms": a.rt_ms, "period_ms": 10.0,
-                 "kernel_us": {"p50": durs[len(durs) // 2], "p90": durs[int(len(durs) * 0.9)], "max": durs[-1]},
-                 "time_in_kernels_of_1ms_or_more": sum(d for d in durs if d >= 1000) / busy,
-                 "rows": [nonoverlap_bound.bound(seq, 10000.0, a.rt_ms * 1000, x) for x in (0, 50, 100, 200, 500)]}
+        bound = nonoverlap_bound.summarize(json.load(open(a.trace)), 10.0, a.rt_ms, [0.0, 50.0, 100.0, 200.0, 500.0])
+        bound["trace"] = os.path.basename(a.trace)
     pageable = [json.load(open(p)) for p in a.pageable]
     os.makedirs(a.out_dir, exist_ok=True)
     json.dump({"runs": runs, "nonoverlap_bound": bound, "pageable_copy": pageable},

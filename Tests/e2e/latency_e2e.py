@@ -57,12 +57,18 @@ class Results:
         return ok
 
 
-def run(build, extra_env, args):
-    """Runs rt_latency --report; returns (rc, parsed dict or None, raw output)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
+def sim_env(build):
+    """The caller's environment without Reef's or the simulator's knobs, finding the simulated
+    driver and the test programs' libraries under `build`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
     libdirs = [os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda")]
     env["LD_LIBRARY_PATH"] = ":".join(libdirs + [env.get("LD_LIBRARY_PATH", "")])
+    return env
+
+
+def run(build, extra_env, args):
+    """Runs rt_latency --report; returns (rc, parsed dict or None, raw output)."""
+    env = sim_env(build)
     env["SIM_TIME_SCALE"] = "1"
     env.update(extra_env)
     prog = os.path.join(build, "tests", "cuda", "rt_latency")
@@ -220,8 +226,8 @@ def run_clients(build, reef_lib, args, extra_env):
     """Runs drv_clients under Reef on the simulator at wall speed; returns (rc, output, REEF_STATS)."""
     prog = os.path.join(build, "tests", "cuda", "drv_clients")
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
-        env.update({"LD_LIBRARY_PATH": os.path.join(build, "sim", "cuda"), "SIM_TIME_SCALE": "1",
+        env = sim_env(build)
+        env.update({"SIM_TIME_SCALE": "1",
                     "LD_PRELOAD": reef_lib, "REEF_STATS": os.path.join(tmp, "reef-%p.json"), **extra_env})
         try:
             p = subprocess.run([prog] + args, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
@@ -295,9 +301,7 @@ def gate_watchdog(res, build, reef_lib, schedule):
     ~200 ms without a dispatcher pass, so the program ends in well under the stall."""
     label = "(f) gate watchdog, dispatcher stalled 5 s behind a closed gate"
     prog = os.path.join(build, "tests", "cuda", "drv_gate_watchdog")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
-    env["LD_LIBRARY_PATH"] = ":".join([os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda"),
-                                       env.get("LD_LIBRARY_PATH", "")])
+    env = sim_env(build)
     with tempfile.TemporaryDirectory() as tmp:
         env.update({"LD_PRELOAD": reef_lib, **schedule, "REEF_CLASS": "be", "REEF_BE_GATE": "on",
                     "REEF_BE_WINDOW": "8", "REEF_DEBUG_STALL_DISPATCHER_MS": "5000",
@@ -327,9 +331,7 @@ def pageable_copies(res, build, reef_lib, schedule):
     waits for its stream outside the runtime, so no RT copy waits more than 3 ms, and REEF_STATS
     counts those waits."""
     prog = os.path.join(build, "tests", "cuda", "drv_pageable_copy")
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("REEF_", "SIM_")) and k != "LD_PRELOAD"}
-    base["LD_LIBRARY_PATH"] = ":".join([os.path.join(build, "sim", "cuda"), os.path.join(build, "tests", "cuda"),
-                                        base.get("LD_LIBRARY_PATH", "")])
+    base = sim_env(build)
     for reef in (False, True):
         label = "(g) copies into pageable memory, " + ("under Reef with release gates" if reef else "without Reef")
         with tempfile.TemporaryDirectory() as tmp:
